@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { InvalidConfigurationError, loadGatewayConfig } from './config/gateway-config';
+import { GatewayModule } from './gateway.module';
+import { createGatewayLogger } from './logging';
+
+async function bootstrap(): Promise<void> {
+  // The only place the gateway reads the environment.
+  const config = loadGatewayConfig(process.env);
+  const logger = createGatewayLogger(config);
+  const app = await NestFactory.create(GatewayModule.forRoot(config, logger), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  // SIGTERM/SIGINT: finish the chunk in flight, commit it, leave the group, then exit 0.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  await app.listen(config.http.port, config.http.host);
+  const server = app.getHttpAdapter().getHttpServer() as Server;
+  const { port } = server.address() as AddressInfo;
+  logger.info(
+    { health: `http://${config.http.host}:${port}/health`, ...config.topics },
+    'gateway ready',
+  );
+}
+
+bootstrap().catch((error: unknown) => {
+  if (error instanceof InvalidConfigurationError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(
+      `gateway failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
+  }
+  process.exit(1);
+});

@@ -1,0 +1,16 @@
+# The gateway as a container, for deploy/docker-compose.yml.
+FROM node:20-bookworm-slim AS build
+WORKDIR /samenloop
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npx nest build gateway && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+WORKDIR /samenloop
+ENV NODE_ENV=production
+COPY --from=build /samenloop/node_modules ./node_modules
+COPY --from=build /samenloop/dist/apps/gateway ./dist/apps/gateway
+USER node
+EXPOSE 3000
+CMD ["node", "dist/apps/gateway/main.js"]

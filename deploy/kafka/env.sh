@@ -1,0 +1,23 @@
+# Shared settings for the local broker scripts; sourced, not run.
+# KAFKA_PORT and KAFKA_CONTROLLER_PORT are the same setting names docker-compose.yml uses.
+KAFKA_HOME_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+KAFKA_WORK_DIR="${KAFKA_WORK_DIR:-$KAFKA_HOME_DIR/.work}"
+KAFKA_LIB_DIR="$KAFKA_WORK_DIR/lib"
+KAFKA_DATA_DIR="$KAFKA_WORK_DIR/data"
+KAFKA_LOG_DIR="$KAFKA_WORK_DIR/logs"
+KAFKA_PID_FILE="$KAFKA_WORK_DIR/broker.pid"
+KAFKA_PORT="${KAFKA_PORT:-19092}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
+KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
+KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms512m -Xmx512m}"
+
+broker_pid_alive() {
+  [ -f "$KAFKA_PID_FILE" ] && kill -0 "$(cat "$KAFKA_PID_FILE")" 2>/dev/null
+}
+
+# Polls the broker with Kafka's own AdminClient (describeCluster), never by reading its log.
+wait_for_broker() {
+  local timeout_seconds="$1"
+  java -cp "$KAFKA_LIB_DIR/*" -Dlog4j.configuration="file:$KAFKA_HOME_DIR/log4j-tools.properties" \
+    "$KAFKA_HOME_DIR/WaitForBroker.java" "$KAFKA_BOOTSTRAP" "$timeout_seconds"
+}

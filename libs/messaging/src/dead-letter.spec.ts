@@ -1,0 +1,51 @@
+import { DEAD_LETTER_HEADERS, toDeadLetter } from './dead-letter';
+import { PoisonRecordError } from './errors';
+import type { InboundRecord } from './records';
+
+const record: InboundRecord = {
+  topic: 'samenloop.in.politie.v1',
+  partition: 2,
+  offset: '41',
+  key: Buffer.from('case-9'),
+  value: Buffer.from('{"naam":"Jan Jansen"}'),
+  headers: { ce_id: 'message-9' },
+  timestamp: '0',
+};
+const now = new Date('2026-11-23T10:00:00Z');
+
+describe(toDeadLetter.name, () => {
+  it('keeps the original record and adds where it came from and why it failed', () => {
+    const deadLetter = toDeadLetter(
+      record,
+      new PoisonRecordError('signature does not match the sending partner', 'verify-signature'),
+      'samenloop.deadletter.v1',
+      now,
+    );
+
+    expect(deadLetter).toEqual({
+      topic: 'samenloop.deadletter.v1',
+      key: record.key,
+      value: record.value,
+      headers: {
+        ce_id: 'message-9',
+        [DEAD_LETTER_HEADERS.sourceTopic]: 'samenloop.in.politie.v1',
+        [DEAD_LETTER_HEADERS.sourcePartition]: '2',
+        [DEAD_LETTER_HEADERS.sourceOffset]: '41',
+        [DEAD_LETTER_HEADERS.failedStep]: 'verify-signature',
+        [DEAD_LETTER_HEADERS.errorClass]: 'PoisonRecordError',
+        [DEAD_LETTER_HEADERS.errorMessage]: 'signature does not match the sending partner',
+        [DEAD_LETTER_HEADERS.deadLetteredAt]: '2026-11-23T10:00:00.000Z',
+      },
+    });
+  });
+
+  it('records only the class of an unexpected error, whose message may quote input', () => {
+    const deadLetter = toDeadLetter(record, new TypeError('naam Jan Jansen'), 'dlq', now);
+
+    expect(deadLetter.headers).toMatchObject({
+      [DEAD_LETTER_HEADERS.failedStep]: 'unexpected',
+      [DEAD_LETTER_HEADERS.errorClass]: 'TypeError',
+      [DEAD_LETTER_HEADERS.errorMessage]: 'unexpected error while processing the record',
+    });
+  });
+});

@@ -1,0 +1,10 @@
+export { createKafka } from './kafka-client';
+export type { KafkaSettings } from './kafka-client';
+export { ensureTopics } from './topic-admin';
+export { waitForBroker } from './broker-readiness';
+export type { TopicSpec } from './topic-admin';
+export { TransactionalPipeline } from './transactional-pipeline';
+export type { PipelineState, TransactionalPipelineOptions } from './transactional-pipeline';
+export { DEAD_LETTER_TOPIC, DEAD_LETTER_HEADERS, toDeadLetter } from './dead-letter';
+export { SamenloopError, PoisonRecordError, TransientProcessingError, isRetriable } from './errors';
+export type { InboundRecord, OutboundRecord, RecordHandler } from './records';

@@ -1,0 +1,35 @@
+import { Kafka, logLevel, type LogEntry, type RetryOptions } from 'kafkajs';
+import type { Logger } from '@samenloop/observability';
+
+export interface KafkaSettings {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  /** Tests pass short retries so failures surface in seconds, not minutes. */
+  readonly retry?: RetryOptions;
+}
+
+const LEVELS: Record<logLevel, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.NOTHING]: 'debug',
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
+  const kafkaLogger = logger.child({ component: 'kafkajs' });
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: [...settings.brokers],
+    retry: settings.retry,
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, namespace, log }: LogEntry) => {
+        // kafkajs log entries describe connections and protocol state, not message content.
+        // pino adds its own time and logger name, so kafkajs's copies are dropped.
+        const { message, timestamp, logger, ...extra } = log;
+        kafkaLogger[LEVELS[level]]({ namespace, ...extra }, message);
+      },
+  });
+}

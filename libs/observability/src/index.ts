@@ -1,0 +1,2 @@
+export { createLogger, loggerOptions, REDACTED_PATHS } from './logger';
+export type { Logger, LogLevel } from './logger';

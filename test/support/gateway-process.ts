@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { freePort } from './free-port';
+import { brokersFromEnvironment } from './kafka-test-kit';
+
+const GATEWAY_BUNDLE = path.resolve(__dirname, '../../dist/apps/gateway/main.js');
+
+export interface ProcessExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** The built gateway as a separate OS process, so a test can SIGKILL it like a crash would. */
+export class GatewayProcess {
+  private process: ChildProcess | undefined;
+  private output = '';
+  private exit: Promise<ProcessExit> = Promise.resolve({ code: null, signal: null });
+
+  private constructor(
+    private readonly env: Record<string, string>,
+    private readonly port: number,
+  ) {}
+
+  static async create(settings: Record<string, string>): Promise<GatewayProcess> {
+    const port = await freePort();
+    return new GatewayProcess(
+      {
+        ...settings,
+        KAFKA_BROKERS: brokersFromEnvironment().join(','),
+        GATEWAY_HTTP_PORT: String(port),
+        LOG_LEVEL: 'info',
+      },
+      port,
+    );
+  }
+
+  /** Starts the process and resolves once its health endpoint reports the pipeline running. */
+  async start(timeoutMs = 60_000): Promise<void> {
+    const child = spawn(process.execPath, [GATEWAY_BUNDLE], {
+      env: { PATH: process.env.PATH ?? '', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.process = child;
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.exit = new Promise((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    await this.waitUntilHealthy(timeoutMs);
+  }
+
+  /** A crash: no shutdown hooks, no offset commits, an open transaction left behind. */
+  async kill(): Promise<void> {
+    this.process?.kill('SIGKILL');
+    await this.exit;
+  }
+
+  /** A polite stop; resolves with how the process ended once it is gone. */
+  async terminate(): Promise<ProcessExit> {
+    this.process?.kill('SIGTERM');
+    return this.exit;
+  }
+
+  get logs(): string {
+    return this.output;
+  }
+
+  private async waitUntilHealthy(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let exited = false;
+    void this.exit.then(() => (exited = true));
+    while (Date.now() < deadline && !exited) {
+      try {
+        const response = await fetch(`http://127.0.0.1:${this.port}/health`);
+        if (response.ok) return;
+      } catch {
+        // Not listening yet.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`gateway did not become healthy (exited: ${exited}); output:\n${this.output}`);
+  }
+}

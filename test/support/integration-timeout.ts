@@ -1,0 +1,2 @@
+// Integration tests wait on a real broker (group joins, transactions); bound each test generously.
+jest.setTimeout(180_000);

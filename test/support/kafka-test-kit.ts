@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, Partitioners, logLevel, type IHeaders, type KafkaMessage } from 'kafkajs';
+import { ensureTopics } from '@samenloop/messaging';
+
+export interface ConsumedRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly value: string | null;
+  readonly headers: Record<string, string>;
+}
+
+export function brokersFromEnvironment(): string[] {
+  const brokers = process.env.KAFKA_BROKERS;
+  if (!brokers)
+    throw new Error('KAFKA_BROKERS is not set: the integration global setup did not run');
+  return brokers.split(',');
+}
+
+/** A client with short retries, so a failing test fails in seconds rather than minutes. */
+export function testKafka(clientId = 'samenloop-test'): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: brokersFromEnvironment(),
+    logLevel: logLevel.NOTHING,
+    retry: { initialRetryTime: 100, maxRetryTime: 1_000, retries: 8 },
+  });
+}
+
+/** Unique per test, so tests never see each other's records. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}.${randomUUID().slice(0, 8)}`;
+}
+
+export async function createTopics(kafka: Kafka, ...topics: string[]): Promise<void> {
+  await ensureTopics(
+    kafka,
+    topics.map((topic) => ({ topic })),
+  );
+}
+
+export async function produce(
+  kafka: Kafka,
+  topic: string,
+  messages: { key: string; value: string; headers?: IHeaders }[],
+): Promise<void> {
+  const producer = kafka.producer({
+    idempotent: true,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  try {
+    for (let start = 0; start < messages.length; start += 500) {
+      await producer.send({ topic, acks: -1, messages: messages.slice(start, start + 500) });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/**
+ * Reads `topic` from the beginning (read_committed) until `done(records)` holds, then returns what
+ * was read. Waits for real records; the timeout only bounds a test that would otherwise hang.
+ */
+export async function consumeUntil(
+  kafka: Kafka,
+  topic: string,
+  done: (records: readonly ConsumedRecord[]) => boolean,
+  timeoutMs = 60_000,
+): Promise<ConsumedRecord[]> {
+  const records: ConsumedRecord[] = [];
+  const consumer = kafka.consumer({ groupId: uniqueName('test-reader'), readUncommitted: false });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `${topic}: condition not met within ${timeoutMs} ms (${records.length} records read)`,
+            ),
+          ),
+        timeoutMs,
+      );
+      consumer
+        .run({
+          eachMessage: ({ topic: from, partition, message }) => {
+            records.push(toConsumedRecord(from, partition, message));
+            if (done(records)) {
+              clearTimeout(timer);
+              resolve();
+            }
+            return Promise.resolve();
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return records;
+}
+
+function toConsumedRecord(topic: string, partition: number, message: KafkaMessage): ConsumedRecord {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    headers[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);
+  }
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString() ?? null,
+    value: message.value?.toString() ?? null,
+    headers,
+  };
+}
+
+/** How many records of `topic` the consumer group has committed (offsets start at 0 on test topics). */
+export async function committedRecordCount(
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [group] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return (group?.partitions ?? []).reduce(
+      (sum, { offset }) => sum + Math.max(0, Number(offset)),
+      0,
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
