@@ -1,4 +1,5 @@
 export type ContractErrorCode =
+  | 'not-json'
   | 'invalid-envelope'
   | 'unknown-type'
   | 'unsupported-version'

@@ -87,7 +87,7 @@ export class ContractValidator {
     try {
       parsed = JSON.parse(text);
     } catch {
-      return failure('invalid-envelope', 'envelope', '/', 'is not valid JSON');
+      return failure('not-json', 'envelope', '/', 'is not valid JSON');
     }
     return this.validateSubmission(parsed);
   }

@@ -45,8 +45,9 @@ export function wordErrors(errors: readonly ErrorObject[]): WordedError[] {
 
 function wordError(error: ErrorObject): WordedError {
   const path = error.instancePath || '/';
-  const params = error.params as Record<string, unknown>;
-  const hint = (error.parentSchema as Record<string, unknown> | undefined)?.['x-samenloop-error'];
+  const params: Record<string, unknown> = error.params;
+  const parentSchema: Record<string, unknown> | undefined = error.parentSchema;
+  const hint = parentSchema?.['x-samenloop-error'];
   switch (error.keyword) {
     case 'required':
       return {
@@ -96,11 +97,14 @@ function wordError(error: ErrorObject): WordedError {
       return { path, message: `must have at least ${String(params.limit)} item(s)` };
     case 'maxItems':
       return { path, message: `must have at most ${String(params.limit)} items` };
-    case 'uniqueItems':
+    case 'uniqueItems': {
+      // ajv reports the pair in either order depending on the item schema; smallest first reads better.
+      const [first, second] = [Number(params.i), Number(params.j)].sort((a, b) => a - b);
       return {
         path,
-        message: `must not repeat an item (items ${String(params.j)} and ${String(params.i)} are the same)`,
+        message: `must not repeat an item (items ${first} and ${second} are the same)`,
       };
+    }
     case 'minProperties':
       return { path, message: `must contain at least ${String(params.limit)} field(s)` };
     case 'false schema':

@@ -6,3 +6,6 @@ export { isBsn } from './bsn';
 export type { SchemaDocument } from './schema-document';
 export type * from './generated/contract-types';
 export type { MessagePayloads } from './generated/message-payloads';
+export { CASE_STAGES, isCaseStage } from './case-stage';
+export type { CaseStage } from './case-stage';
+export { SCHEMA_CATALOGUE } from './generated/schema-catalogue';

@@ -65,7 +65,6 @@ async function renderTypes(files: readonly SchemaFile[]): Promise<string> {
   return compile(root, 'SamenloopContracts', {
     cwd: SCHEMAS,
     bannerComment: HEADER,
-    additionalProperties: false,
     declareExternallyReferenced: true,
     // Without this, maxItems: 20 becomes a union of 21 tuple types.
     maxItems: -1,

@@ -266,7 +266,9 @@ export interface Delivery {
   /**
    * Present at niveau inhoud: the submission's payload with only the allowed fields (a subset of its schema).
    */
-  payload?: {};
+  payload?: {
+    [k: string]: unknown;
+  };
   /**
    * Why this recipient may receive this: the rules applied, their purpose (doelbinding) and legal basis.
    */
@@ -383,7 +385,9 @@ export interface Envelope {
     /**
      * The message content, valid against the schema named by dataschema.
      */
-    payload: {};
+    payload: {
+      [k: string]: unknown;
+    };
   };
 }
 /**
