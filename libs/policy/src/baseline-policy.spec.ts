@@ -1,0 +1,69 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ContractValidator } from '@samenloop/contracts';
+import { PartnerRegistry } from '@samenloop/partners';
+import { loadPolicyDirectory, policyContext } from './policy-loader';
+import { runPolicyTests } from './policy-test-runner';
+
+const DEPLOY = path.resolve(__dirname, '../../../deploy');
+const validator = new ContractValidator();
+const registry = PartnerRegistry.fromYaml(
+  readFileSync(path.join(DEPLOY, 'partners/oost-brabant.yaml'), 'utf8'),
+  'oost-brabant.yaml',
+);
+const policy = loadPolicyDirectory(
+  path.join(DEPLOY, 'policies'),
+  policyContext(validator, registry),
+);
+
+describe('the Oost-Brabant baseline policy', () => {
+  it.each(
+    runPolicyTests(path.join(DEPLOY, 'policies/tests'), { policy, registry, validator }).map(
+      (result) => [result.file, result],
+    ),
+  )('passes policy test %s', (_file, result) => {
+    expect(result.failures).toEqual([]);
+  });
+});
+
+describe(runPolicyTests.name, () => {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'samenloop-policy-tests-'));
+  const message = path.join(
+    DEPLOY,
+    '../schemas/zorgmelding/examples/valid/partnergeweld-met-kinderen.json',
+  );
+
+  function failuresOf(expectation: string): readonly string[] {
+    writeFileSync(
+      path.join(scratch, 'case.yaml'),
+      `description: scratch\nmessage: ${message}\nstage: melding\nexpect:\n${expectation}\n`,
+    );
+    const [result] = runPolicyTests(scratch, { policy, registry, validator });
+    return result?.failures ?? ['no result'];
+  }
+
+  it('fails a test when a partner gets more than expected (over-sharing)', () => {
+    expect(failuresOf('  VT-ZOB: { level: inhoud, fields: [/incident] }')).toEqual([
+      'VT-ZOB gets fields it must not: /acuutGevaar, /betrokkenen, /eerdereMeldingen, /huishouden, /kinderenAanwezig, /melder',
+    ]);
+  });
+
+  it('fails a test when a partner gets less than expected (under-sharing)', () => {
+    expect(
+      failuresOf(
+        '  VT-ZOB: { level: inhoud, fields: [/melder, /incident, /betrokkenen, /huishouden, /kinderenAanwezig, /eerdereMeldingen, /acuutGevaar] }\n  VT-BNO: { level: inhoud, fields: [/incident] }',
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^VT-BNO must get inhoud but gets geen \(rule zm\.vt\.inhoud: the household's municipality is not one VT-BNO serves\)$/,
+      ),
+    ]);
+  });
+
+  it('fails a test when an unlisted partner receives anything', () => {
+    expect(failuresOf('  {}')).toEqual([
+      expect.stringMatching(/^VT-ZOB must receive nothing but gets inhoud/),
+    ]);
+  });
+});

@@ -1,0 +1,237 @@
+import { createHash } from 'node:crypto';
+import type { CaseStage, MessageType } from '@samenloop/contracts';
+import type { Partner } from '@samenloop/partners';
+import { parse } from 'yaml';
+import type { CaseFacts } from './case-facts';
+import { covers, generalise, type FieldPath } from './field-path';
+import { policyFileSchema, type PolicyRule } from './policy-file';
+import { project } from './projection';
+import type { SchemaFields } from './schema-fields';
+
+export interface PolicySource {
+  /** File name, for error messages and the version hash. */
+  readonly source: string;
+  readonly text: string;
+}
+
+/** What the policy needs to know about the world to check itself at load. */
+export interface PolicyContext {
+  /** The fields of each message type partners can submit, from its schema. */
+  readonly messageFields: ReadonlyMap<string, SchemaFields>;
+  readonly partnerIds: ReadonlySet<string>;
+}
+
+export class InvalidPolicyError extends Error {
+  readonly retriable = false;
+  constructor(readonly problems: readonly string[]) {
+    super(`Policy refused:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'InvalidPolicyError';
+  }
+}
+
+export type Level = 'inhoud' | 'notificatie' | 'geen';
+
+export interface WithheldField {
+  readonly path: FieldPath;
+  readonly reason: string;
+}
+
+export interface RecipientDecision {
+  readonly recipient: Partner;
+  readonly level: Level;
+  /** The rules that granted what the recipient gets; empty when it gets nothing. */
+  readonly rules: readonly PolicyRule[];
+  readonly payload: Record<string, unknown> | undefined;
+  readonly deliveredFields: readonly FieldPath[];
+  readonly withheldFields: readonly WithheldField[];
+  /** Why the recipient gets nothing (level geen) or only a notification. */
+  readonly reason: string | undefined;
+}
+
+export interface DecisionRequest {
+  readonly messageType: MessageType;
+  /** The stage the hub derived for the case; never the sender's claim. */
+  readonly stage: CaseStage;
+  readonly payload: Record<string, unknown>;
+  readonly facts: CaseFacts;
+  readonly sender: Partner;
+  readonly candidates: readonly Partner[];
+}
+
+/**
+ * A loaded, checked policy: rules that allow fields per recipient, message type, stage and content.
+ * Deny by default: a recipient gets a field only when a matching rule's allowlist covers it.
+ */
+export class Policy {
+  private constructor(
+    readonly version: string,
+    readonly rules: readonly PolicyRule[],
+    private readonly neverShare: ReadonlyMap<string, readonly FieldPath[]>,
+  ) {}
+
+  /** Parses and checks policy files; every problem in every file is listed in one error. */
+  static load(sources: readonly PolicySource[], context: PolicyContext): Policy {
+    const problems: string[] = [];
+    const rules: PolicyRule[] = [];
+    for (const { source, text } of sources) {
+      let raw: unknown;
+      try {
+        raw = parse(text);
+      } catch (error) {
+        problems.push(
+          `${source}: not valid YAML (${error instanceof Error ? error.message.split('\n')[0] : 'unreadable'})`,
+        );
+        continue;
+      }
+      const parsed = policyFileSchema.safeParse(raw);
+      if (!parsed.success) {
+        problems.push(
+          ...parsed.error.issues.map(
+            (issue) => `${source}: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+          ),
+        );
+        continue;
+      }
+      for (const rule of parsed.data.rules) {
+        problems.push(
+          ...checkRule(rule, context).map((problem) => `${source}: rule ${rule.id}: ${problem}`),
+        );
+        rules.push(rule);
+      }
+    }
+    const seen = new Set<string>();
+    for (const rule of rules) {
+      if (seen.has(rule.id)) problems.push(`rule id ${rule.id} is used more than once`);
+      seen.add(rule.id);
+    }
+    if (problems.length > 0) throw new InvalidPolicyError(problems);
+    const neverShare = new Map(
+      [...context.messageFields].map(([type, fields]) => [type, fields.neverShare]),
+    );
+    return new Policy(versionOf(sources), rules, neverShare);
+  }
+
+  /** One decision per candidate recipient (the sender excluded). */
+  decide(request: DecisionRequest): RecipientDecision[] {
+    return request.candidates
+      .filter((candidate) => candidate.id !== request.sender.id)
+      .map((recipient) => this.decideFor(recipient, request));
+  }
+
+  private decideFor(recipient: Partner, request: DecisionRequest): RecipientDecision {
+    const candidates = this.rules.filter(
+      (rule) => rule.messageType === request.messageType && addresses(rule, recipient),
+    );
+    const matching = candidates.filter((rule) => mismatch(rule, recipient, request) === undefined);
+    const content = matching.filter((rule) => !rule.notificationOnly);
+    const neverShare = this.neverShare.get(request.messageType) ?? [];
+    if (content.length > 0) {
+      const allowed = content.flatMap((rule) => rule.fields ?? []);
+      const projection = project(request.payload, allowed);
+      return {
+        recipient,
+        level: 'inhoud',
+        rules: content,
+        payload: projection.payload,
+        deliveredFields: projection.delivered,
+        withheldFields: projection.withheld.map((path) => ({
+          path,
+          reason: neverShare.some((secret) => covers(secret, generalise(path)))
+            ? 'never shared: marked x-samenloop-never-share in the schema'
+            : `not in the allowlist of ${content.map((rule) => rule.id).join(', ')}`,
+        })),
+        reason: undefined,
+      };
+    }
+    const everything = project(request.payload, []).withheld;
+    const notification = matching.find((rule) => rule.notificationOnly);
+    const reason = notification
+      ? `rule ${notification.id} grants a notification only`
+      : candidates.length === 0
+        ? `no rule shares ${request.messageType} with ${recipient.id}`
+        : candidates
+            .map((rule) => `rule ${rule.id}: ${mismatch(rule, recipient, request) ?? 'no match'}`)
+            .join('; ');
+    return {
+      recipient,
+      level: notification ? 'notificatie' : 'geen',
+      rules: notification ? [notification] : [],
+      payload: undefined,
+      deliveredFields: [],
+      withheldFields: everything.map((path) => ({ path, reason })),
+      reason,
+    };
+  }
+}
+
+function addresses(rule: PolicyRule, recipient: Partner): boolean {
+  return rule.recipient.id !== undefined
+    ? rule.recipient.id === recipient.id
+    : rule.recipient.kind === recipient.kind;
+}
+
+/** Why a rule for this recipient and message type does not apply, or undefined when it does. */
+function mismatch(
+  rule: PolicyRule,
+  recipient: Partner,
+  request: DecisionRequest,
+): string | undefined {
+  if (!rule.stages.includes(request.stage)) return `does not apply at stage ${request.stage}`;
+  const when = rule.when ?? {};
+  if (
+    when.domesticViolence !== undefined &&
+    request.facts.domesticViolence !== when.domesticViolence
+  ) {
+    return when.domesticViolence
+      ? 'applies to domestic-violence cases only'
+      : 'applies to cases without domestic violence only';
+  }
+  if (when.minorsInvolved !== undefined && request.facts.minorsInvolved !== when.minorsInvolved) {
+    return when.minorsInvolved
+      ? 'applies only when minors are involved'
+      : 'applies only when no minors are involved';
+  }
+  if (when.recipientServesMunicipality) {
+    const code = request.facts.gemeentecode;
+    if (code === undefined) return "the household's municipality is not known";
+    if (!(recipient.gemeenten ?? []).includes(code))
+      return `the household's municipality is not one ${recipient.id} serves`;
+  }
+  return undefined;
+}
+
+function checkRule(rule: PolicyRule, context: PolicyContext): string[] {
+  const fields = context.messageFields.get(rule.messageType);
+  if (!fields) return [`message type ${rule.messageType} is not one partners can submit`];
+  const problems: string[] = [];
+  if (rule.recipient.id !== undefined && !context.partnerIds.has(rule.recipient.id)) {
+    problems.push(`recipient ${rule.recipient.id} is not in the partner registry`);
+  }
+  for (const path of [...(rule.fields ?? []), ...(rule.minimum ?? [])]) {
+    if (!fields.paths.has(path))
+      problems.push(`field ${path} does not exist in ${rule.messageType}`);
+  }
+  for (const path of rule.fields ?? []) {
+    for (const secret of fields.neverShare) {
+      if (covers(path, secret) || covers(secret, path)) {
+        problems.push(
+          `field ${path} would share ${secret}, which is never shared (x-samenloop-never-share)`,
+        );
+      }
+    }
+  }
+  for (const path of rule.minimum ?? []) {
+    if (!(rule.fields ?? []).some((allowed) => covers(allowed, path))) {
+      problems.push(`minimum field ${path} is not in the rule's allowed fields`);
+    }
+  }
+  return problems;
+}
+
+function versionOf(sources: readonly PolicySource[]): string {
+  const hash = createHash('sha256');
+  for (const { source, text } of [...sources].sort((a, b) => a.source.localeCompare(b.source))) {
+    hash.update(`${source}\0${text}\0`);
+  }
+  return `sha256:${hash.digest('hex')}`;
+}
