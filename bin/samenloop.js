@@ -2,7 +2,7 @@
 // The `samenloop` command (`npx samenloop …` in the repository). Installs dependencies and builds
 // the CLI bundle when it is missing or older than its sources, then runs it.
 'use strict';
-const { execFileSync } = require('node:child_process');
+const { execFileSync, spawnSync } = require('node:child_process');
 const { existsSync, readdirSync, statSync } = require('node:fs');
 const path = require('node:path');
 
@@ -27,9 +27,14 @@ execFileSync(process.execPath, [path.join(root, 'deploy/local/ensure-dependencie
 });
 const builtAt = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
 if (sources.some((folder) => newestSourceTime(folder) > builtAt)) {
-  execFileSync(path.join(root, 'node_modules/.bin/nest'), ['build', 'cli'], {
+  const build = spawnSync(path.join(root, 'node_modules/.bin/nest'), ['build', 'cli'], {
     cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
+    encoding: 'utf8',
   });
+  if (build.status !== 0) {
+    process.stderr.write(`samenloop: building the CLI failed:\n${build.stdout}${build.stderr}`);
+    process.exit(1);
+  }
 }
+
 require(bundle);

@@ -1,10 +1,12 @@
 import { Command } from 'commander';
+import { registerPolicyCommands } from './policy/policy.command';
 import { registerValidateCommand } from './validate/validate.command';
 
 const program = new Command('samenloop')
   .description('Samenloop command line: tools for partners, policy owners and hub operators.')
   .showHelpAfterError();
 registerValidateCommand(program);
+registerPolicyCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`samenloop: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -21,3 +21,4 @@ export {
 } from './policy-loader';
 export { runPolicyTest, runPolicyTests } from './policy-test-runner';
 export type { PolicyTestDependencies, PolicyTestResult } from './policy-test-runner';
+export { explainDecision, type FieldExplanation } from './explain';
