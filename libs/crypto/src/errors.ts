@@ -1,0 +1,35 @@
+/**
+ * Base for the envelope's errors. None is retriable: the same key and the same bytes give the same
+ * result every time, so a failed record belongs in the dead letters, not back in the queue.
+ * Messages name keys by fingerprint and say what is wrong; they never quote message content.
+ */
+export abstract class CryptoError extends Error {
+  readonly retriable = false;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The input is not an OpenPGP key (bad armor, not a key packet, a private key where a public one belongs, …). */
+export class MalformedKeyError extends CryptoError {}
+
+/** The key parses but cannot do what it is needed for: expired, revoked, v6, missing a capability. */
+export class UnusableKeyError extends CryptoError {
+  constructor(
+    /** Upper-case hex, as GnuPG prints it. */
+    readonly fingerprint: string,
+    /** Why, in a few words: `is revoked`, `has no valid encryption subkey`, … */
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`OpenPGP key ${fingerprint} ${reason}`, options);
+  }
+}
+
+/** The message is not an encrypted OpenPGP message for this key, or it does not decrypt intact. */
+export class DecryptionError extends CryptoError {}
+
+/** openpgp.js failed to sign or encrypt for a reason the keys do not explain. */
+export class EnvelopeError extends CryptoError {}

@@ -1,0 +1,205 @@
+import { generateKey, readKey, revokeKey } from 'openpgp';
+import { MalformedKeyError, UnusableKeyError } from './errors';
+import { readPrivateKey, readPublicKey } from './keys';
+import { generatePartnerKey, type GeneratedKeyPair } from './partner-key.generator';
+
+const HOUR_SECONDS = 3600;
+// Flags of the OpenPGP Features subpacket (openpgp.js's enums.features is missing from its typings).
+const FEATURE_MDC = 0x01;
+const FEATURE_SEIPD_V2 = 0x08;
+
+let partner: GeneratedKeyPair;
+
+beforeAll(async () => {
+  partner = await generatePartnerKey({ name: 'Veilig Thuis Test', email: 'vt@example.test' });
+});
+
+describe(generatePartnerKey.name, () => {
+  it('makes a v4 EdDSA key with an ECDH curve25519Legacy encryption subkey, as GnuPG 2.2 reads', async () => {
+    const key = await readKey({ armoredKey: partner.publicKeyArmored });
+
+    expect(key.keyPacket.version).toBe(4);
+    expect(key.getAlgorithmInfo()).toEqual({ algorithm: 'eddsaLegacy', curve: 'ed25519Legacy' });
+    expect(key.subkeys).toHaveLength(1);
+    expect(key.subkeys[0]?.keyPacket.version).toBe(4);
+    expect(key.subkeys[0]?.getAlgorithmInfo()).toEqual({
+      algorithm: 'ecdh',
+      curve: 'curve25519Legacy',
+    });
+  });
+
+  it('does not advertise SEIPDv2 (AEAD) in the key features, so senders use SEIPDv1', async () => {
+    const key = await readKey({ armoredKey: partner.publicKeyArmored });
+    const { selfCertification } = await key.getPrimaryUser();
+    const features = selfCertification.features?.[0] ?? 0;
+
+    expect(features & FEATURE_MDC).toBe(FEATURE_MDC);
+    expect(features & FEATURE_SEIPD_V2).toBe(0);
+  });
+
+  it('reports the fingerprint in upper-case hex, as GnuPG prints it', () => {
+    expect(partner.fingerprint).toMatch(/^[0-9A-F]{40}$/);
+  });
+
+  it('leaves the private key unprotected (a development key)', async () => {
+    await expect(readPrivateKey(partner.privateKeyArmored)).resolves.toMatchObject({
+      fingerprint: partner.fingerprint,
+    });
+  });
+});
+
+describe(readPublicKey.name, () => {
+  it('reads an armored public key for encryption and verification', async () => {
+    const key = await readPublicKey(partner.publicKeyArmored);
+
+    expect(key.fingerprint).toBe(partner.fingerprint);
+    expect(key.uses).toEqual(['encrypt', 'verify']);
+  });
+
+  it('reads a binary public key, and armored text given as bytes', async () => {
+    const binary = (await readKey({ armoredKey: partner.publicKeyArmored })).write();
+
+    await expect(readPublicKey(binary)).resolves.toMatchObject({
+      fingerprint: partner.fingerprint,
+    });
+    await expect(
+      readPublicKey(new TextEncoder().encode(partner.publicKeyArmored)),
+    ).resolves.toMatchObject({ fingerprint: partner.fingerprint });
+  });
+
+  it('rejects input that is not a key as malformed', async () => {
+    await expect(readPublicKey('not a key')).rejects.toBeInstanceOf(MalformedKeyError);
+    await expect(readPublicKey(Uint8Array.from([1, 2, 3]))).rejects.toBeInstanceOf(
+      MalformedKeyError,
+    );
+  });
+
+  it('rejects a private key where a public key belongs', async () => {
+    await expect(readPublicKey(partner.privateKeyArmored)).rejects.toThrow(
+      new MalformedKeyError('expected a public key but got a private key'),
+    );
+  });
+
+  it('rejects an expired key, saying when it expired', async () => {
+    // OpenPGP stores times in whole seconds.
+    const created = new Date(Math.floor(Date.now() / 1000 - 2 * HOUR_SECONDS) * 1000);
+    const { publicKey } = await generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ email: 'expired@example.test' }],
+      date: created,
+      keyExpirationTime: HOUR_SECONDS,
+    });
+
+    const error = await readPublicKey(publicKey).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(UnusableKeyError);
+    expect((error as UnusableKeyError).reason).toBe(
+      `expired on ${new Date(created.getTime() + HOUR_SECONDS * 1000).toISOString()}`,
+    );
+  });
+
+  it('rejects a revoked key', async () => {
+    const { privateKey } = await generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ email: 'revoked@example.test' }],
+      format: 'object',
+    });
+    const { publicKey } = await revokeKey({ key: privateKey });
+
+    await expect(readPublicKey(publicKey)).rejects.toMatchObject({
+      name: 'UnusableKeyError',
+      reason: 'is revoked',
+    });
+  });
+
+  it('rejects a key without an encryption subkey as a recipient but accepts it for verification', async () => {
+    const { publicKey } = await generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ email: 'sign-only@example.test' }],
+      subkeys: [],
+    });
+
+    await expect(readPublicKey(publicKey)).rejects.toMatchObject({
+      name: 'UnusableKeyError',
+      reason: 'has no valid encryption subkey',
+    });
+    await expect(readPublicKey(publicKey, { uses: ['verify'] })).resolves.toMatchObject({
+      uses: ['verify'],
+    });
+  });
+
+  it('rejects a v6 key, which GnuPG 2.2 cannot read', async () => {
+    const { publicKey } = await generateKey({
+      type: 'curve25519',
+      userIDs: [{ email: 'v6@example.test' }],
+      config: { v6Keys: true },
+    });
+
+    await expect(readPublicKey(publicKey)).rejects.toMatchObject({
+      name: 'UnusableKeyError',
+      reason: "is a v6 key; partners' GnuPG 2.2 reads only v4 keys",
+    });
+  });
+
+  it('rejects a v4 key of the RFC 9580 Ed25519/X25519 type, which GnuPG 2.2 cannot use', async () => {
+    const { publicKey } = await generateKey({
+      type: 'curve25519',
+      userIDs: [{ email: 'rfc9580@example.test' }],
+    });
+
+    await expect(readPublicKey(publicKey)).rejects.toMatchObject({
+      name: 'UnusableKeyError',
+      reason: 'has an encryption subkey of RFC 9580 type x25519, which GnuPG 2.2 cannot use',
+    });
+  });
+
+  it('names the key by fingerprint and marks the error as not retriable', async () => {
+    const { publicKey } = await generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ email: 'sign-only@example.test' }],
+      subkeys: [],
+      format: 'object',
+    });
+
+    const error = await readPublicKey(publicKey.armor()).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({
+      fingerprint: publicKey.getFingerprint().toUpperCase(),
+      message: `OpenPGP key ${publicKey.getFingerprint().toUpperCase()} has no valid encryption subkey`,
+      retriable: false,
+    });
+  });
+});
+
+describe(readPrivateKey.name, () => {
+  it('rejects a passphrase-protected key without its passphrase and unlocks it with one', async () => {
+    const { privateKey } = await generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ email: 'hub@example.test' }],
+      passphrase: 'correct horse',
+      config: { s2kIterationCountByte: 0 }, // the cheapest S2K keeps the test fast
+    });
+
+    await expect(readPrivateKey(privateKey)).rejects.toMatchObject({
+      name: 'UnusableKeyError',
+      reason: 'is passphrase-protected and no passphrase was given',
+    });
+    await expect(readPrivateKey(privateKey, { passphrase: 'wrong' })).rejects.toMatchObject({
+      reason: 'could not be unlocked with the given passphrase',
+    });
+    await expect(
+      readPrivateKey(privateKey, { passphrase: 'correct horse' }),
+    ).resolves.toMatchObject({ uses: ['sign', 'decrypt'] });
+  });
+
+  it('rejects a public key where a private key belongs', async () => {
+    await expect(readPrivateKey(partner.publicKeyArmored)).rejects.toBeInstanceOf(
+      MalformedKeyError,
+    );
+  });
+});

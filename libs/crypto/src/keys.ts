@@ -1,0 +1,227 @@
+import {
+  decryptKey,
+  enums,
+  readKey,
+  readPrivateKey as readOpenpgpPrivateKey,
+  type Key,
+  type PrivateKey,
+  type PublicKey,
+  type Subkey,
+} from 'openpgp';
+import { EnvelopeError, MalformedKeyError, UnusableKeyError, type CryptoError } from './errors';
+import { HUB_OPENPGP_CONFIG } from './openpgp-config';
+import { classifyPgpInput } from './pgp-input';
+
+/** What a partner's public key is needed for: encrypting deliveries to it, verifying its signatures. */
+export type PublicKeyUse = 'encrypt' | 'verify';
+/** What the hub's (or in tests a partner's) private key is needed for. */
+export type PrivateKeyUse = 'sign' | 'decrypt';
+
+/**
+ * A public key parsed once and checked for the uses it was read for; pass it to every call.
+ * Only `readPublicKey` makes these, so holding one means the checks ran.
+ */
+export class PgpPublicKey {
+  constructor(
+    /** The parsed openpgp.js key, for callers that need more than this library offers. */
+    readonly openpgpKey: PublicKey,
+    /** Upper-case hex, as GnuPG prints it. */
+    readonly fingerprint: string,
+    readonly uses: readonly PublicKeyUse[],
+  ) {}
+}
+
+/** A private key parsed (and unlocked) once and checked for the uses it was read for. */
+export class PgpPrivateKey {
+  constructor(
+    readonly openpgpKey: PrivateKey,
+    /** Upper-case hex, as GnuPG prints it. */
+    readonly fingerprint: string,
+    readonly uses: readonly PrivateKeyUse[],
+  ) {}
+}
+
+/**
+ * Parses an armored or binary public key and rejects it with `UnusableKeyError` when it cannot be
+ * used for `uses` now (by default both: a partner signs submissions and receives deliveries).
+ */
+export async function readPublicKey(
+  input: string | Uint8Array,
+  { uses = ['encrypt', 'verify'] }: { uses?: readonly PublicKeyUse[] } = {},
+): Promise<PgpPublicKey> {
+  let key: Key;
+  try {
+    const source = classifyPgpInput(input);
+    key =
+      'armored' in source
+        ? await readKey({ armoredKey: source.armored, config: HUB_OPENPGP_CONFIG })
+        : await readKey({ binaryKey: source.binary, config: HUB_OPENPGP_CONFIG });
+  } catch (error) {
+    throw new MalformedKeyError('input is not an OpenPGP public key', { cause: error });
+  }
+  // A private key would work here, but it must never travel where a public key is expected.
+  if (key.isPrivate()) {
+    throw new MalformedKeyError('expected a public key but got a private key');
+  }
+  const fingerprint = fingerprintOf(key);
+  const problem = await findProblem(key, uses, new Date());
+  if (problem !== undefined) {
+    throw new UnusableKeyError(fingerprint, problem);
+  }
+  return new PgpPublicKey(key, fingerprint, Object.freeze([...uses]));
+}
+
+/**
+ * Parses an armored or binary private key, unlocks it with `passphrase` if it is protected, and
+ * rejects it with `UnusableKeyError` when it cannot be used for `uses` now.
+ */
+export async function readPrivateKey(
+  input: string | Uint8Array,
+  {
+    uses = ['sign', 'decrypt'],
+    passphrase,
+  }: { uses?: readonly PrivateKeyUse[]; passphrase?: string } = {},
+): Promise<PgpPrivateKey> {
+  let key: PrivateKey;
+  try {
+    const source = classifyPgpInput(input);
+    key =
+      'armored' in source
+        ? await readOpenpgpPrivateKey({ armoredKey: source.armored, config: HUB_OPENPGP_CONFIG })
+        : await readOpenpgpPrivateKey({ binaryKey: source.binary, config: HUB_OPENPGP_CONFIG });
+  } catch (error) {
+    throw new MalformedKeyError('input is not an OpenPGP private key', { cause: error });
+  }
+  const fingerprint = fingerprintOf(key);
+  if (!key.isDecrypted()) {
+    if (passphrase === undefined) {
+      throw new UnusableKeyError(
+        fingerprint,
+        'is passphrase-protected and no passphrase was given',
+      );
+    }
+    try {
+      key = await decryptKey({ privateKey: key, passphrase, config: HUB_OPENPGP_CONFIG });
+    } catch (error) {
+      throw new UnusableKeyError(fingerprint, 'could not be unlocked with the given passphrase', {
+        cause: error,
+      });
+    }
+  }
+  const problem = await findProblem(key, uses, new Date());
+  if (problem !== undefined) {
+    throw new UnusableKeyError(fingerprint, problem);
+  }
+  return new PgpPrivateKey(key, fingerprint, Object.freeze([...uses]));
+}
+
+/** Throws when a key read for other uses is passed where `use` is needed. */
+export function requireUse(key: PgpPublicKey, use: PublicKeyUse): void;
+export function requireUse(key: PgpPrivateKey, use: PrivateKeyUse): void;
+export function requireUse(
+  key: PgpPublicKey | PgpPrivateKey,
+  use: PublicKeyUse | PrivateKeyUse,
+): void {
+  if (!(key.uses as readonly string[]).includes(use)) {
+    throw new UnusableKeyError(key.fingerprint, `was not read for use '${use}'`);
+  }
+}
+
+/** Re-checks a key at `date`; a key valid when read can expire or be revoked while the hub runs. */
+export async function findKeyProblem(
+  key: PgpPublicKey | PgpPrivateKey,
+  use: PublicKeyUse | PrivateKeyUse,
+  date: Date,
+): Promise<string | undefined> {
+  return findProblem(key.openpgpKey, [use], date);
+}
+
+export function fingerprintOf(key: Key | Subkey): string {
+  return key.getFingerprint().toUpperCase();
+}
+
+// RFC 9580 algorithm ids (Ed25519 27, X25519 25, Ed448 28, X448 26): GnuPG 2.2 reports
+// "Invalid public key algorithm" for them; the legacy EdDSA (22) / ECDH (18) ids interoperate.
+const ALGORITHMS_UNKNOWN_TO_GNUPG_22: ReadonlySet<enums.publicKey> = new Set([
+  enums.publicKey.ed25519,
+  enums.publicKey.x25519,
+  enums.publicKey.ed448,
+  enums.publicKey.x448,
+]);
+
+async function findProblem(
+  key: Key,
+  uses: readonly (PublicKeyUse | PrivateKeyUse)[],
+  date: Date,
+): Promise<string | undefined> {
+  if (key.keyPacket.version !== 4) {
+    return `is a v${key.keyPacket.version} key; partners' GnuPG 2.2 reads only v4 keys`;
+  }
+  if (await key.isRevoked(undefined, undefined, date, HUB_OPENPGP_CONFIG)) {
+    return 'is revoked';
+  }
+  const expiry = await key.getExpirationTime(undefined, HUB_OPENPGP_CONFIG).catch(() => null);
+  if (expiry instanceof Date && expiry.getTime() <= date.getTime()) {
+    return `expired on ${expiry.toISOString()}`;
+  }
+  try {
+    await key.verifyPrimaryKey(date, undefined, HUB_OPENPGP_CONFIG);
+  } catch {
+    return 'has no valid self-signature';
+  }
+  if (uses.includes('encrypt') || uses.includes('decrypt')) {
+    const problem = await findCapabilityProblem(key, 'encryption subkey', () =>
+      key.getEncryptionKey(undefined, date, undefined, HUB_OPENPGP_CONFIG),
+    );
+    if (problem !== undefined) return problem;
+  }
+  if (uses.includes('sign') || uses.includes('verify')) {
+    const problem = await findCapabilityProblem(key, 'signing key', () =>
+      key.getSigningKey(undefined, date, undefined, HUB_OPENPGP_CONFIG),
+    );
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
+}
+
+async function findCapabilityProblem(
+  key: Key,
+  capability: 'encryption subkey' | 'signing key',
+  select: () => Promise<Key | Subkey>,
+): Promise<string | undefined> {
+  let selected: Key | Subkey;
+  try {
+    selected = await select();
+  } catch {
+    return `has no valid ${capability}`;
+  }
+  const packet = selected.keyPacket;
+  if (ALGORITHMS_UNKNOWN_TO_GNUPG_22.has(packet.algorithm)) {
+    return `has an ${capability} of RFC 9580 type ${selected.getAlgorithmInfo().algorithm}, which GnuPG 2.2 cannot use`;
+  }
+  if (key.isPrivate() && 'isDummy' in packet && packet.isDummy()) {
+    return `has no secret material for its ${capability} (a GnuPG stub)`;
+  }
+  return undefined;
+}
+
+/**
+ * Turns an openpgp.js failure into the error that explains it: `UnusableKeyError` when one of the
+ * keys involved is no longer usable (expired or revoked since it was read), else `EnvelopeError`.
+ */
+export async function explainFailure(
+  error: unknown,
+  operation: string,
+  involved: readonly (
+    readonly [PgpPrivateKey, PrivateKeyUse] | readonly [PgpPublicKey, PublicKeyUse]
+  )[],
+): Promise<CryptoError> {
+  const now = new Date();
+  for (const [key, use] of involved) {
+    const problem = await findKeyProblem(key, use, now);
+    if (problem !== undefined) {
+      return new UnusableKeyError(key.fingerprint, problem, { cause: error });
+    }
+  }
+  return new EnvelopeError(`${operation} failed`, { cause: error });
+}

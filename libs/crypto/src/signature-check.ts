@@ -1,0 +1,67 @@
+import type { KeyID, Signature } from 'openpgp';
+import { findKeyProblem, type PgpPublicKey } from './keys';
+
+/**
+ * - `no-signature`: there is no data signature at all.
+ * - `malformed-signature`: the bytes are not an OpenPGP signature.
+ * - `unknown-signer`: no signature is by one of the given keys.
+ * - `unusable-signer-key`: the signer's key was expired or revoked when it signed (a revocation
+ *   for compromise counts whenever it was made).
+ * - `bad-signature`: a known key signed, but not these bytes (tampered data, wrong data).
+ */
+export type SignatureFailure =
+  | 'no-signature'
+  | 'malformed-signature'
+  | 'unknown-signer'
+  | 'unusable-signer-key'
+  | 'bad-signature';
+
+/** The outcome of a signature check; reasons are codes, never quotes from the data. */
+export type SignatureCheck =
+  | { readonly valid: true; readonly signingKeyFingerprint: string }
+  | { readonly valid: false; readonly reason: SignatureFailure };
+
+/** openpgp.js's per-signature verification result (its `VerificationResult` type is not exported). */
+export interface OpenpgpVerification {
+  readonly keyID: KeyID;
+  readonly verified: Promise<true>;
+  readonly signature: Promise<Signature>;
+}
+
+/** Valid when any signature by a given key verifies; otherwise the most specific failure. */
+export async function checkSignatures(
+  verifications: readonly OpenpgpVerification[],
+  verificationKeys: readonly PgpPublicKey[],
+): Promise<SignatureCheck> {
+  if (verifications.length === 0) {
+    return { valid: false, reason: 'no-signature' };
+  }
+  let failure: SignatureFailure = 'unknown-signer';
+  for (const verification of verifications) {
+    const signer = verificationKeys.find(
+      (key) => key.openpgpKey.getKeys(verification.keyID).length > 0,
+    );
+    if (signer === undefined) {
+      continue;
+    }
+    const verified = await verification.verified.then(
+      () => true,
+      () => false,
+    );
+    if (verified) {
+      return { valid: true, signingKeyFingerprint: signer.fingerprint };
+    }
+    // openpgp.js checks the digest first and the key's validity at signing time after; tell the two apart.
+    const createdAt = await verification.signature.then(
+      (signature) => signature.packets[0]?.created ?? new Date(),
+      () => new Date(),
+    );
+    const keyProblem = await findKeyProblem(signer, 'verify', createdAt);
+    if (keyProblem !== undefined) {
+      failure = 'unusable-signer-key';
+    } else if (failure !== 'unusable-signer-key') {
+      failure = 'bad-signature';
+    }
+  }
+  return { valid: false, reason: failure };
+}
