@@ -14,3 +14,5 @@ export {
   DecryptionError,
   EnvelopeError,
 } from './errors';
+export { generateDevelopmentKeys, keyFiles, readKeyFile } from './key-directory';
+export type { GeneratedKeys } from './key-directory';

@@ -28,6 +28,19 @@ export interface TransactionalPipelineOptions {
   /** Records handled per transaction; a transaction costs ~10 ms of broker work however small. */
   readonly maxRecordsPerTransaction?: number;
   readonly now?: () => Date;
+  /** State that travels with each chunk's transaction (see `ChunkState`). */
+  readonly chunkState?: ChunkState;
+}
+
+/**
+ * State a handler builds up while it handles a chunk (e.g. case threads), written in the chunk's
+ * transaction and applied in memory only once that transaction has committed.
+ */
+export interface ChunkState {
+  /** Records to write with the chunk's output, read just before the transaction commits. */
+  pendingRecords(): readonly OutboundRecord[];
+  committed(): void;
+  aborted(): void;
 }
 
 /**
@@ -101,14 +114,20 @@ export class TransactionalPipeline {
     for (let start = 0; start < batch.messages.length; start += chunkSize) {
       if (!payload.isRunning() || payload.isStale()) return;
       const chunk = batch.messages.slice(start, start + chunkSize);
-      const outbound: OutboundRecord[] = [];
-      for (const message of chunk) {
-        outbound.push(
-          ...(await this.handle(toInboundRecord(batch.topic, batch.partition, message))),
-        );
-      }
       const lastOffset = chunk[chunk.length - 1]!.offset;
-      await this.commitTransaction(batch.topic, batch.partition, lastOffset, outbound);
+      try {
+        const outbound: OutboundRecord[] = [];
+        for (const message of chunk) {
+          outbound.push(...(await this.handle(toInboundRecord(batch.topic, batch.partition, message))));
+        }
+        outbound.push(...(this.options.chunkState?.pendingRecords() ?? []));
+        await this.commitTransaction(batch.topic, batch.partition, lastOffset, outbound);
+      } catch (error) {
+        // The chunk will be handled again from its first record: forget what it staged.
+        this.options.chunkState?.aborted();
+        throw error;
+      }
+      this.options.chunkState?.committed();
       payload.resolveOffset(lastOffset);
       await payload.heartbeat();
     }

@@ -1,0 +1,264 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CaseLedger } from '@samenloop/case';
+import { ContractValidator } from '@samenloop/contracts';
+import {
+  decryptAndVerify,
+  generatePartnerKey,
+  readPrivateKey,
+  readPublicKey,
+  signDetached,
+  type PgpPrivateKey,
+  type PgpPublicKey,
+} from '@samenloop/crypto';
+import {
+  AUDIT_TOPIC,
+  DEAD_LETTER_HEADERS,
+  type InboundRecord,
+  type OutboundRecord,
+} from '@samenloop/messaging';
+import { createLogger } from '@samenloop/observability';
+import { PartnerRegistry } from '@samenloop/partners';
+import { loadPolicyDirectory, policyContext } from '@samenloop/policy';
+import { SIGNATURE_HEADER, SubmissionHandler } from './submission-handler';
+
+const ROOT = path.resolve(__dirname, '../../../..');
+const ZORGMELDING = readFileSync(
+  path.join(ROOT, 'schemas/zorgmelding/examples/valid/partnergeweld-met-kinderen.json'),
+  'utf8',
+);
+const registry = PartnerRegistry.fromYaml(
+  readFileSync(path.join(ROOT, 'deploy/partners/oost-brabant.yaml'), 'utf8'),
+  'partners',
+);
+const validator = new ContractValidator();
+const policy = loadPolicyDirectory(
+  path.join(ROOT, 'deploy/policies'),
+  policyContext(validator, registry),
+);
+
+interface KeyPair {
+  readonly privateKey: PgpPrivateKey;
+  readonly publicKey: PgpPublicKey;
+}
+async function keyPair(name: string): Promise<KeyPair> {
+  const generated = await generatePartnerKey({ name, email: `${name.toLowerCase()}@example.test` });
+  return {
+    privateKey: await readPrivateKey(generated.privateKeyArmored),
+    publicKey: await readPublicKey(generated.publicKeyArmored),
+  };
+}
+
+describe(SubmissionHandler.name, () => {
+  let hub: KeyPair;
+  const partnerKeys = new Map<string, KeyPair>();
+  let ledger: CaseLedger;
+  let handler: SubmissionHandler;
+
+  beforeAll(async () => {
+    hub = await keyPair('hub');
+    for (const partner of registry.partners) partnerKeys.set(partner.id, await keyPair(partner.id));
+  });
+
+  beforeEach(() => {
+    ledger = new CaseLedger();
+    handler = new SubmissionHandler({
+      registry,
+      validator,
+      policy: () => policy,
+      ledger,
+      keys: {
+        hub: hub.privateKey,
+        partners: new Map([...partnerKeys].map(([id, pair]) => [id, pair.publicKey])),
+      },
+      hubSource: 'urn:nld:oin:00000099000000009001:systeem:samenloop',
+      maxMessageBytes: 64 * 1024,
+      deadLetterTopic: 'samenloop.deadletter.v1',
+      logger: createLogger('test', 'fatal'),
+    });
+  });
+
+  async function submission(
+    options: { value?: string; signer?: string | null; topic?: string } = {},
+  ): Promise<InboundRecord> {
+    const value = Buffer.from(options.value ?? ZORGMELDING);
+    const signer = options.signer === undefined ? 'POLITIE-OB' : options.signer;
+    const signature = signer
+      ? Buffer.from(await signDetached(value, partnerKeys.get(signer)!.privateKey))
+      : undefined;
+    return {
+      topic: options.topic ?? 'samenloop.in.politie-ob.v1',
+      partition: 0,
+      offset: '7',
+      key: Buffer.from('PL2100-2026112345'),
+      value,
+      headers: signature ? { [SIGNATURE_HEADER]: signature } : {},
+      timestamp: '0',
+    };
+  }
+
+  async function open(record: OutboundRecord, partnerId: string): Promise<Record<string, unknown>> {
+    const decrypted = await decryptAndVerify(new Uint8Array(record.value as Buffer), {
+      decryptionKey: partnerKeys.get(partnerId)!.privateKey,
+      verificationKeys: [hub.publicKey],
+    });
+    expect(decrypted.signatureValid).toBe(true);
+    return JSON.parse(new TextDecoder().decode(decrypted.plaintext)) as Record<string, unknown>;
+  }
+
+  const onTopic = (records: readonly OutboundRecord[], topic: string) =>
+    records.filter((record) => record.topic === topic);
+
+  it('delivers a zorgmelding, signed and encrypted, to the VT of the household only, with an audit record per partner and a receipt', async () => {
+    const records = await handler.handle(await submission());
+
+    const [delivery] = onTopic(records, 'samenloop.out.vt-zob.v1');
+    const document = await open(delivery!, 'VT-ZOB');
+    expect(document).toMatchObject({
+      messageType: 'nl.samenloop.zorgmelding',
+      sender: 'POLITIE-OB',
+      recipient: 'VT-ZOB',
+      niveau: 'inhoud',
+      grondslag: { ruleIds: ['zm.vt.inhoud'], policyVersion: policy.version },
+      caseThread: { fase: 'melding', relatedDeliveries: [] },
+    });
+    expect(Object.keys(document.payload as object).sort()).toEqual([
+      'acuutGevaar',
+      'betrokkenen',
+      'eerdereMeldingen',
+      'huishouden',
+      'incident',
+      'kinderenAanwezig',
+      'melder',
+    ]);
+    expect(delivery!.headers).toMatchObject({
+      ce_type: 'nl.samenloop.delivery',
+      'content-type': 'application/pgp-encrypted',
+    });
+    expect(records.map((record) => record.topic).sort()).toEqual([
+      ...Array<string>(5).fill(AUDIT_TOPIC),
+      'samenloop.out.politie-ob.v1',
+      'samenloop.out.vt-zob.v1',
+    ]);
+    const receipt = await open(onTopic(records, 'samenloop.out.politie-ob.v1')[0]!, 'POLITIE-OB');
+    expect(receipt).toMatchObject({
+      deliveredTo: [{ recipient: 'VT-ZOB', niveau: 'inhoud', ruleIds: ['zm.vt.inhoud'] }],
+    });
+    expect(
+      (receipt.withheldFrom as { recipient: string }[]).map((entry) => entry.recipient).sort(),
+    ).toEqual(['3RO', 'OM', 'RVDK', 'VT-BNO']);
+  });
+
+  it('lets only its recipient decrypt a delivery', async () => {
+    const [delivery] = onTopic(await handler.handle(await submission()), 'samenloop.out.vt-zob.v1');
+
+    await expect(
+      decryptAndVerify(new Uint8Array(delivery!.value as Buffer), {
+        decryptionKey: partnerKeys.get('VT-BNO')!.privateKey,
+        verificationKeys: [hub.publicKey],
+      }),
+    ).rejects.toThrow(/not encrypted to key/);
+  });
+
+  it('writes audit records that match the deliveries one to one, with field paths and never values', async () => {
+    const records = await handler.handle(await submission());
+    const audits = onTopic(records, AUDIT_TOPIC).map(
+      (record) => JSON.parse(String(record.value)) as Record<string, unknown>,
+    );
+
+    expect(
+      audits.filter((audit) => audit.level !== 'geen').map((audit) => audit.recipient),
+    ).toEqual(['VT-ZOB']);
+    expect(audits.find((audit) => audit.recipient === 'VT-ZOB')).toMatchObject({
+      ruleIds: ['zm.vt.inhoud'],
+      policyVersion: policy.version,
+      stage: 'melding',
+    });
+    expect(audits.find((audit) => audit.recipient === 'VT-BNO')).toMatchObject({
+      level: 'geen',
+      deliveryId: null,
+      deliveredFields: [],
+    });
+    expect(JSON.stringify(audits)).not.toContain('Hoogstraten');
+  });
+
+  it.each([
+    ['unsigned', { signer: null }, 'missing-signature'],
+    ['signed by another partner (forged)', { signer: 'VT-BNO' }, 'invalid-signature'],
+    [
+      'sent on another partner’s topic',
+      { signer: 'OM', topic: 'samenloop.in.om.v1' },
+      'wrong-topic',
+    ],
+    ['not JSON', { value: '{"specversion":' }, 'not-json'],
+    ['oversized', { value: `{"pad":"${'x'.repeat(70 * 1024)}"}` }, 'too-large'],
+  ] as const)(
+    'rejects a submission that is %s, dead-letters it and delivers nothing',
+    async (_case, options, code) => {
+      const records = await handler.handle(await submission(options));
+
+      const rejected = records.filter(
+        (record) => record.headers?.ce_type === 'nl.samenloop.rejection',
+      );
+      const deadLetters = onTopic(records, 'samenloop.deadletter.v1');
+      expect(records).toHaveLength(2);
+      expect(deadLetters).toHaveLength(1);
+      expect(deadLetters[0]!.headers?.[DEAD_LETTER_HEADERS.sourceOffset]).toBe('7');
+      const rejection = await open(
+        rejected[0]!,
+        options.topic === 'samenloop.in.om.v1' ? 'OM' : 'POLITIE-OB',
+      );
+      expect((rejection.errors as { code: string }[]).map((error) => error.code)).toEqual([code]);
+      expect(validator.validateDocument('rejection', rejection).ok).toBe(true);
+    },
+  );
+
+  it('rejects an invalid payload with every error, by path and rule', async () => {
+    const invalid = JSON.parse(ZORGMELDING) as {
+      data: { payload: { incident: { datum: string }; kinderenAanwezig?: boolean } };
+    };
+    invalid.data.payload.incident.datum = '2026-02-30';
+    delete invalid.data.payload.kinderenAanwezig;
+
+    const records = await handler.handle(await submission({ value: JSON.stringify(invalid) }));
+    const rejection = await open(
+      records.find((record) => record.headers?.ce_type === 'nl.samenloop.rejection')!,
+      'POLITIE-OB',
+    );
+
+    expect(rejection.errors).toEqual(
+      expect.arrayContaining([
+        {
+          code: 'invalid-payload',
+          path: '/data/payload/incident/datum',
+          message: 'zorgmelding /incident/datum: must be a date (YYYY-MM-DD)',
+        },
+        {
+          code: 'invalid-payload',
+          path: '/data/payload/kinderenAanwezig',
+          message: 'zorgmelding /kinderenAanwezig: is required',
+        },
+      ]),
+    );
+  });
+
+  it('does not deliver a message id twice', async () => {
+    await handler.handle(await submission());
+    ledger.commit();
+
+    const again = await handler.handle(await submission());
+
+    expect(onTopic(again, 'samenloop.out.vt-zob.v1')).toEqual([]);
+    const rejection = await open(
+      again.find((record) => record.headers?.ce_type === 'nl.samenloop.rejection')!,
+      'POLITIE-OB',
+    );
+    expect(rejection.errors).toEqual([
+      {
+        code: 'duplicate',
+        path: '/id',
+        message: 'this message id was accepted before; it is not delivered again',
+      },
+    ]);
+  });
+});

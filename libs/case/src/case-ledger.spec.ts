@@ -1,0 +1,94 @@
+import { CaseLedger, type AcceptedMessage } from './case-ledger';
+
+const entry = (overrides: Partial<AcceptedMessage>): AcceptedMessage => ({
+  messageId: 'm-1',
+  messageType: 'nl.samenloop.zorgmelding',
+  references: ['politieRegistratienummer:PL2100-2026112345'],
+  relatesTo: [],
+  facts: { domesticViolence: true, gemeentecode: 'GM0772' },
+  ...overrides,
+});
+
+describe(CaseLedger.name, () => {
+  it('threads messages that share a case reference or refer to an earlier message', () => {
+    const ledger = new CaseLedger();
+    const first = ledger.accept(entry({ messageType: 'nl.samenloop.acuut-signaal' }));
+    const second = ledger.accept(
+      entry({
+        messageId: 'm-2',
+        messageType: 'nl.samenloop.verdachtenmonitor-entry',
+        references: ['zsmZaakId:ZSM-OB-2026-004211'],
+        relatesTo: ['m-1'],
+      }),
+    );
+    const third = ledger.accept(
+      entry({ messageId: 'm-3', references: ['zsmZaakId:ZSM-OB-2026-004211'] }),
+    );
+
+    expect(second.caseKey).toBe(first.caseKey);
+    expect(third.caseKey).toBe(first.caseKey);
+    expect([first.stage, second.stage, third.stage]).toEqual(['acuut', 'zsm', 'zsm']);
+    expect(third.references).toEqual([
+      'politieRegistratienummer:PL2100-2026112345',
+      'zsmZaakId:ZSM-OB-2026-004211',
+    ]);
+  });
+
+  it('keeps staged changes out of the committed state until commit, and drops them on abort', () => {
+    const ledger = new CaseLedger();
+    ledger.accept(entry({}));
+    expect(ledger.caseOfMessage('m-1')).toBeDefined();
+    ledger.abort();
+    expect(ledger.caseOfMessage('m-1')).toBeUndefined();
+
+    const accepted = ledger.accept(entry({}));
+    ledger.commit();
+    expect(ledger.caseOfMessage('m-1')).toBe(accepted.caseKey);
+    expect(ledger.pendingEntries).toEqual([]);
+  });
+
+  it('rolls back to a savepoint without losing what was staged before it', () => {
+    const ledger = new CaseLedger();
+    ledger.accept(entry({}));
+    const rollback = ledger.savepoint();
+    ledger.accept(entry({ messageId: 'm-2' }));
+    rollback();
+
+    expect(ledger.caseOfMessage('m-1')).toBeDefined();
+    expect(ledger.caseOfMessage('m-2')).toBeUndefined();
+  });
+
+  it('is rebuilt from its state entries after a restart', () => {
+    const before = new CaseLedger();
+    const accepted = before.accept(entry({ facts: { minorsInvolved: true } }));
+    before.recordDeliveries(accepted.caseKey, [{ recipient: 'VT-ZOB', deliveryId: 'd-1' }]);
+    const written = before.pendingEntries;
+    before.commit();
+
+    const after = new CaseLedger();
+    after.restore(written);
+
+    expect(after.caseOfMessage('m-1')).toBe(accepted.caseKey);
+    expect(after.caseRecord(accepted.caseKey)).toEqual({ ...before.caseRecord(accepted.caseKey) });
+    expect(after.caseRecord(accepted.caseKey)?.deliveries).toEqual({ 'VT-ZOB': ['d-1'] });
+  });
+
+  it('remembers facts from earlier messages when a later one does not state them', () => {
+    const ledger = new CaseLedger();
+    ledger.accept(entry({ facts: { domesticViolence: true, gemeentecode: 'GM0772' } }));
+    const later = ledger.accept(
+      entry({
+        messageId: 'm-2',
+        messageType: 'nl.samenloop.afdoeningsbeslissing',
+        facts: { minorsInvolved: false },
+      }),
+    );
+
+    expect(later.facts).toEqual({
+      domesticViolence: true,
+      gemeentecode: 'GM0772',
+      minorsInvolved: false,
+    });
+    expect(later.stage).toBe('afdoening');
+  });
+});

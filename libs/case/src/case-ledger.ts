@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import type { CaseStage, MessageType } from '@samenloop/contracts';
+import { stageAfter } from './case-stage-progression';
+
+export interface CaseFactsKnown {
+  readonly domesticViolence?: boolean;
+  readonly minorsInvolved?: boolean;
+  readonly gemeentecode?: string;
+}
+
+/** What the hub knows of one case thread. Ids and facts only; no message content. */
+export interface CaseRecord {
+  readonly caseKey: string;
+  readonly stage: CaseStage;
+  /** Every case reference seen, as `<kind>:<value>`, e.g. `politieRegistratienummer:PL2100-2026112345`. */
+  readonly references: readonly string[];
+  readonly facts: CaseFactsKnown;
+  /** Per recipient, the ids of the deliveries it received in this thread (newest last). */
+  readonly deliveries: Readonly<Record<string, readonly string[]>>;
+}
+
+/** One record of the state topic; keys are `case:…`, `ref:…` and `msg:…`. */
+export interface StateEntry {
+  readonly key: string;
+  readonly value: string;
+}
+
+export interface AcceptedMessage {
+  readonly messageId: string;
+  readonly messageType: MessageType;
+  readonly references: readonly string[];
+  readonly relatesTo: readonly string[];
+  readonly facts: CaseFactsKnown;
+}
+
+const MAX_DELIVERIES_PER_RECIPIENT = 200;
+
+/**
+ * Case threads, stages and seen message ids, kept in memory and mirrored to a compacted Kafka topic.
+ * Changes are staged while a chunk of records is handled and become visible to later chunks only
+ * when the chunk's transaction commits (`commit()`); an aborted chunk leaves no trace (`abort()`).
+ */
+export class CaseLedger {
+  private readonly cases = new Map<string, CaseRecord>();
+  private readonly caseByReference = new Map<string, string>();
+  private readonly caseByMessage = new Map<string, string>();
+  private pending = new Map<string, StateEntry>();
+
+  /** Rebuilds the ledger from the state topic's records, oldest first. */
+  restore(entries: Iterable<StateEntry>): void {
+    for (const entry of entries) this.apply(entry);
+  }
+
+  get size(): number {
+    return this.cases.size;
+  }
+
+  /** The case a message id was accepted into, if it was accepted before (committed or staged). */
+  caseOfMessage(messageId: string): string | undefined {
+    return this.read('msg', messageId) ?? this.caseByMessage.get(messageId);
+  }
+
+  /** The case thread a new message belongs to: by any known reference or earlier message, else new. */
+  findCase(references: readonly string[], relatesTo: readonly string[]): CaseRecord | undefined {
+    for (const reference of references) {
+      const key = this.read('ref', reference) ?? this.caseByReference.get(reference);
+      if (key) return this.caseRecord(key);
+    }
+    for (const messageId of relatesTo) {
+      const key = this.caseOfMessage(messageId);
+      if (key) return this.caseRecord(key);
+    }
+    return undefined;
+  }
+
+  /** Stages the effect of an accepted message and returns the case as it is after it. */
+  accept(message: AcceptedMessage): CaseRecord {
+    const existing = this.findCase(message.references, message.relatesTo);
+    const record: CaseRecord = {
+      caseKey: existing?.caseKey ?? `case-${randomUUID()}`,
+      stage: stageAfter(existing?.stage, message.messageType),
+      references: [...new Set([...(existing?.references ?? []), ...message.references])],
+      facts: { ...existing?.facts, ...definedOnly(message.facts) },
+      deliveries: existing?.deliveries ?? {},
+    };
+    this.stage({ key: `case:${record.caseKey}`, value: JSON.stringify(record) });
+    for (const reference of message.references)
+      this.stage({ key: `ref:${reference}`, value: record.caseKey });
+    this.stage({ key: `msg:${message.messageId}`, value: record.caseKey });
+    return record;
+  }
+
+  /** Stages the deliveries made for a message, so later deliveries in the thread can point at them. */
+  recordDeliveries(
+    caseKey: string,
+    deliveries: readonly { recipient: string; deliveryId: string }[],
+  ): void {
+    const record = this.caseRecord(caseKey);
+    if (!record || deliveries.length === 0) return;
+    const byRecipient: Record<string, readonly string[]> = { ...record.deliveries };
+    for (const { recipient, deliveryId } of deliveries) {
+      byRecipient[recipient] = [...(byRecipient[recipient] ?? []), deliveryId].slice(
+        -MAX_DELIVERIES_PER_RECIPIENT,
+      );
+    }
+    this.stage({
+      key: `case:${caseKey}`,
+      value: JSON.stringify({ ...record, deliveries: byRecipient }),
+    });
+  }
+
+  caseRecord(caseKey: string): CaseRecord | undefined {
+    const staged = this.pending.get(`case:${caseKey}`);
+    return staged ? (JSON.parse(staged.value) as CaseRecord) : this.cases.get(caseKey);
+  }
+
+  /** The staged changes, to be written to the state topic in the chunk's transaction. */
+  get pendingEntries(): StateEntry[] {
+    return [...this.pending.values()];
+  }
+
+  /** Marks the staged state now; the returned function undoes whatever is staged after it. */
+  savepoint(): () => void {
+    const saved = new Map(this.pending);
+    return () => {
+      this.pending = saved;
+    };
+  }
+
+  commit(): void {
+    for (const entry of this.pending.values()) this.apply(entry);
+    this.pending = new Map();
+  }
+
+  abort(): void {
+    this.pending = new Map();
+  }
+
+  private stage(entry: StateEntry): void {
+    // Re-insert so the last change to a key is also the last entry written.
+    this.pending.delete(entry.key);
+    this.pending.set(entry.key, entry);
+  }
+
+  private read(kind: 'ref' | 'msg', id: string): string | undefined {
+    return this.pending.get(`${kind}:${id}`)?.value;
+  }
+
+  private apply({ key, value }: StateEntry): void {
+    const separator = key.indexOf(':');
+    const kind = key.slice(0, separator);
+    const id = key.slice(separator + 1);
+    if (kind === 'case') this.cases.set(id, JSON.parse(value) as CaseRecord);
+    else if (kind === 'ref') this.caseByReference.set(id, value);
+    else if (kind === 'msg') this.caseByMessage.set(id, value);
+  }
+}
+
+function definedOnly(facts: CaseFactsKnown): CaseFactsKnown {
+  return Object.fromEntries(Object.entries(facts).filter(([, value]) => value !== undefined));
+}

@@ -1,0 +1,3 @@
+export { CaseLedger } from './case-ledger';
+export type { AcceptedMessage, CaseFactsKnown, CaseRecord, StateEntry } from './case-ledger';
+export { stageAfter } from './case-stage-progression';

@@ -1,0 +1,79 @@
+import { mkdir, readFile, writeFile, access } from 'node:fs/promises';
+import path from 'node:path';
+import { generatePartnerKey } from './partner-key.generator';
+
+/**
+ * Where keys live on disk (never in a source folder):
+ *   <dir>/hub/private.asc, <dir>/hub/public.asc          the hub's own key
+ *   <dir>/partners/<ID>/public.asc                        what the hub knows of a partner
+ *   <dir>/partners/<ID>/private.asc                       development only: the partner simulator's key
+ */
+export const keyFiles = {
+  hubPrivate: (dir: string) => path.join(dir, 'hub', 'private.asc'),
+  hubPublic: (dir: string) => path.join(dir, 'hub', 'public.asc'),
+  partnerPublic: (dir: string, partnerId: string) =>
+    path.join(dir, 'partners', partnerId, 'public.asc'),
+  partnerPrivate: (dir: string, partnerId: string) =>
+    path.join(dir, 'partners', partnerId, 'private.asc'),
+};
+
+export interface GeneratedKeys {
+  readonly created: readonly string[];
+  readonly kept: readonly string[];
+}
+
+/** Creates development keys for the hub and each partner that has none yet; existing keys are kept. */
+export async function generateDevelopmentKeys(
+  dir: string,
+  partnerIds: readonly string[],
+): Promise<GeneratedKeys> {
+  const created: string[] = [];
+  const kept: string[] = [];
+  const owners = [
+    {
+      name: 'hub',
+      privateFile: keyFiles.hubPrivate(dir),
+      publicFile: keyFiles.hubPublic(dir),
+      email: 'hub@samenloop.test',
+    },
+    ...partnerIds.map((id) => ({
+      name: id,
+      privateFile: keyFiles.partnerPrivate(dir, id),
+      publicFile: keyFiles.partnerPublic(dir, id),
+      email: `${id.toLowerCase()}@partners.samenloop.test`,
+    })),
+  ];
+  for (const owner of owners) {
+    if (await exists(owner.privateFile)) {
+      kept.push(owner.name);
+      continue;
+    }
+    const key = await generatePartnerKey({
+      name: `Samenloop development key ${owner.name}`,
+      email: owner.email,
+    });
+    await mkdir(path.dirname(owner.privateFile), { recursive: true, mode: 0o700 });
+    await writeFile(owner.privateFile, key.privateKeyArmored, { mode: 0o600 });
+    await writeFile(owner.publicFile, key.publicKeyArmored, { mode: 0o644 });
+    created.push(owner.name);
+  }
+  return { created, kept };
+}
+
+export async function readKeyFile(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
