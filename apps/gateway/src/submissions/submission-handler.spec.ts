@@ -183,18 +183,18 @@ describe(SubmissionHandler.name, () => {
   });
 
   it.each([
-    ['unsigned', { signer: null }, 'missing-signature'],
-    ['signed by another partner (forged)', { signer: 'VT-BNO' }, 'invalid-signature'],
+    ['unsigned', { signer: null }, 'missing-signature', 'POLITIE-OB'],
+    ['signed by another partner (forged)', { signer: 'VT-BNO' }, 'invalid-signature', 'POLITIE-OB'],
     [
       'sent on another partner’s topic',
       { signer: 'OM', topic: 'samenloop.in.om.v1' },
       'wrong-topic',
     ],
-    ['not JSON', { value: '{"specversion":' }, 'not-json'],
-    ['oversized', { value: `{"pad":"${'x'.repeat(70 * 1024)}"}` }, 'too-large'],
+    ['not JSON', { value: '{"specversion":' }, 'not-json', 'POLITIE-OB'],
+    ['oversized', { value: `{"pad":"${'x'.repeat(70 * 1024)}"}` }, 'too-large', 'POLITIE-OB'],
   ] as const)(
     'rejects a submission that is %s, dead-letters it and delivers nothing',
-    async (_case, options, code) => {
+    async (_case, options, code, topicOwner) => {
       const records = await handler.handle(await submission(options));
 
       const rejected = records.filter(
@@ -204,10 +204,7 @@ describe(SubmissionHandler.name, () => {
       expect(records).toHaveLength(2);
       expect(deadLetters).toHaveLength(1);
       expect(deadLetters[0]!.headers?.[DEAD_LETTER_HEADERS.sourceOffset]).toBe('7');
-      const rejection = await open(
-        rejected[0]!,
-        options.topic === 'samenloop.in.om.v1' ? 'OM' : 'POLITIE-OB',
-      );
+      const rejection = await open(rejected[0]!, topicOwner);
       expect((rejection.errors as { code: string }[]).map((error) => error.code)).toEqual([code]);
       expect(validator.validateDocument('rejection', rejection).ok).toBe(true);
     },
