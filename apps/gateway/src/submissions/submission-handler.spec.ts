@@ -189,6 +189,7 @@ describe(SubmissionHandler.name, () => {
       'sent on another partner’s topic',
       { signer: 'OM', topic: 'samenloop.in.om.v1' },
       'wrong-topic',
+      'OM',
     ],
     ['not JSON', { value: '{"specversion":' }, 'not-json', 'POLITIE-OB'],
     ['oversized', { value: `{"pad":"${'x'.repeat(70 * 1024)}"}` }, 'too-large', 'POLITIE-OB'],
