@@ -37,6 +37,7 @@ export class GatewayProcess {
   /** Starts the process and resolves once its health endpoint reports the pipeline running. */
   async start(timeoutMs = 60_000): Promise<void> {
     const child = spawn(process.execPath, [GATEWAY_BUNDLE], {
+      cwd: path.resolve(__dirname, '../..'),
       env: { PATH: process.env.PATH ?? '', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -8,6 +8,8 @@ export interface ConsumedRecord {
   readonly offset: string;
   readonly key: string | null;
   readonly value: string | null;
+  /** The value as bytes, for binary records such as encrypted deliveries. */
+  readonly bytes: Buffer | null;
   readonly headers: Record<string, string>;
 }
 
@@ -43,7 +45,7 @@ export async function createTopics(kafka: Kafka, ...topics: string[]): Promise<v
 export async function produce(
   kafka: Kafka,
   topic: string,
-  messages: { key: string; value: string; headers?: IHeaders }[],
+  messages: { key: string; value: string | Buffer; headers?: IHeaders }[],
 ): Promise<void> {
   const producer = kafka.producer({
     idempotent: true,
@@ -114,6 +116,7 @@ function toConsumedRecord(topic: string, partition: number, message: KafkaMessag
     offset: message.offset,
     key: message.key?.toString() ?? null,
     value: message.value?.toString() ?? null,
+    bytes: message.value,
     headers,
   };
 }
@@ -132,6 +135,17 @@ export async function committedRecordCount(
       (sum, { offset }) => sum + Math.max(0, Number(offset)),
       0,
     );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** How many records a topic holds (its end offsets), without reading it. */
+export async function recordCount(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((sum, { high }) => sum + Number(high), 0);
   } finally {
     await admin.disconnect();
   }

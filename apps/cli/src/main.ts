@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerKeysCommands } from './keys/keys.command';
 import { registerPolicyCommands } from './policy/policy.command';
 import { registerValidateCommand } from './validate/validate.command';
 
@@ -7,6 +8,7 @@ const program = new Command('samenloop')
   .showHelpAfterError();
 registerValidateCommand(program);
 registerPolicyCommands(program);
+registerKeysCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`samenloop: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -4,7 +4,7 @@ import type { Logger } from '@samenloop/observability';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway-config';
 import { HealthModule } from './health/health.module';
 import { ROOT_LOGGER } from './logging';
-import { RelayModule } from './relay/relay.module';
+import { SubmissionsModule } from './submissions/submissions.module';
 
 @Global()
 @Module({})
@@ -16,7 +16,7 @@ export class GatewayModule {
         // The same pino instance serves Nest's own logs and ours; HTTP access logs are off
         // because the only endpoint is the health probe.
         LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: false } }),
-        RelayModule,
+        SubmissionsModule,
         HealthModule,
       ],
       providers: [

@@ -4,7 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { InvalidConfigurationError, loadGatewayConfig } from './config/gateway-config';
+import { InvalidPartnerRegistryError } from '@samenloop/partners';
+import { InvalidPolicyError } from '@samenloop/policy';
 import { GatewayModule } from './gateway.module';
+import { MissingKeysError } from './keys/hub-keys.loader';
 import { createGatewayLogger } from './logging';
 
 async function bootstrap(): Promise<void> {
@@ -19,13 +22,19 @@ async function bootstrap(): Promise<void> {
   const server = app.getHttpAdapter().getHttpServer() as Server;
   const { port } = server.address() as AddressInfo;
   logger.info(
-    { health: `http://${config.http.host}:${port}/health`, ...config.topics },
+    { health: `http://${config.http.host}:${port}/health`, deadLetter: config.topics.deadLetter },
     'gateway ready',
   );
 }
 
 bootstrap().catch((error: unknown) => {
-  if (error instanceof InvalidConfigurationError) {
+  // Start-up errors that name what to fix are shown as they are; anything else with its stack.
+  if (
+    error instanceof InvalidConfigurationError ||
+    error instanceof MissingKeysError ||
+    error instanceof InvalidPolicyError ||
+    error instanceof InvalidPartnerRegistryError
+  ) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(

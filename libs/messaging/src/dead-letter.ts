@@ -2,8 +2,6 @@ import type { IHeaders } from 'kafkajs';
 import { SamenloopError } from './errors';
 import type { InboundRecord, OutboundRecord } from './records';
 
-export const DEAD_LETTER_TOPIC = 'samenloop.deadletter.v1';
-
 /** Header names for a dead-lettered record's context, in the spirit of Kafka Connect's DLQ headers. */
 export const DEAD_LETTER_HEADERS = {
   sourceTopic: 'samenloop.dlq.source.topic',

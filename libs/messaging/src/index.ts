@@ -4,8 +4,13 @@ export { ensureTopics } from './topic-admin';
 export { waitForBroker } from './broker-readiness';
 export type { TopicSpec } from './topic-admin';
 export { TransactionalPipeline } from './transactional-pipeline';
-export type { ChunkState, PipelineState, TransactionalPipelineOptions } from './transactional-pipeline';
-export { DEAD_LETTER_TOPIC, DEAD_LETTER_HEADERS, toDeadLetter } from './dead-letter';
-export { AUDIT_TOPIC, CASE_STATE_TOPIC, deliveryTopic, inboundTopic } from './topic-names';
+export type {
+  ChunkState,
+  PipelineState,
+  TransactionalPipelineOptions,
+} from './transactional-pipeline';
+export { DEAD_LETTER_HEADERS, toDeadLetter } from './dead-letter';
+export { topicNames } from './topic-names';
+export type { TopicNames } from './topic-names';
 export { SamenloopError, PoisonRecordError, TransientProcessingError, isRetriable } from './errors';
 export type { InboundRecord, OutboundRecord, RecordHandler } from './records';

@@ -1,18 +1,30 @@
-/** Every Kafka topic name Samenloop uses, in one place: `samenloop.<direction>.<partner>.v1`. */
+/**
+ * Every Kafka topic name Samenloop uses, in one place: `samenloop.<direction>.<partner>.v1`.
+ * A namespace (e.g. `acceptatie`) prefixes them all, so several environments — or test runs — can
+ * share one cluster without seeing each other's records.
+ */
 const VERSION = 'v1';
 
-/** Where a partner submits; only that partner may write here. */
-export function inboundTopic(partnerId: string): string {
-  return `samenloop.in.${partnerId.toLowerCase()}.${VERSION}`;
+export interface TopicNames {
+  /** Where a partner submits; only that partner may write here. */
+  inbound(partnerId: string): string;
+  /** Where a partner receives its deliveries, receipts and rejections. */
+  delivery(partnerId: string): string;
+  /** One record per (message, recipient) decision; append-only. */
+  readonly audit: string;
+  /** The hub's case state (threads, stages, seen message ids), compacted and rebuilt at start-up. */
+  readonly caseState: string;
+  /** Records the hub could not accept, unchanged, with their failure context in headers. */
+  readonly deadLetter: string;
 }
 
-/** Where a partner receives its deliveries, receipts and rejections. */
-export function deliveryTopic(partnerId: string): string {
-  return `samenloop.out.${partnerId.toLowerCase()}.${VERSION}`;
+export function topicNames(namespace = ''): TopicNames {
+  const prefix = namespace === '' ? 'samenloop' : `${namespace}.samenloop`;
+  return Object.freeze({
+    inbound: (partnerId: string) => `${prefix}.in.${partnerId.toLowerCase()}.${VERSION}`,
+    delivery: (partnerId: string) => `${prefix}.out.${partnerId.toLowerCase()}.${VERSION}`,
+    audit: `${prefix}.audit.${VERSION}`,
+    caseState: `${prefix}.state.cases.${VERSION}`,
+    deadLetter: `${prefix}.deadletter.${VERSION}`,
+  });
 }
-
-/** One record per (message, recipient) decision; append-only. */
-export const AUDIT_TOPIC = `samenloop.audit.${VERSION}`;
-
-/** The hub's case state (threads, stages, seen message ids), compacted and rebuilt at start-up. */
-export const CASE_STATE_TOPIC = `samenloop.state.cases.${VERSION}`;

@@ -30,6 +30,11 @@ export interface TransactionalPipelineOptions {
   readonly now?: () => Date;
   /** State that travels with each chunk's transaction (see `ChunkState`). */
   readonly chunkState?: ChunkState;
+  /**
+   * Runs once the transactional producer has fenced any predecessor (aborting its open
+   * transaction) and before consuming starts: the moment to rebuild state from Kafka.
+   */
+  readonly beforeConsuming?: () => Promise<void>;
 }
 
 /**
@@ -90,6 +95,7 @@ export class TransactionalPipeline {
   async start(): Promise<void> {
     this.setState('starting');
     await this.producer.connect();
+    await this.options.beforeConsuming?.();
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
     await this.consumer.run({
@@ -118,7 +124,9 @@ export class TransactionalPipeline {
       try {
         const outbound: OutboundRecord[] = [];
         for (const message of chunk) {
-          outbound.push(...(await this.handle(toInboundRecord(batch.topic, batch.partition, message))));
+          outbound.push(
+            ...(await this.handle(toInboundRecord(batch.topic, batch.partition, message))),
+          );
         }
         outbound.push(...(this.options.chunkState?.pendingRecords() ?? []));
         await this.commitTransaction(batch.topic, batch.partition, lastOffset, outbound);

@@ -4,6 +4,7 @@ describe(loadGatewayConfig.name, () => {
   it('parses a complete environment into a frozen, typed configuration', () => {
     const config = loadGatewayConfig({
       KAFKA_BROKERS: '127.0.0.1:19092, broker-2:9092',
+      SAMENLOOP_KEYS_DIR: '/var/lib/samenloop/keys',
       GATEWAY_INSTANCE_ID: 'gateway-7',
       GATEWAY_HTTP_PORT: '8080',
       LOG_LEVEL: 'debug',
@@ -12,11 +13,10 @@ describe(loadGatewayConfig.name, () => {
     expect(config).toMatchObject({
       kafka: { brokers: ['127.0.0.1:19092', 'broker-2:9092'], clientId: 'samenloop-gateway-7' },
       transactionalId: 'samenloop-gateway-7',
-      topics: {
-        inbound: 'samenloop.in.v1',
-        outbound: 'samenloop.out.v1',
-        deadLetter: 'samenloop.deadletter.v1',
-      },
+      topics: { deadLetter: 'samenloop.deadletter.v1', audit: 'samenloop.audit.v1' },
+      keysDirectory: '/var/lib/samenloop/keys',
+      maxMessageBytes: 524_288,
+      hubSource: 'urn:nld:oin:00000099000000009001:systeem:samenloop',
       http: { port: 8080 },
       logLevel: 'debug',
     });
@@ -29,7 +29,8 @@ describe(loadGatewayConfig.name, () => {
     try {
       loadGatewayConfig({
         GATEWAY_HTTP_PORT: '70000',
-        GATEWAY_INBOUND_TOPIC: 'not a topic!',
+        SAMENLOOP_TOPIC_NAMESPACE: 'Not A Namespace',
+        GATEWAY_MAX_MESSAGE_BYTES: '100',
         LOG_LEVEL: 'loud',
       });
     } catch (error) {
@@ -40,16 +41,18 @@ describe(loadGatewayConfig.name, () => {
     const { problems, message } = thrown as InvalidConfigurationError;
     expect(problems).toEqual([
       expect.stringMatching(/^KAFKA_BROKERS: is required/),
-      'GATEWAY_INBOUND_TOPIC: must be a valid Kafka topic name',
+      'SAMENLOOP_TOPIC_NAMESPACE: must be empty or up to 40 lower-case letters, digits and dashes',
       'GATEWAY_HTTP_PORT: must be between 0 and 65535',
+      'GATEWAY_MAX_MESSAGE_BYTES: must be at least 65536 (64 KiB, the NL GOV CloudEvents minimum)',
+      expect.stringMatching(/^SAMENLOOP_KEYS_DIR: is required/),
       expect.stringMatching(/^LOG_LEVEL: /),
     ]);
     expect(message).toContain('Invalid gateway configuration:\n  - KAFKA_BROKERS');
   });
 
   it('rejects a broker list entry without a port', () => {
-    expect(() => loadGatewayConfig({ KAFKA_BROKERS: '127.0.0.1' })).toThrow(
-      /KAFKA_BROKERS\.0: each broker must be host:port/,
-    );
+    expect(() =>
+      loadGatewayConfig({ KAFKA_BROKERS: '127.0.0.1', SAMENLOOP_KEYS_DIR: '/keys' }),
+    ).toThrow(/KAFKA_BROKERS\.0: each broker must be host:port/);
   });
 });

@@ -1,8 +1,8 @@
+import path from 'node:path';
 import { z } from 'zod';
 import type { LogLevel } from '@samenloop/observability';
-import { DEAD_LETTER_TOPIC } from '@samenloop/messaging';
+import { topicNames, type TopicNames } from '@samenloop/messaging';
 
-const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 const BROKER_ADDRESS = /^[^\s:,]+:\d{1,5}$/;
 
 const environmentSchema = z.object({
@@ -27,18 +27,13 @@ const environmentSchema = z.object({
     .string()
     .regex(/^[a-zA-Z0-9._-]{1,128}$/, 'must be 1-128 letters, digits, dots, dashes or underscores')
     .default('samenloop-gateway'),
-  GATEWAY_INBOUND_TOPIC: z
+  SAMENLOOP_TOPIC_NAMESPACE: z
     .string()
-    .regex(TOPIC_NAME, 'must be a valid Kafka topic name')
-    .default('samenloop.in.v1'),
-  GATEWAY_OUTBOUND_TOPIC: z
-    .string()
-    .regex(TOPIC_NAME, 'must be a valid Kafka topic name')
-    .default('samenloop.out.v1'),
-  GATEWAY_DEAD_LETTER_TOPIC: z
-    .string()
-    .regex(TOPIC_NAME, 'must be a valid Kafka topic name')
-    .default(DEAD_LETTER_TOPIC),
+    .regex(
+      /^([a-z0-9][a-z0-9-]{0,39})?$/,
+      'must be empty or up to 40 lower-case letters, digits and dashes',
+    )
+    .default(''),
   GATEWAY_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   GATEWAY_HTTP_PORT: z.coerce
     .number({ error: 'must be a port number' })
@@ -52,6 +47,25 @@ const environmentSchema = z.object({
     .min(6_000, "must be at least 6000 (the broker's group.min.session.timeout.ms)")
     .max(300_000, "must be at most 300000 (the broker's group.max.session.timeout.ms)")
     .default(30_000),
+  GATEWAY_MAX_MESSAGE_BYTES: z.coerce
+    .number({ error: 'must be a number of bytes' })
+    .int('must be a whole number of bytes')
+    // NL GOV CloudEvents: consumers accept at least 64 KB; Kafka's default record limit is 1 MiB.
+    .min(65_536, 'must be at least 65536 (64 KiB, the NL GOV CloudEvents minimum)')
+    .max(1_000_000, "must be at most 1000000 (below Kafka's default 1 MiB record limit)")
+    .default(524_288),
+  SAMENLOOP_PARTNERS_FILE: z.string().min(1).default('deploy/partners/oost-brabant.yaml'),
+  SAMENLOOP_POLICY_DIR: z.string().min(1).default('deploy/policies'),
+  SAMENLOOP_KEYS_DIR: z
+    .string({
+      error:
+        'is required: the folder with the hub key and partner public keys (see `npx samenloop keys generate`)',
+    })
+    .min(1),
+  SAMENLOOP_HUB_OIN: z
+    .string()
+    .regex(/^[0-9]{20}$/, 'must be an OIN of 20 digits')
+    .default('00000099000000009001'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 
@@ -62,12 +76,14 @@ export interface GatewayConfig {
   /** How long the group waits for a silent (crashed) member before giving its partitions away. */
   readonly sessionTimeoutMs: number;
   readonly transactionalId: string;
-  readonly topics: {
-    readonly inbound: string;
-    readonly outbound: string;
-    readonly deadLetter: string;
-  };
+  readonly topics: TopicNames;
   readonly http: { readonly host: string; readonly port: number };
+  readonly maxMessageBytes: number;
+  readonly partnersFile: string;
+  readonly policyDirectory: string;
+  readonly keysDirectory: string;
+  /** The hub's own CloudEvents source. */
+  readonly hubSource: string;
   readonly logLevel: LogLevel;
 }
 
@@ -102,12 +118,13 @@ export function loadGatewayConfig(
     consumerGroupId: settings.GATEWAY_CONSUMER_GROUP,
     sessionTimeoutMs: settings.GATEWAY_SESSION_TIMEOUT_MS,
     transactionalId: `samenloop-${settings.GATEWAY_INSTANCE_ID}`,
-    topics: Object.freeze({
-      inbound: settings.GATEWAY_INBOUND_TOPIC,
-      outbound: settings.GATEWAY_OUTBOUND_TOPIC,
-      deadLetter: settings.GATEWAY_DEAD_LETTER_TOPIC,
-    }),
+    topics: topicNames(settings.SAMENLOOP_TOPIC_NAMESPACE),
     http: Object.freeze({ host: settings.GATEWAY_HTTP_HOST, port: settings.GATEWAY_HTTP_PORT }),
+    maxMessageBytes: settings.GATEWAY_MAX_MESSAGE_BYTES,
+    partnersFile: path.resolve(settings.SAMENLOOP_PARTNERS_FILE),
+    policyDirectory: path.resolve(settings.SAMENLOOP_POLICY_DIR),
+    keysDirectory: path.resolve(settings.SAMENLOOP_KEYS_DIR),
+    hubSource: `urn:nld:oin:${settings.SAMENLOOP_HUB_OIN}:systeem:samenloop`,
     logLevel: settings.LOG_LEVEL,
   });
 }

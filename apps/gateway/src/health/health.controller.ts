@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { RelayService } from '../relay/relay.service';
+import { SubmissionsService } from '../submissions/submissions.service';
 
 /** Up while the pipeline is a member of its consumer group and consuming. */
 @Controller('health')
@@ -8,7 +8,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
-    private readonly relay: RelayService,
+    private readonly submissions: SubmissionsService,
   ) {}
 
   @Get()
@@ -17,7 +17,7 @@ export class HealthController {
     return this.health.check([
       () => {
         const pipeline = this.indicator.check('pipeline');
-        const state = this.relay.state;
+        const state = this.submissions.state;
         return state === 'running' ? pipeline.up({ state }) : pipeline.down({ state });
       },
     ]);

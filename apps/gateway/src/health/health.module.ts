@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { RelayModule } from '../relay/relay.module';
+import { SubmissionsModule } from '../submissions/submissions.module';
 import { HealthController } from './health.controller';
 
-@Module({ imports: [TerminusModule, RelayModule], controllers: [HealthController] })
+@Module({ imports: [TerminusModule, SubmissionsModule], controllers: [HealthController] })
 export class HealthModule {}

@@ -12,7 +12,7 @@ import {
   type PgpPublicKey,
 } from '@samenloop/crypto';
 import {
-  AUDIT_TOPIC,
+  topicNames,
   DEAD_LETTER_HEADERS,
   type InboundRecord,
   type OutboundRecord,
@@ -21,6 +21,8 @@ import { createLogger } from '@samenloop/observability';
 import { PartnerRegistry } from '@samenloop/partners';
 import { loadPolicyDirectory, policyContext } from '@samenloop/policy';
 import { SIGNATURE_HEADER, SubmissionHandler } from './submission-handler';
+
+const AUDIT_TOPIC = topicNames().audit;
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const ZORGMELDING = readFileSync(
@@ -73,7 +75,7 @@ describe(SubmissionHandler.name, () => {
       },
       hubSource: 'urn:nld:oin:00000099000000009001:systeem:samenloop',
       maxMessageBytes: 64 * 1024,
-      deadLetterTopic: 'samenloop.deadletter.v1',
+      topics: topicNames(),
       logger: createLogger('test', 'fatal'),
     });
   });

@@ -3,13 +3,11 @@ import type { CaseLedger, CaseRecord } from '@samenloop/case';
 import type { ContractValidator, Submission } from '@samenloop/contracts';
 import { verifyDetached } from '@samenloop/crypto';
 import {
-  AUDIT_TOPIC,
-  deliveryTopic,
-  inboundTopic,
   toDeadLetter,
   PoisonRecordError,
   type InboundRecord,
   type OutboundRecord,
+  type TopicNames,
 } from '@samenloop/messaging';
 import type { Logger } from '@samenloop/observability';
 import type { Partner, PartnerRegistry } from '@samenloop/partners';
@@ -31,7 +29,7 @@ export interface SubmissionHandlerOptions {
   /** The hub's CloudEvents source, `urn:nld:oin:<OIN>:systeem:samenloop`. */
   readonly hubSource: string;
   readonly maxMessageBytes: number;
-  readonly deadLetterTopic: string;
+  readonly topics: TopicNames;
   readonly logger: Logger;
   readonly now?: () => Date;
 }
@@ -59,7 +57,7 @@ export class SubmissionHandler {
 
   constructor(private readonly options: SubmissionHandlerOptions) {
     this.senderByTopic = new Map(
-      options.registry.partners.map((partner) => [inboundTopic(partner.id), partner]),
+      options.registry.partners.map((partner) => [options.topics.inbound(partner.id), partner]),
     );
     this.now = options.now ?? (() => new Date());
   }
@@ -267,7 +265,7 @@ export class SubmissionHandler {
     const check = this.options.validator.validateDocument('delivery', document);
     if (!check.ok) throw new Error(`delivery ${deliveryId} does not match the delivery schema`);
     return encryptedHubRecord({
-      topic: deliveryTopic(recipient.id),
+      topic: this.options.topics.delivery(recipient.id),
       key: caseRecord.caseKey,
       type: 'delivery',
       id: deliveryId,
@@ -310,7 +308,11 @@ export class SubmissionHandler {
       policyVersion,
       decidedAt: time.toISOString(),
     };
-    return { topic: AUDIT_TOPIC, key: submission.envelope.id, value: JSON.stringify(audit) };
+    return {
+      topic: this.options.topics.audit,
+      key: submission.envelope.id,
+      value: JSON.stringify(audit),
+    };
   }
 
   private async receipt(
@@ -342,7 +344,7 @@ export class SubmissionHandler {
         })),
     };
     return encryptedHubRecord({
-      topic: deliveryTopic(sender.id),
+      topic: this.options.topics.delivery(sender.id),
       key: caseRecord.caseKey,
       type: 'receipt',
       document,
@@ -363,7 +365,7 @@ export class SubmissionHandler {
     const deadLetter = toDeadLetter(
       record,
       new PoisonRecordError(rejection.message.slice(0, 1000), rejection.step),
-      this.options.deadLetterTopic,
+      this.options.topics.deadLetter,
       time,
     );
     this.options.logger.warn(
@@ -389,8 +391,9 @@ export class SubmissionHandler {
         .map((reason) => ({ ...reason, message: reason.message.slice(0, 1000) })),
     };
     const rejectionRecord = await encryptedHubRecord({
-      topic: deliveryTopic(sender.id),
-      key: null,
+      topic: this.options.topics.delivery(sender.id),
+      // The sender's own key: its rejections stay in order with its other answers.
+      key: record.key?.toString() ?? null,
       type: 'rejection',
       document,
       hubSource: this.options.hubSource,

@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { CaseLedger } from '@samenloop/case';
+import { ContractValidator } from '@samenloop/contracts';
+import {
+  TransactionalPipeline,
+  createKafka,
+  ensureTopics,
+  type PipelineState,
+} from '@samenloop/messaging';
+import type { Logger } from '@samenloop/observability';
+import { PartnerRegistry } from '@samenloop/partners';
+import { policyContext } from '@samenloop/policy';
+import { restoreCaseLedger } from '../cases/case-state.restorer';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
+import { loadHubKeys } from '../keys/hub-keys.loader';
+import { ROOT_LOGGER } from '../logging';
+import { PolicyHolder } from '../policy/policy-holder';
+import { SubmissionHandler } from './submission-handler';
+
+/** Runs the policy gateway's pipeline over every partner's inbound topic for the application's lifetime. */
+@Injectable()
+export class SubmissionsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private pipeline: TransactionalPipeline | undefined;
+  private policy: PolicyHolder | undefined;
+
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  get state(): PipelineState {
+    return this.pipeline?.state ?? 'idle';
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { config, logger } = this;
+    const registry = PartnerRegistry.fromYaml(
+      readFileSync(config.partnersFile, 'utf8'),
+      path.basename(config.partnersFile),
+    );
+    const validator = new ContractValidator();
+    this.policy = new PolicyHolder(
+      config.policyDirectory,
+      policyContext(validator, registry),
+      logger,
+    );
+    const keys = await loadHubKeys(config.keysDirectory, registry);
+    const kafka = createKafka(config.kafka, logger);
+    const { topics } = config;
+    await ensureTopics(kafka, [
+      ...registry.partners.flatMap((partner) => [
+        { topic: topics.inbound(partner.id) },
+        { topic: topics.delivery(partner.id) },
+      ]),
+      { topic: topics.audit },
+      { topic: topics.deadLetter },
+      // One partition and compaction: the latest state per key, read back in one ordered pass.
+      {
+        topic: topics.caseState,
+        numPartitions: 1,
+        configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+      },
+    ]);
+    const ledger = new CaseLedger();
+    const handler = new SubmissionHandler({
+      registry,
+      validator,
+      policy: this.policy.current,
+      ledger,
+      keys,
+      hubSource: config.hubSource,
+      maxMessageBytes: config.maxMessageBytes,
+      topics,
+      logger,
+    });
+    this.pipeline = new TransactionalPipeline({
+      kafka,
+      logger,
+      groupId: config.consumerGroupId,
+      sessionTimeoutMs: config.sessionTimeoutMs,
+      transactionalId: config.transactionalId,
+      topics: registry.partners.map((partner) => topics.inbound(partner.id)),
+      deadLetterTopic: topics.deadLetter,
+      handler: handler.handle,
+      chunkState: {
+        pendingRecords: () =>
+          ledger.pendingEntries.map(({ key, value }) => ({ topic: topics.caseState, key, value })),
+        committed: () => ledger.commit(),
+        aborted: () => ledger.abort(),
+      },
+      beforeConsuming: async () => {
+        const entries = await restoreCaseLedger(kafka, topics.caseState, ledger);
+        logger.info({ entries, cases: ledger.size }, 'case state restored');
+      },
+    });
+    this.policy.watch();
+    await this.pipeline.start();
+    logger.info(
+      {
+        partners: registry.partners.map((partner) => partner.id),
+        policyVersion: this.policy.current().version,
+      },
+      'policy gateway consuming',
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.policy?.close();
+    await this.pipeline?.stop();
+  }
+}

@@ -1,0 +1,252 @@
+import type { GatewayProcess } from '../support/gateway-process';
+import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
+import {
+  consumeUntil,
+  produce,
+  recordCount,
+  testKafka,
+  type ConsumedRecord,
+} from '../support/kafka-test-kit';
+import { policeNumber, submissionFrom } from '../support/partner-kit';
+
+interface Delivery {
+  deliveryId: string;
+  messageId: string;
+  messageType: string;
+  recipient: string;
+  niveau: string;
+  payload?: Record<string, unknown>;
+  grondslag: { ruleIds: string[] };
+  caseThread: { caseKey: string; fase: string; relatedDeliveries: string[] };
+}
+interface AuditRecord {
+  messageId: string;
+  recipient: string;
+  level: string;
+  deliveryId: string | null;
+  ruleIds: string[];
+  deliveredFields: string[];
+}
+
+const fieldsOf = (delivery: Delivery | undefined) => Object.keys(delivery?.payload ?? {}).sort();
+const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
+
+describe('policy gateway on a real broker', () => {
+  const kafka = testKafka();
+  let scenario: GatewayScenario;
+  let gateway: GatewayProcess | undefined;
+
+  beforeEach(async () => {
+    scenario = await newGatewayScenario(kafka);
+    gateway = await scenario.startGateway();
+  });
+
+  afterEach(async () => {
+    await gateway?.kill();
+    gateway = undefined;
+  });
+
+  const deliveriesAmong = (records: readonly ConsumedRecord[]) =>
+    records.filter((record) => record.headers.ce_type === 'nl.samenloop.delivery');
+
+  async function deliveriesTo(partnerId: string, count: number): Promise<Delivery[]> {
+    const records = await consumeUntil(
+      kafka,
+      scenario.topics.delivery(partnerId),
+      (read) => deliveriesAmong(read).length >= count,
+    );
+    return Promise.all(
+      deliveriesAmong(records).map((record) => scenario.partners.open<Delivery>(record, partnerId)),
+    );
+  }
+
+  it('routes a zorgmelding, a verdachtenmonitor entry and a veiligheidsbeoordeling to exactly the right partners with exactly the allowed fields', async () => {
+    const politieNummer = policeNumber();
+    const zsmZaakId = `ZSM-OB-2026-${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+    const zorgmelding = submissionFrom(ZORGMELDING, {
+      sender: 'POLITIE-OB',
+      zaakReferenties: { politieRegistratienummer: politieNummer },
+    });
+    const entry = submissionFrom(
+      'verdachtenmonitor-entry/examples/valid/partnergeweld-aangehouden-met-kinderen.json',
+      {
+        sender: 'POLITIE-OB',
+        zaakReferenties: { zsmZaakId, politieRegistratienummer: politieNummer },
+      },
+    );
+    const beoordeling = submissionFrom(
+      'veiligheidsbeoordeling/examples/valid/kindermishandeling-met-vertrouwensartsbevindingen.json',
+      { sender: 'VT-ZOB', zaakReferenties: { zsmZaakId } },
+    );
+    const { partners, topics } = scenario;
+    // As in the chain, one message after the other: each is routed before the next is sent
+    // (they travel on different topics, so Kafka alone does not order them).
+    const auditsAfter = async (count: number) =>
+      (await consumeUntil(kafka, topics.audit, (read) => read.length >= count)).map(
+        (record) => JSON.parse(record.value ?? '') as AuditRecord,
+      );
+    await produce(kafka, topics.inbound('POLITIE-OB'), [
+      await partners.signed('POLITIE-OB', zorgmelding, politieNummer),
+    ]);
+    await auditsAfter(5);
+    await produce(kafka, topics.inbound('POLITIE-OB'), [
+      await partners.signed('POLITIE-OB', entry, politieNummer),
+    ]);
+    await auditsAfter(10);
+    await produce(kafka, topics.inbound('VT-ZOB'), [
+      await partners.signed('VT-ZOB', beoordeling, zsmZaakId),
+    ]);
+    // 3 messages × 5 potential recipients; audit records are committed with their deliveries.
+    const audits = await auditsAfter(15);
+    const vtZob = await deliveriesTo('VT-ZOB', 2);
+    const om = await deliveriesTo('OM', 2);
+    const politie = await deliveriesTo('POLITIE-OB', 1);
+    const reclassering = await deliveriesTo('3RO', 2);
+    const raad = await deliveriesTo('RVDK', 2);
+    const byType = (deliveries: Delivery[], type: string) =>
+      deliveries.find((delivery) => delivery.messageType === `nl.samenloop.${type}`);
+
+    expect(fieldsOf(byType(vtZob, 'zorgmelding'))).toEqual([
+      'acuutGevaar',
+      'betrokkenen',
+      'eerdereMeldingen',
+      'huishouden',
+      'incident',
+      'kinderenAanwezig',
+      'melder',
+    ]);
+    expect(fieldsOf(byType(vtZob, 'verdachtenmonitor-entry'))).toEqual([
+      'aanhouding',
+      'feit',
+      'huiselijkGeweld',
+      'justitieleDocumentatie',
+      'minderjarigenBetrokken',
+      'relatieTotSlachtoffer',
+      'status',
+      'verdachte',
+      'zsmZaakId',
+    ]);
+    expect(
+      Object.keys(byType(vtZob, 'verdachtenmonitor-entry')?.payload?.justitieleDocumentatie ?? {}),
+    ).toEqual(['samenvatting']);
+    // The later message in the thread points VT's system at the earlier delivery.
+    expect(byType(vtZob, 'verdachtenmonitor-entry')?.caseThread).toMatchObject({
+      fase: 'zsm',
+      caseKey: byType(vtZob, 'zorgmelding')?.caseThread.caseKey,
+      relatedDeliveries: [byType(vtZob, 'zorgmelding')?.deliveryId],
+    });
+    expect(byType(om, 'verdachtenmonitor-entry')?.payload?.justitieleDocumentatie).toHaveProperty(
+      'volledigOverzicht',
+    );
+    expect(fieldsOf(byType(om, 'veiligheidsbeoordeling'))).toEqual([
+      'conclusie',
+      'geadviseerdeVoorwaarden',
+    ]);
+    expect(fieldsOf(byType(politie, 'veiligheidsbeoordeling'))).toEqual([
+      'conclusie',
+      'geadviseerdeVoorwaarden',
+    ]);
+    expect(fieldsOf(byType(reclassering, 'veiligheidsbeoordeling'))).toEqual([
+      'conclusie',
+      'geadviseerdeVoorwaarden',
+      'huidigeHulpverlening',
+      'risicofactoren',
+    ]);
+    expect(fieldsOf(byType(raad, 'veiligheidsbeoordeling'))).toEqual([
+      'conclusie',
+      'geadviseerdeVoorwaarden',
+      'kinderenInBeeld',
+      'risicofactoren',
+    ]);
+    expect(
+      Object.keys(byType(raad, 'verdachtenmonitor-entry')?.payload?.justitieleDocumentatie ?? {}),
+    ).toEqual(['samenvatting']);
+    // The other VT never receives a family outside its municipalities.
+    expect(await recordCount(kafka, topics.delivery('VT-BNO'))).toBe(0);
+    const delivered = [...vtZob, ...om, ...politie, ...reclassering, ...raad];
+    // The confidential doctor's findings reach no one.
+    for (const delivery of delivered)
+      expect(delivery.payload).not.toHaveProperty('vertrouwensartsBevindingen');
+    // The audit trail matches the deliveries one to one.
+    const auditedDeliveries = audits.filter((audit) => audit.level !== 'geen');
+    expect(auditedDeliveries.map((audit) => audit.deliveryId).sort()).toEqual(
+      delivered.map((delivery) => delivery.deliveryId).sort(),
+    );
+    for (const delivery of delivered) {
+      expect(
+        auditedDeliveries.find((audit) => audit.deliveryId === delivery.deliveryId),
+      ).toMatchObject({
+        recipient: delivery.recipient,
+        messageId: delivery.messageId,
+        ruleIds: delivery.grondslag.ruleIds,
+      });
+    }
+  });
+
+  it('rejects forged and unsigned submissions with reasons, dead-letters them and delivers nothing', async () => {
+    const { partners, topics } = scenario;
+    const nummer = policeNumber();
+    const message = () =>
+      submissionFrom(ZORGMELDING, {
+        sender: 'POLITIE-OB',
+        zaakReferenties: { politieRegistratienummer: nummer },
+      });
+    const forged = await partners.signed('VT-BNO', message(), nummer);
+    const unsigned = { ...(await partners.signed('POLITIE-OB', message(), nummer)), headers: {} };
+
+    await produce(kafka, topics.inbound('POLITIE-OB'), [forged, unsigned]);
+
+    const answers = await consumeUntil(
+      kafka,
+      topics.delivery('POLITIE-OB'),
+      (read) => read.length >= 2,
+    );
+    const rejections = await Promise.all(
+      answers.map((record) => partners.open<{ errors: { code: string }[] }>(record, 'POLITIE-OB')),
+    );
+    expect(rejections.map((rejection) => rejection.errors.map((error) => error.code))).toEqual([
+      ['invalid-signature'],
+      ['missing-signature'],
+    ]);
+    const deadLetters = await consumeUntil(kafka, topics.deadLetter, (read) => read.length >= 2);
+    expect(deadLetters.map((record) => record.headers['samenloop.dlq.failed.step'])).toEqual([
+      'verify-signature',
+      'verify-signature',
+    ]);
+    expect(await recordCount(kafka, topics.delivery('VT-ZOB'))).toBe(0);
+  });
+
+  it('delivers a submission sent twice only once, and tells the sender', async () => {
+    const { partners, topics } = scenario;
+    const nummer = policeNumber();
+    const message = await partners.signed(
+      'POLITIE-OB',
+      submissionFrom(ZORGMELDING, {
+        sender: 'POLITIE-OB',
+        zaakReferenties: { politieRegistratienummer: nummer },
+      }),
+      nummer,
+    );
+
+    await produce(kafka, topics.inbound('POLITIE-OB'), [message, message]);
+
+    const answers = await consumeUntil(
+      kafka,
+      topics.delivery('POLITIE-OB'),
+      (read) => read.length >= 2,
+    );
+    expect(answers.map((record) => record.headers.ce_type)).toEqual([
+      'nl.samenloop.receipt',
+      'nl.samenloop.rejection',
+    ]);
+    expect(await partners.open(answers[1]!, 'POLITIE-OB')).toMatchObject({
+      errors: [{ code: 'duplicate' }],
+    });
+    const vtRecords = await consumeUntil(
+      kafka,
+      topics.delivery('VT-ZOB'),
+      (read) => read.length >= 1,
+    );
+    expect(deliveriesAmong(vtRecords)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,47 @@
+import { topicNames, type TopicNames } from '@samenloop/messaging';
+import type { Kafka } from 'kafkajs';
+import { GatewayProcess } from './gateway-process';
+import { createTopics, uniqueName } from './kafka-test-kit';
+import { PartnerKit, registry } from './partner-kit';
+
+/** A gateway with its own topic namespace, consumer group and keys, so tests never see each other. */
+export interface GatewayScenario {
+  readonly topics: TopicNames;
+  readonly group: string;
+  readonly partners: PartnerKit;
+  readonly settings: Record<string, string>;
+  startGateway(): Promise<GatewayProcess>;
+}
+
+export async function newGatewayScenario(kafka: Kafka): Promise<GatewayScenario> {
+  const namespace = uniqueName('t').replace('.', '-');
+  const topics = topicNames(namespace);
+  const group = `${namespace}-gateway`;
+  const partners = await PartnerKit.create();
+  // Created up front so test readers can subscribe before the gateway is up.
+  await createTopics(
+    kafka,
+    ...registry.partners.flatMap((p) => [topics.inbound(p.id), topics.delivery(p.id)]),
+    topics.audit,
+    topics.deadLetter,
+  );
+  const settings = {
+    SAMENLOOP_TOPIC_NAMESPACE: namespace,
+    SAMENLOOP_KEYS_DIR: partners.keysDirectory,
+    GATEWAY_CONSUMER_GROUP: group,
+    GATEWAY_INSTANCE_ID: `${namespace}-gw`,
+    // The broker's minimum, so a killed gateway's partitions move on quickly.
+    GATEWAY_SESSION_TIMEOUT_MS: '6000',
+  };
+  return {
+    topics,
+    group,
+    partners,
+    settings,
+    startGateway: async () => {
+      const gateway = await GatewayProcess.create(settings);
+      await gateway.start();
+      return gateway;
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  decryptAndVerify,
+  generateDevelopmentKeys,
+  keyFiles,
+  readPrivateKey,
+  readPublicKey,
+  signDetached,
+  type PgpPrivateKey,
+  type PgpPublicKey,
+} from '@samenloop/crypto';
+import { PartnerRegistry } from '@samenloop/partners';
+import type { ConsumedRecord } from './kafka-test-kit';
+
+export const ROOT = path.resolve(__dirname, '../..');
+export const registry = PartnerRegistry.fromYaml(
+  readFileSync(path.join(ROOT, 'deploy/partners/oost-brabant.yaml'), 'utf8'),
+  'oost-brabant.yaml',
+);
+
+/** Development keys for the hub and every sample partner in a fresh folder, as partners would hold them. */
+export class PartnerKit {
+  private constructor(
+    readonly keysDirectory: string,
+    private readonly privateKeys: ReadonlyMap<string, PgpPrivateKey>,
+    private readonly hubPublicKey: PgpPublicKey,
+  ) {}
+
+  static async create(): Promise<PartnerKit> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'samenloop-test-keys-'));
+    const ids = registry.partners.map((partner) => partner.id);
+    await generateDevelopmentKeys(dir, ids);
+    const privateKeys = new Map<string, PgpPrivateKey>();
+    for (const id of ids)
+      privateKeys.set(
+        id,
+        await readPrivateKey(await readFile(keyFiles.partnerPrivate(dir, id), 'utf8')),
+      );
+    return new PartnerKit(
+      dir,
+      privateKeys,
+      await readPublicKey(await readFile(keyFiles.hubPublic(dir), 'utf8')),
+    );
+  }
+
+  /** A Kafka message as a partner's system sends it: the JSON value and its detached signature. */
+  async signed(partnerId: string, submission: object, caseReference: string) {
+    const value = Buffer.from(JSON.stringify(submission));
+    const signature = Buffer.from(await signDetached(value, this.key(partnerId)));
+    return { key: caseReference, value, headers: { 'samenloop-signature': signature } };
+  }
+
+  /** Decrypts a hub document with the partner's key and checks the hub's signature. */
+  async open<T = Record<string, unknown>>(record: ConsumedRecord, partnerId: string): Promise<T> {
+    const decrypted = await decryptAndVerify(new Uint8Array(record.bytes ?? Buffer.alloc(0)), {
+      decryptionKey: this.key(partnerId),
+      verificationKeys: [this.hubPublicKey],
+    });
+    if (!decrypted.signatureValid)
+      throw new Error(`record on ${record.topic} is not signed by the hub`);
+    return JSON.parse(new TextDecoder().decode(decrypted.plaintext)) as T;
+  }
+
+  private key(partnerId: string): PgpPrivateKey {
+    const key = this.privateKeys.get(partnerId);
+    if (!key) throw new Error(`no key for ${partnerId}`);
+    return key;
+  }
+}
+
+const OIN = Object.fromEntries(registry.partners.map((partner) => [partner.id, partner.oin]));
+
+/** A fixture submission with a fresh id and the given sender and case references. */
+export function submissionFrom(
+  fixture: string,
+  options: {
+    sender: string;
+    zaakReferenties: Record<string, string>;
+    relatesTo?: string[];
+    id?: string;
+  },
+): { id: string } & Record<string, unknown> {
+  const submission = JSON.parse(readFileSync(path.join(ROOT, 'schemas', fixture), 'utf8')) as {
+    data: Record<string, unknown>;
+  } & Record<string, unknown>;
+  const id = options.id ?? randomUUID();
+  return {
+    ...submission,
+    id,
+    source: `urn:nld:oin:${OIN[options.sender]}`,
+    data: {
+      ...submission.data,
+      zaakReferenties: options.zaakReferenties,
+      ...(options.relatesTo ? { relatesTo: options.relatesTo } : { relatesTo: undefined }),
+    },
+  };
+}
+
+/** A unique police registration number, so every test run is its own case. */
+export function policeNumber(): string {
+  return `PL2100-${String(Math.floor(Math.random() * 1e10)).padStart(10, '0')}`;
+}
