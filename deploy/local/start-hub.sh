@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `npm start`: a local Kafka (unless KAFKA_BROKERS names one), then the hub's apps in the foreground.
+# `npm start`: a local Kafka (unless KAFKA_BROKERS names one), development keys, the policy gateway,
+# then the demo case through it; the gateway keeps running in the foreground until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -11,17 +12,43 @@ else
   kafka_note="from KAFKA_BROKERS"
 fi
 
+# Private keys live outside the repository.
+export SAMENLOOP_KEYS_DIR="${SAMENLOOP_KEYS_DIR:-$HOME/.local/state/samenloop/keys}"
+node bin/samenloop.js keys generate --dir "$SAMENLOOP_KEYS_DIR"
 npx nest build gateway
 
 export GATEWAY_HTTP_PORT="${GATEWAY_HTTP_PORT:-3000}"
+mkdir -p .samenloop
+log=.samenloop/gateway.log
+node dist/apps/gateway/main.js >"$log" 2>&1 &
+gateway=$!
+trap 'kill -TERM "$gateway" 2>/dev/null; wait "$gateway"' INT TERM
+
+health="http://127.0.0.1:${GATEWAY_HTTP_PORT}/health"
+for _ in $(seq 1 120); do
+  node -e "fetch('$health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))" && break
+  kill -0 "$gateway" 2>/dev/null || { echo "samenloop: the gateway stopped; its log:" >&2; tail -n 40 "$log" >&2; exit 1; }
+  sleep 0.5
+done
+
 cat <<INFO
 
-Samenloop is starting:
+Samenloop runs:
   Kafka             ${KAFKA_BROKERS}  (${kafka_note})
-  gateway           health at http://127.0.0.1:${GATEWAY_HTTP_PORT}/health
-                    consumes ${GATEWAY_INBOUND_TOPIC:-samenloop.in.v1}, produces to ${GATEWAY_OUTBOUND_TOPIC:-samenloop.out.v1},
-                    dead letters to ${GATEWAY_DEAD_LETTER_TOPIC:-samenloop.deadletter.v1}
-  Stop with Ctrl-C (the gateway finishes its in-flight records first).
+  policy gateway    health at ${health}; JSON logs in ${log}
+  partners          deploy/partners/oost-brabant.yaml, keys in ${SAMENLOOP_KEYS_DIR}
+  policy            deploy/policies (edit it: the gateway reloads it; a policy that does not load is refused)
+  topics            samenloop.in.<partner>.v1 (submissions), samenloop.out.<partner>.v1 (deliveries),
+                    samenloop.audit.v1, samenloop.deadletter.v1
 
+The demo case (deploy/demo): a zorgmelding, a verdachtenmonitor entry and a veiligheidsbeoordeling.
 INFO
-exec node dist/apps/gateway/main.js
+node bin/samenloop.js demo deploy/demo
+cat <<INFO
+
+Try:  npx samenloop partner send --as POLITIE-OB --fresh-id deploy/demo/1-zorgmelding-politie.json
+      npx samenloop partner receive --as VT-ZOB
+      npx samenloop policy explain deploy/demo/2-verdachtenmonitor-entry-politie.json --recipient VT-ZOB --stage zsm
+Stop with Ctrl-C (the gateway finishes its in-flight messages first).
+INFO
+wait "$gateway"

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { registerKeysCommands } from './keys/keys.command';
+import { registerDemoCommand } from './partner/demo.command';
+import { registerPartnerCommands } from './partner/partner.command';
 import { registerPolicyCommands } from './policy/policy.command';
 import { registerValidateCommand } from './validate/validate.command';
 
@@ -9,6 +11,8 @@ const program = new Command('samenloop')
 registerValidateCommand(program);
 registerPolicyCommands(program);
 registerKeysCommands(program);
+registerPartnerCommands(program);
+registerDemoCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`samenloop: ${error instanceof Error ? error.message : String(error)}\n`);

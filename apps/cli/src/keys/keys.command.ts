@@ -1,18 +1,9 @@
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { generateDevelopmentKeys } from '@samenloop/crypto';
 import { PartnerRegistry } from '@samenloop/partners';
-
-/** Outside the repository: private keys never sit in a source folder. */
-export const DEFAULT_KEYS_DIRECTORY = path.join(
-  os.homedir(),
-  '.local',
-  'state',
-  'samenloop',
-  'keys',
-);
+import { cliSettings } from '../cli-settings';
 
 export function registerKeysCommands(program: Command): void {
   program
@@ -22,7 +13,11 @@ export function registerKeysCommands(program: Command): void {
     .description(
       'Create development keys for the hub and every partner in the registry that has none yet.',
     )
-    .option('--dir <dir>', 'key folder (SAMENLOOP_KEYS_DIR)', DEFAULT_KEYS_DIRECTORY)
+    .option(
+      '--dir <dir>',
+      'key folder (default: SAMENLOOP_KEYS_DIR, else ~/.local/state/samenloop/keys)',
+      cliSettings().keysDirectory,
+    )
     .option(
       '--partners <file>',
       'partner registry',

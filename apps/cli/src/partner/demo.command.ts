@@ -1,0 +1,71 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { PartnerRegistry } from '@samenloop/partners';
+import { cliSettings } from '../cli-settings';
+import { PartnerClient, describeReceived, type ReceivedDocument } from './partner-client';
+
+/**
+ * `samenloop demo [dir]`: sends each submission in the folder as the partner its `source` names,
+ * waits for the sender's receipt, then shows what every partner received.
+ */
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('Send the demo case through the running hub and show what each partner received.')
+    .argument(
+      '[dir]',
+      'folder of submission files, sent in name order',
+      path.resolve('deploy/demo'),
+    )
+    .option(
+      '--partners <file>',
+      'partner registry',
+      path.resolve('deploy/partners/oost-brabant.yaml'),
+    )
+    .action(async (dir: string, options: { partners: string }) => {
+      const registry = PartnerRegistry.fromYaml(
+        readFileSync(options.partners, 'utf8'),
+        path.basename(options.partners),
+      );
+      const settings = cliSettings();
+      const clients = new Map<string, PartnerClient>();
+      for (const partner of registry.partners)
+        clients.set(partner.id, await PartnerClient.open(settings, partner.id));
+      const out = (line: string) => process.stdout.write(`${line}\n`);
+      const deliveries = new Map<string, ReceivedDocument[]>();
+      const collect = (id: string, received: readonly ReceivedDocument[]) => {
+        deliveries.set(id, [
+          ...(deliveries.get(id) ?? []),
+          ...received.filter((item) => item.type === 'delivery'),
+        ]);
+        return received.filter((item) => item.type !== 'delivery');
+      };
+      // Earlier deliveries (of an earlier start) are read away first, so the summary shows this run.
+      for (const client of clients.values()) await client.receive({ idleMs: 1_500, maxMs: 30_000 });
+      for (const file of readdirSync(dir)
+        .filter((name) => name.endsWith('.json'))
+        .sort()) {
+        const source = (
+          JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { source: string }
+        ).source;
+        const sender = registry.byOrganisation(/^urn:nld:oin:([0-9]{20})/.exec(source)?.[1] ?? '');
+        if (!sender) throw new Error(`${file}: its source names no partner in the registry`);
+        const sent = await clients.get(sender.id)!.send(path.join(dir, file), { freshId: true });
+        out(`\n${sender.id} sends ${file} (${sent.messageId})`);
+        const answers = await clients.get(sender.id)!.receive({ idleMs: 2_000, maxMs: 30_000 });
+        for (const answer of collect(sender.id, answers))
+          out(`  ${sender.id} ← ${describeReceived(answer)}`);
+      }
+      out('\nWhat each partner received:');
+      for (const [id, client] of clients) {
+        collect(id, await client.receive({ idleMs: 1_500, maxMs: 30_000 }));
+        const received = deliveries.get(id) ?? [];
+        out(
+          received.length === 0
+            ? `  ${id}: nothing`
+            : received.map((item) => `  ${id} ← ${describeReceived(item)}`).join('\n'),
+        );
+      }
+    });
+}

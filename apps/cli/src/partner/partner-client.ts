@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import {
+  decryptAndVerify,
+  keyFiles,
+  readKeyFile,
+  readPrivateKey,
+  readPublicKey,
+  signDetached,
+  type PgpPrivateKey,
+  type PgpPublicKey,
+} from '@samenloop/crypto';
+import { topicNames, type TopicNames } from '@samenloop/messaging';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import type { CliSettings } from '../cli-settings';
+
+export interface ReceivedDocument {
+  /** delivery, receipt or rejection, from the record's ce_type header. */
+  readonly type: string;
+  readonly signatureValid: boolean;
+  readonly document: Record<string, unknown>;
+}
+
+/**
+ * A partner's system as Samenloop sees it: signs with the partner's own key and submits on its
+ * inbound topic; receives on its delivery topic and decrypts with its key. For development and
+ * demonstrations — real partners do this with their own OpenPGP tooling (GnuPG and the like).
+ */
+export class PartnerClient {
+  private constructor(
+    private readonly partnerId: string,
+    private readonly kafka: Kafka,
+    private readonly topics: TopicNames,
+    private readonly privateKey: PgpPrivateKey,
+    private readonly hubKey: PgpPublicKey,
+    /** One consumer group per partner (and namespace): each receive continues where the last stopped. */
+    private readonly groupId: string,
+  ) {}
+
+  static async open(settings: CliSettings, partnerId: string): Promise<PartnerClient> {
+    const privateArmored = await readKeyFile(
+      keyFiles.partnerPrivate(settings.keysDirectory, partnerId),
+    );
+    const hubArmored = await readKeyFile(keyFiles.hubPublic(settings.keysDirectory));
+    if (!privateArmored || !hubArmored) {
+      throw new Error(
+        `no keys for ${partnerId} in ${settings.keysDirectory}; run: npx samenloop keys generate`,
+      );
+    }
+    const kafka = new Kafka({
+      clientId: `samenloop-partner-${partnerId.toLowerCase()}`,
+      brokers: [...settings.brokers],
+      logLevel: logLevel.NOTHING,
+    });
+    return new PartnerClient(
+      partnerId,
+      kafka,
+      topicNames(settings.topicNamespace),
+      await readPrivateKey(privateArmored),
+      await readPublicKey(hubArmored),
+      `${settings.topicNamespace ? `${settings.topicNamespace}.` : ''}samenloop-partner-${partnerId.toLowerCase()}`,
+    );
+  }
+
+  /** Signs and submits a submission file; with `freshId` its envelope gets a new id first. */
+  async send(
+    file: string,
+    options: { freshId?: boolean } = {},
+  ): Promise<{ messageId: string; topic: string }> {
+    let text = await readFile(file, 'utf8');
+    const parsed = JSON.parse(text) as {
+      id?: string;
+      data?: { zaakReferenties?: Record<string, string> };
+    };
+    if (options.freshId) {
+      parsed.id = randomUUID();
+      text = JSON.stringify(parsed);
+    }
+    const value = Buffer.from(text);
+    const signature = Buffer.from(await signDetached(value, this.privateKey));
+    const caseReference = Object.values(parsed.data?.zaakReferenties ?? {})[0] ?? null;
+    const topic = this.topics.inbound(this.partnerId);
+    const producer = this.kafka.producer({
+      idempotent: true,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await producer.connect();
+    try {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: [{ key: caseReference, value, headers: { 'samenloop-signature': signature } }],
+      });
+    } finally {
+      await producer.disconnect();
+    }
+    return { messageId: parsed.id ?? '(none)', topic };
+  }
+
+  /** Reads what arrived since the last receive (one consumer group per partner) until `idleMs` pass quietly. */
+  async receive(options: { idleMs: number; maxMs: number }): Promise<ReceivedDocument[]> {
+    const received: ReceivedDocument[] = [];
+    const consumer = this.kafka.consumer({
+      groupId: this.groupId,
+    });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({
+        topic: this.topics.delivery(this.partnerId),
+        fromBeginning: true,
+      });
+      await new Promise<void>((resolve, reject) => {
+        // Quiet time counts from joining the group: joining itself can take seconds.
+        let idle: NodeJS.Timeout | undefined;
+        consumer.on(consumer.events.GROUP_JOIN, () => {
+          idle = setTimeout(resolve, options.idleMs);
+        });
+        const deadline = setTimeout(resolve, options.maxMs);
+        consumer
+          .run({
+            eachMessage: async ({ message }) => {
+              clearTimeout(idle);
+              const decrypted = await decryptAndVerify(
+                new Uint8Array(message.value ?? Buffer.alloc(0)),
+                {
+                  decryptionKey: this.privateKey,
+                  verificationKeys: [this.hubKey],
+                },
+              );
+              received.push({
+                type: String(message.headers?.ce_type ?? '').replace('nl.samenloop.', ''),
+                signatureValid: decrypted.signatureValid,
+                document: JSON.parse(new TextDecoder().decode(decrypted.plaintext)) as Record<
+                  string,
+                  unknown
+                >,
+              });
+              idle = setTimeout(resolve, options.idleMs);
+            },
+          })
+          .catch((error: unknown) => {
+            clearTimeout(deadline);
+            reject(error instanceof Error ? error : new Error(String(error)));
+          });
+      });
+    } finally {
+      await consumer.disconnect();
+    }
+    return received;
+  }
+}
+
+/** One line per received document: what it is, and for a delivery which fields it carries. */
+export function describeReceived({ type, signatureValid, document }: ReceivedDocument): string {
+  const signed = signatureValid ? '' : ' [HUB SIGNATURE INVALID]';
+  if (type === 'delivery') {
+    const payload = document.payload as Record<string, unknown> | undefined;
+    const grondslag = document.grondslag as { ruleIds: string[] };
+    return `delivery  ${String(document.messageType)} (${String(document.niveau)}, ${grondslag.ruleIds.join(', ')}): ${
+      payload ? Object.keys(payload).join(', ') : 'notification only'
+    }${signed}`;
+  }
+  if (type === 'receipt') {
+    const to = (document.deliveredTo as { recipient: string }[]).map((entry) => entry.recipient);
+    return `receipt   ${String(document.messageId)}: delivered to ${to.join(', ') || 'no one'}${signed}`;
+  }
+  const errors = (document.errors as { message: string }[]) ?? [];
+  return `${type.padEnd(9)} ${errors.map((error) => error.message).join('; ')}${signed}`;
+}

@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { PartnerClient } from '../../apps/cli/src/partner/partner-client';
+import type { GatewayProcess } from '../support/gateway-process';
+import { newGatewayScenario } from '../support/gateway-scenario';
+import { brokersFromEnvironment, testKafka } from '../support/kafka-test-kit';
+import { ROOT } from '../support/partner-kit';
+
+describe(PartnerClient.name, () => {
+  let gateway: GatewayProcess | undefined;
+
+  afterEach(async () => {
+    await gateway?.kill();
+  });
+
+  it('sends a signed submission as one partner and receives the decrypted delivery as another', async () => {
+    const scenario = await newGatewayScenario(testKafka());
+    gateway = await scenario.startGateway();
+    const settings = {
+      brokers: brokersFromEnvironment(),
+      keysDirectory: scenario.partners.keysDirectory,
+      topicNamespace: scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
+    };
+    const politie = await PartnerClient.open(settings, 'POLITIE-OB');
+    const veiligThuis = await PartnerClient.open(settings, 'VT-ZOB');
+
+    const sent = await politie.send(path.join(ROOT, 'deploy/demo/1-zorgmelding-politie.json'), {
+      freshId: true,
+    });
+    const [receipt] = await politie.receive({ idleMs: 1_000, maxMs: 30_000 });
+    const received = await veiligThuis.receive({ idleMs: 1_000, maxMs: 30_000 });
+
+    expect(receipt).toMatchObject({
+      type: 'receipt',
+      signatureValid: true,
+      document: { messageId: sent.messageId },
+    });
+    expect(received).toEqual([
+      expect.objectContaining({
+        type: 'delivery',
+        signatureValid: true,
+        document: expect.objectContaining({
+          messageId: sent.messageId,
+          recipient: 'VT-ZOB',
+        }) as unknown,
+      }),
+    ]);
+  });
+});

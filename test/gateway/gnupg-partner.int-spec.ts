@@ -1,0 +1,74 @@
+import { readFile } from 'node:fs/promises';
+import { keyFiles } from '@samenloop/crypto';
+import type { GatewayProcess } from '../support/gateway-process';
+import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
+import { GnupgHome, requireGnupg } from '../support/gnupg-home';
+import { consumeUntil, produce, testKafka } from '../support/kafka-test-kit';
+import { policeNumber, submissionFrom } from '../support/partner-kit';
+
+/** Partners' case systems use GnuPG, not openpgp.js: the whole path, through Kafka and the gateway. */
+describe('a partner using GnuPG', () => {
+  const kafka = testKafka();
+  let scenario: GatewayScenario;
+  let gateway: GatewayProcess | undefined;
+  const homes: GnupgHome[] = [];
+
+  beforeAll(() => requireGnupg());
+
+  afterEach(async () => {
+    await gateway?.kill();
+    for (const home of homes.splice(0)) await home.dispose();
+  });
+
+  async function gnupgWith(...keyFilesToImport: string[]): Promise<GnupgHome> {
+    const home = await GnupgHome.create();
+    homes.push(home);
+    for (const file of keyFilesToImport) await home.importKey(await readFile(file, 'utf8'));
+    return home;
+  }
+
+  it('submits with a gpg detached signature, and decrypts and verifies its delivery with gpg', async () => {
+    scenario = await newGatewayScenario(kafka);
+    gateway = await scenario.startGateway();
+    const keys = scenario.partners.keysDirectory;
+    const politie = await gnupgWith(keyFiles.partnerPrivate(keys, 'POLITIE-OB'));
+    const veiligThuis = await gnupgWith(
+      keyFiles.partnerPrivate(keys, 'VT-ZOB'),
+      keyFiles.hubPublic(keys),
+    );
+    const nummer = policeNumber();
+    const value = Buffer.from(
+      JSON.stringify(
+        submissionFrom('zorgmelding/examples/valid/partnergeweld-met-kinderen.json', {
+          sender: 'POLITIE-OB',
+          zaakReferenties: { politieRegistratienummer: nummer },
+        }),
+      ),
+    );
+
+    const signature = (await politie.runOk(['--detach-sign'], value)).stdout;
+    await produce(kafka, scenario.topics.inbound('POLITIE-OB'), [
+      { key: nummer, value, headers: { 'samenloop-signature': signature } },
+    ]);
+    const [delivery] = await consumeUntil(
+      kafka,
+      scenario.topics.delivery('VT-ZOB'),
+      (read) => read.length >= 1,
+    );
+    const decrypted = await veiligThuis.run(['--decrypt'], delivery!.bytes ?? Buffer.alloc(0));
+
+    expect(decrypted.exitCode).toBe(0);
+    expect(decrypted.status).toEqual(
+      expect.arrayContaining([
+        'DECRYPTION_OKAY',
+        expect.stringMatching(/^GOODSIG /),
+        expect.stringMatching(/^VALIDSIG /),
+      ]),
+    );
+    expect(JSON.parse(decrypted.stdout.toString('utf8'))).toMatchObject({
+      recipient: 'VT-ZOB',
+      niveau: 'inhoud',
+      grondslag: { ruleIds: ['zm.vt.inhoud'] },
+    });
+  });
+});
