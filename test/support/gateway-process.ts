@@ -66,6 +66,16 @@ export class GatewayProcess {
     return this.output;
   }
 
+  /** Resolves once the gateway has logged a line matching `pattern` (after `since` characters of output). */
+  async logged(pattern: RegExp, since = 0, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(this.output.slice(since))) {
+      if (Date.now() > deadline)
+        throw new Error(`gateway did not log ${String(pattern)}; output:\n${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   private async waitUntilHealthy(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let exited = false;

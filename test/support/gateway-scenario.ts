@@ -13,7 +13,10 @@ export interface GatewayScenario {
   startGateway(): Promise<GatewayProcess>;
 }
 
-export async function newGatewayScenario(kafka: Kafka): Promise<GatewayScenario> {
+export async function newGatewayScenario(
+  kafka: Kafka,
+  extraSettings: Record<string, string> = {},
+): Promise<GatewayScenario> {
   const namespace = uniqueName('t').replace('.', '-');
   const topics = topicNames(namespace);
   const group = `${namespace}-gateway`;
@@ -32,6 +35,7 @@ export async function newGatewayScenario(kafka: Kafka): Promise<GatewayScenario>
     GATEWAY_INSTANCE_ID: `${namespace}-gw`,
     // The broker's minimum, so a killed gateway's partitions move on quickly.
     GATEWAY_SESSION_TIMEOUT_MS: '6000',
+    ...extraSettings,
   };
   return {
     topics,
