@@ -22,6 +22,7 @@ describe('schemas/asyncapi.yaml', () => {
     ).toEqual([
       'samenloop.in.{partnerId}.v1',
       'samenloop.out.{partnerId}.v1',
+      'samenloop.audit.v1',
       'samenloop.deadletter.v1',
     ]);
   });

@@ -1,18 +1,7 @@
-import { formatContractError, type ContractError } from '@samenloop/contracts';
+import { formatContractError, type ContractError, type Rejection } from '@samenloop/contracts';
 
 /** The codes of the rejection schema; each names what the sender must fix. */
-export type RejectionCode =
-  | 'not-json'
-  | 'too-large'
-  | 'invalid-envelope'
-  | 'unknown-type'
-  | 'unsupported-version'
-  | 'invalid-payload'
-  | 'missing-signature'
-  | 'invalid-signature'
-  | 'wrong-topic'
-  | 'unknown-sender'
-  | 'duplicate';
+export type RejectionCode = Rejection['errors'][number]['code'];
 
 export interface RejectionReason {
   readonly code: RejectionCode;
