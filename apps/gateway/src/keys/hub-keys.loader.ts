@@ -5,6 +5,7 @@ import {
   readPublicKey,
   type PgpPublicKey,
 } from '@samenloop/crypto';
+import type { Logger } from '@samenloop/observability';
 import type { PartnerRegistry } from '@samenloop/partners';
 import type { HubKeys } from '../submissions/hub-keys';
 
@@ -20,36 +21,61 @@ export class MissingKeysError extends Error {
 }
 
 /**
- * Reads the hub's private key and every registered partner's public key, once. A partner without
- * a usable key would receive nothing or, worse, something in clear, so start-up refuses.
+ * The hub's private key is required at start-up. Partner public keys are read once and kept; a
+ * partner whose key is missing or unusable is reported (an alert) and looked up again on each use,
+ * so registering its key later needs no restart. Until then nothing is delivered to it.
  */
-export async function loadHubKeys(directory: string, registry: PartnerRegistry): Promise<HubKeys> {
-  const problems: string[] = [];
+export async function loadHubKeys(
+  directory: string,
+  registry: PartnerRegistry,
+  logger: Logger,
+): Promise<HubKeys> {
   const hubFile = keyFiles.hubPrivate(directory);
   const hubArmored = await readKeyFile(hubFile);
-  const hub =
-    hubArmored === undefined
-      ? undefined
-      : await readPrivateKey(hubArmored).catch(
-          (error: Error) => void problems.push(`hub key ${hubFile}: ${error.message}`),
-        );
-  if (hubArmored === undefined) problems.push(`no hub private key at ${hubFile}`);
-  const partners = new Map<string, PgpPublicKey>();
-  for (const partner of registry.partners) {
-    const file = keyFiles.partnerPublic(directory, partner.id);
+  if (hubArmored === undefined) throw new MissingKeysError([`no hub private key at ${hubFile}`]);
+  let hub;
+  try {
+    hub = await readPrivateKey(hubArmored);
+  } catch (error) {
+    throw new MissingKeysError([
+      `hub key ${hubFile}: ${error instanceof Error ? error.message : String(error)}`,
+    ]);
+  }
+  const usable = new Map<string, PgpPublicKey>();
+  const lookUp = async (partnerId: string): Promise<PgpPublicKey | undefined> => {
+    const known = usable.get(partnerId);
+    if (known) return known;
+    if (!registry.get(partnerId)) return undefined;
+    const file = keyFiles.partnerPublic(directory, partnerId);
     const armored = await readKeyFile(file);
-    if (armored === undefined) {
-      problems.push(`no public key for ${partner.id} at ${file}`);
-      continue;
-    }
+    if (armored === undefined) return undefined;
     try {
-      partners.set(partner.id, await readPublicKey(armored));
+      const key = await readPublicKey(armored);
+      usable.set(partnerId, key);
+      return key;
     } catch (error) {
-      problems.push(
-        `public key of ${partner.id} at ${file}: ${error instanceof Error ? error.message : String(error)}`,
+      logger.error(
+        {
+          alert: 'unusable-partner-key',
+          partner: partnerId,
+          reason: error instanceof Error ? error.message : String(error),
+        },
+        'partner key unusable',
+      );
+      return undefined;
+    }
+  };
+  for (const partner of registry.partners) {
+    if (!(await lookUp(partner.id))) {
+      logger.error(
+        {
+          alert: 'missing-partner-key',
+          partner: partner.id,
+          file: keyFiles.partnerPublic(directory, partner.id),
+        },
+        'no usable public key for partner: nothing is delivered to it until one is registered',
       );
     }
   }
-  if (problems.length > 0 || !hub) throw new MissingKeysError(problems);
-  return { hub, partners };
+  return { hub, partner: lookUp };
 }

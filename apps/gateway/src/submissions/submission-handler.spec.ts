@@ -12,6 +12,7 @@ import {
   type PgpPublicKey,
 } from '@samenloop/crypto';
 import {
+  TransientProcessingError,
   topicNames,
   DEAD_LETTER_HEADERS,
   type InboundRecord,
@@ -71,7 +72,7 @@ describe(SubmissionHandler.name, () => {
       ledger,
       keys: {
         hub: hub.privateKey,
-        partners: new Map([...partnerKeys].map(([id, pair]) => [id, pair.publicKey])),
+        partner: (id) => Promise.resolve(partnerKeys.get(id)?.publicKey),
       },
       hubSource: 'urn:nld:oin:00000099000000009001:systeem:samenloop',
       maxMessageBytes: 64 * 1024,
@@ -260,5 +261,31 @@ describe(SubmissionHandler.name, () => {
         message: 'this message id was accepted before; it is not delivered again',
       },
     ]);
+  });
+
+  it('holds back a delivery to a recipient without a usable key, to be retried, and stages nothing', async () => {
+    const withoutVtKey = new SubmissionHandler({
+      registry,
+      validator,
+      policy: () => policy,
+      ledger,
+      keys: {
+        hub: hub.privateKey,
+        partner: (id) =>
+          Promise.resolve(id === 'VT-ZOB' ? undefined : partnerKeys.get(id)?.publicKey),
+      },
+      hubSource: 'urn:nld:oin:00000099000000009001:systeem:samenloop',
+      maxMessageBytes: 64 * 1024,
+      topics: topicNames(),
+      logger: createLogger('test', 'fatal'),
+    });
+
+    const attempt = withoutVtKey.handle(await submission());
+
+    await expect(attempt).rejects.toThrow(TransientProcessingError);
+    await expect(attempt).rejects.toThrow(
+      'no usable public key for VT-ZOB; the delivery waits until one is registered',
+    );
+    expect(ledger.pendingEntries).toEqual([]);
   });
 });

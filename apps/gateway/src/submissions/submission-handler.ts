@@ -5,6 +5,7 @@ import { verifyDetached } from '@samenloop/crypto';
 import {
   toDeadLetter,
   PoisonRecordError,
+  TransientProcessingError,
   type InboundRecord,
   type OutboundRecord,
   type TopicNames,
@@ -119,7 +120,7 @@ export class SubmissionHandler {
     // If routing fails half-way, the case state it staged must not outlive it.
     const rollback = this.options.ledger.savepoint();
     try {
-      return await this.route(submission, sender);
+      return await this.route(submission, sender, record.key?.toString() ?? null);
     } catch (error) {
       rollback();
       throw error;
@@ -141,7 +142,7 @@ export class SubmissionHandler {
         },
       ]);
     }
-    const senderKey = this.options.keys.partners.get(sender.id);
+    const senderKey = await this.options.keys.partner(sender.id);
     if (!senderKey)
       throw new Rejected('verify-signature', [
         { code: 'unknown-sender', message: `no public key is registered for ${sender.id}` },
@@ -161,7 +162,11 @@ export class SubmissionHandler {
     }
   }
 
-  private async route(submission: Submission, sender: Partner): Promise<OutboundRecord[]> {
+  private async route(
+    submission: Submission,
+    sender: Partner,
+    senderKey: string | null,
+  ): Promise<OutboundRecord[]> {
     const { envelope } = submission;
     const messageFacts = readCaseFacts(submission.messageType, submission.payload as never);
     const caseRecord = this.options.ledger.accept({
@@ -207,7 +212,9 @@ export class SubmissionHandler {
         this.auditRecord(submission, sender, decision, caseRecord, policy.version, delivered, time),
       ),
     );
-    records.push(await this.receipt(submission, sender, decisions, delivered, caseRecord, time));
+    records.push(
+      await this.receipt(submission, sender, senderKey, decisions, delivered, caseRecord, time),
+    );
     this.options.logger.info(
       {
         messageId: envelope.id,
@@ -272,7 +279,7 @@ export class SubmissionHandler {
       document,
       hubSource: this.options.hubSource,
       hubKey: this.options.keys.hub,
-      recipientKey: this.recipientKey(recipient.id),
+      recipientKey: await this.recipientKey(recipient.id, submission.envelope.id),
       time,
       traceparent: submission.envelope.traceparent,
     });
@@ -318,6 +325,7 @@ export class SubmissionHandler {
   private async receipt(
     submission: Submission,
     sender: Partner,
+    senderKey: string | null,
     decisions: readonly RecipientDecision[],
     delivered: readonly { recipient: string; deliveryId: string; decision: RecipientDecision }[],
     caseRecord: CaseRecord,
@@ -345,12 +353,13 @@ export class SubmissionHandler {
     };
     return encryptedHubRecord({
       topic: this.options.topics.delivery(sender.id),
-      key: caseRecord.caseKey,
+      // Keyed like the submission, so the sender's answers keep the order of its submissions.
+      key: senderKey,
       type: 'receipt',
       document,
       hubSource: this.options.hubSource,
       hubKey: this.options.keys.hub,
-      recipientKey: this.recipientKey(sender.id),
+      recipientKey: await this.recipientKey(sender.id, submission.envelope.id),
       time,
       traceparent: submission.envelope.traceparent,
     });
@@ -379,7 +388,7 @@ export class SubmissionHandler {
       },
       'submission rejected',
     );
-    const senderKey = this.options.keys.partners.get(sender.id);
+    const senderKey = await this.options.keys.partner(sender.id);
     if (!senderKey) return [deadLetter];
     const document = {
       rejectionId: randomUUID(),
@@ -404,11 +413,21 @@ export class SubmissionHandler {
     return [rejectionRecord, deadLetter];
   }
 
-  private recipientKey(partnerId: string) {
-    const key = this.options.keys.partners.get(partnerId);
-    // Start-up refuses a registry partner without a key, so this is a programming error.
-    if (!key) throw new Error(`no public key for ${partnerId}`);
-    return key;
+  /**
+   * Nothing goes out in clear: without a usable key for a recipient the whole submission waits and
+   * is retried (the chunk's transaction is aborted), and the operator is alerted.
+   */
+  private async recipientKey(partnerId: string, messageId: string) {
+    const key = await this.options.keys.partner(partnerId);
+    if (key) return key;
+    this.options.logger.error(
+      { alert: 'delivery-waiting-for-key', partner: partnerId, messageId },
+      'no usable public key for recipient: delivery waits and is retried',
+    );
+    throw new TransientProcessingError(
+      `no usable public key for ${partnerId}; the delivery waits until one is registered`,
+      'encrypt',
+    );
   }
 }
 

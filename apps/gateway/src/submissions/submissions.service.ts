@@ -51,7 +51,7 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
       policyContext(validator, registry),
       logger,
     );
-    const keys = await loadHubKeys(config.keysDirectory, registry);
+    const keys = await loadHubKeys(config.keysDirectory, registry, logger);
     const kafka = createKafka(config.kafka, logger);
     const { topics } = config;
     await ensureTopics(kafka, [
