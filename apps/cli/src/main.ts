@@ -4,6 +4,7 @@ import { registerDemoCommand } from './partner/demo.command';
 import { registerPartnerCommands } from './partner/partner.command';
 import { registerPolicyCommands } from './policy/policy.command';
 import { registerValidateCommand } from './validate/validate.command';
+import { registerZsmDeadlineCommand } from './zsm/zsm-deadline.command';
 
 const program = new Command('samenloop')
   .description('Samenloop command line: tools for partners, policy owners and hub operators.')
@@ -13,6 +14,7 @@ registerPolicyCommands(program);
 registerKeysCommands(program);
 registerPartnerCommands(program);
 registerDemoCommand(program);
+registerZsmDeadlineCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`samenloop: ${error instanceof Error ? error.message : String(error)}\n`);
