@@ -1,113 +1,38 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { CaseLedger } from '@samenloop/case';
-import { ContractValidator } from '@samenloop/contracts';
+import { decryptAndVerify } from '@samenloop/crypto';
 import {
-  decryptAndVerify,
-  generatePartnerKey,
-  readPrivateKey,
-  readPublicKey,
-  signDetached,
-  type PgpPrivateKey,
-  type PgpPublicKey,
-} from '@samenloop/crypto';
-import {
+  DEAD_LETTER_HEADERS,
   TransientProcessingError,
   topicNames,
-  DEAD_LETTER_HEADERS,
-  type InboundRecord,
   type OutboundRecord,
 } from '@samenloop/messaging';
-import { createLogger } from '@samenloop/observability';
-import { PartnerRegistry } from '@samenloop/partners';
-import { loadPolicyDirectory, policyContext } from '@samenloop/policy';
-import { SIGNATURE_HEADER, SubmissionHandler } from './submission-handler';
+import { SubmissionHandler } from './submission-handler';
+import {
+  HandlerFixture,
+  ZORGMELDING,
+  policy,
+  validator,
+  type SubmissionOptions,
+} from './submission-handler.fixture';
 
 const AUDIT_TOPIC = topicNames().audit;
 
-const ROOT = path.resolve(__dirname, '../../../..');
-const ZORGMELDING = readFileSync(
-  path.join(ROOT, 'schemas/zorgmelding/examples/valid/partnergeweld-met-kinderen.json'),
-  'utf8',
-);
-const registry = PartnerRegistry.fromYaml(
-  readFileSync(path.join(ROOT, 'deploy/partners/oost-brabant.yaml'), 'utf8'),
-  'partners',
-);
-const validator = new ContractValidator();
-const policy = loadPolicyDirectory(
-  path.join(ROOT, 'deploy/policies'),
-  policyContext(validator, registry),
-);
-
-interface KeyPair {
-  readonly privateKey: PgpPrivateKey;
-  readonly publicKey: PgpPublicKey;
-}
-async function keyPair(name: string): Promise<KeyPair> {
-  const generated = await generatePartnerKey({ name, email: `${name.toLowerCase()}@example.test` });
-  return {
-    privateKey: await readPrivateKey(generated.privateKeyArmored),
-    publicKey: await readPublicKey(generated.publicKeyArmored),
-  };
-}
-
 describe(SubmissionHandler.name, () => {
-  let hub: KeyPair;
-  const partnerKeys = new Map<string, KeyPair>();
+  let fixture: HandlerFixture;
   let ledger: CaseLedger;
   let handler: SubmissionHandler;
 
   beforeAll(async () => {
-    hub = await keyPair('hub');
-    for (const partner of registry.partners) partnerKeys.set(partner.id, await keyPair(partner.id));
+    fixture = await HandlerFixture.create();
   });
 
   beforeEach(() => {
     ledger = new CaseLedger();
-    handler = new SubmissionHandler({
-      registry,
-      validator,
-      policy: () => policy,
-      ledger,
-      keys: {
-        hub: hub.privateKey,
-        partner: (id) => Promise.resolve(partnerKeys.get(id)?.publicKey),
-      },
-      hubSource: 'urn:nld:oin:00000099000000009001:systeem:samenloop',
-      maxMessageBytes: 64 * 1024,
-      topics: topicNames(),
-      logger: createLogger('test', 'fatal'),
-    });
+    handler = fixture.handler(ledger);
   });
 
-  async function submission(
-    options: { value?: string; signer?: string | null; topic?: string } = {},
-  ): Promise<InboundRecord> {
-    const value = Buffer.from(options.value ?? ZORGMELDING);
-    const signer = options.signer === undefined ? 'POLITIE-OB' : options.signer;
-    const signature = signer
-      ? Buffer.from(await signDetached(value, partnerKeys.get(signer)!.privateKey))
-      : undefined;
-    return {
-      topic: options.topic ?? 'samenloop.in.politie-ob.v1',
-      partition: 0,
-      offset: '7',
-      key: Buffer.from('PL2100-2026112345'),
-      value,
-      headers: signature ? { [SIGNATURE_HEADER]: signature } : {},
-      timestamp: '0',
-    };
-  }
-
-  async function open(record: OutboundRecord, partnerId: string): Promise<Record<string, unknown>> {
-    const decrypted = await decryptAndVerify(new Uint8Array(record.value as Buffer), {
-      decryptionKey: partnerKeys.get(partnerId)!.privateKey,
-      verificationKeys: [hub.publicKey],
-    });
-    expect(decrypted.signatureValid).toBe(true);
-    return JSON.parse(new TextDecoder().decode(decrypted.plaintext)) as Record<string, unknown>;
-  }
+  const submission = (options?: SubmissionOptions) => fixture.submission(options);
+  const open = (record: OutboundRecord, partnerId: string) => fixture.open(record, partnerId);
 
   const onTopic = (records: readonly OutboundRecord[], topic: string) =>
     records.filter((record) => record.topic === topic);
@@ -157,8 +82,8 @@ describe(SubmissionHandler.name, () => {
 
     await expect(
       decryptAndVerify(new Uint8Array(delivery!.value as Buffer), {
-        decryptionKey: partnerKeys.get('VT-BNO')!.privateKey,
-        verificationKeys: [hub.publicKey],
+        decryptionKey: fixture.partnerKeys.get('VT-BNO')!.privateKey,
+        verificationKeys: [fixture.hub.publicKey],
       }),
     ).rejects.toThrow(/not encrypted to key/);
   });
@@ -264,21 +189,7 @@ describe(SubmissionHandler.name, () => {
   });
 
   it('holds back a delivery to a recipient without a usable key, to be retried, and stages nothing', async () => {
-    const withoutVtKey = new SubmissionHandler({
-      registry,
-      validator,
-      policy: () => policy,
-      ledger,
-      keys: {
-        hub: hub.privateKey,
-        partner: (id) =>
-          Promise.resolve(id === 'VT-ZOB' ? undefined : partnerKeys.get(id)?.publicKey),
-      },
-      hubSource: 'urn:nld:oin:00000099000000009001:systeem:samenloop',
-      maxMessageBytes: 64 * 1024,
-      topics: topicNames(),
-      logger: createLogger('test', 'fatal'),
-    });
+    const withoutVtKey = fixture.handler(ledger, { withoutKeyFor: 'VT-ZOB' });
 
     const attempt = withoutVtKey.handle(await submission());
 

@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CaseLedger } from '@samenloop/case';
+import { ContractValidator } from '@samenloop/contracts';
+import {
+  decryptAndVerify,
+  generatePartnerKey,
+  readPrivateKey,
+  readPublicKey,
+  signDetached,
+  type PgpPrivateKey,
+  type PgpPublicKey,
+} from '@samenloop/crypto';
+import { topicNames, type InboundRecord, type OutboundRecord } from '@samenloop/messaging';
+import { createLogger } from '@samenloop/observability';
+import { PartnerRegistry } from '@samenloop/partners';
+import { loadPolicyDirectory, policyContext } from '@samenloop/policy';
+import { SIGNATURE_HEADER, SubmissionHandler } from './submission-handler';
+
+/** Shared set-up for the submission handler's specs: the sample region with real OpenPGP keys. */
+const ROOT = path.resolve(__dirname, '../../../..');
+export const ZORGMELDING = readFileSync(
+  path.join(ROOT, 'schemas/zorgmelding/examples/valid/partnergeweld-met-kinderen.json'),
+  'utf8',
+);
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+export const registry = PartnerRegistry.fromYaml(
+  readFileSync(path.join(ROOT, 'deploy/partners/oost-brabant.yaml'), 'utf8'),
+  'partners',
+);
+export const validator = new ContractValidator();
+export const policy = loadPolicyDirectory(
+  path.join(ROOT, 'deploy/policies'),
+  policyContext(validator, registry),
+);
+
+interface KeyPair {
+  readonly privateKey: PgpPrivateKey;
+  readonly publicKey: PgpPublicKey;
+}
+
+async function keyPair(name: string): Promise<KeyPair> {
+  const generated = await generatePartnerKey({ name, email: `${name.toLowerCase()}@example.test` });
+  return {
+    privateKey: await readPrivateKey(generated.privateKeyArmored),
+    publicKey: await readPublicKey(generated.publicKeyArmored),
+  };
+}
+
+export interface SubmissionOptions {
+  readonly value?: string | Buffer;
+  /** The partner whose key signs; null for no signature. Default POLITIE-OB. */
+  readonly signer?: string | null;
+  readonly signature?: Buffer;
+  readonly topic?: string;
+}
+
+export class HandlerFixture {
+  private constructor(
+    readonly hub: KeyPair,
+    readonly partnerKeys: ReadonlyMap<string, KeyPair>,
+  ) {}
+
+  static async create(): Promise<HandlerFixture> {
+    const partnerKeys = new Map<string, KeyPair>();
+    for (const partner of registry.partners) partnerKeys.set(partner.id, await keyPair(partner.id));
+    return new HandlerFixture(await keyPair('hub'), partnerKeys);
+  }
+
+  handler(ledger: CaseLedger, options: { withoutKeyFor?: string } = {}): SubmissionHandler {
+    return new SubmissionHandler({
+      registry,
+      validator,
+      policy: () => policy,
+      ledger,
+      keys: {
+        hub: this.hub.privateKey,
+        partner: (id) =>
+          Promise.resolve(
+            id === options.withoutKeyFor ? undefined : this.partnerKeys.get(id)?.publicKey,
+          ),
+      },
+      hubSource: 'urn:nld:oin:00000099000000009001:systeem:samenloop',
+      maxMessageBytes: MAX_MESSAGE_BYTES,
+      topics: topicNames(),
+      logger: createLogger('test', 'fatal'),
+    });
+  }
+
+  /** A record on a partner's inbound topic, signed as the options say. */
+  async submission(options: SubmissionOptions = {}): Promise<InboundRecord> {
+    const value = Buffer.from(options.value ?? ZORGMELDING);
+    const signer = options.signer === undefined ? 'POLITIE-OB' : options.signer;
+    const signature =
+      options.signature ??
+      (signer
+        ? Buffer.from(await signDetached(value, this.partnerKeys.get(signer)!.privateKey))
+        : undefined);
+    return {
+      topic: options.topic ?? 'samenloop.in.politie-ob.v1',
+      partition: 0,
+      offset: '7',
+      key: Buffer.from('PL2100-2026112345'),
+      value,
+      headers: signature ? { [SIGNATURE_HEADER]: signature } : {},
+      timestamp: '0',
+    };
+  }
+
+  /** Decrypts a hub document as the partner would; throws unless the hub signed it. */
+  async open(record: OutboundRecord, partnerId: string): Promise<Record<string, unknown>> {
+    const decrypted = await decryptAndVerify(new Uint8Array(record.value as Buffer), {
+      decryptionKey: this.partnerKeys.get(partnerId)!.privateKey,
+      verificationKeys: [this.hub.publicKey],
+    });
+    if (!decrypted.signatureValid) throw new Error('not signed by the hub');
+    return JSON.parse(new TextDecoder().decode(decrypted.plaintext)) as Record<string, unknown>;
+  }
+}
