@@ -91,4 +91,33 @@ describe(CaseLedger.name, () => {
     });
     expect(later.stage).toBe('afdoening');
   });
+
+  it('flags a message that links two separate threads, joins the first and merges nothing', () => {
+    const ledger = new CaseLedger();
+    const police = ledger.accept(
+      entry({ messageId: 'm-1', references: ['politieRegistratienummer:PL2100-2026000001'] }),
+    );
+    const zsm = ledger.accept(
+      entry({
+        messageId: 'm-2',
+        messageType: 'nl.samenloop.verdachtenmonitor-entry',
+        references: ['zsmZaakId:ZSM-OB-2026-000002'],
+      }),
+    );
+    expect(zsm.caseKey).not.toBe(police.caseKey);
+
+    const linking = ledger.accept(
+      entry({
+        messageId: 'm-3',
+        references: ['politieRegistratienummer:PL2100-2026000001', 'zsmZaakId:ZSM-OB-2026-000002'],
+      }),
+    );
+
+    expect(linking.caseKey).toBe(police.caseKey);
+    expect(linking.conflictingCaseKeys).toEqual([zsm.caseKey]);
+    expect(linking.references).toEqual(['politieRegistratienummer:PL2100-2026000001']);
+    expect(
+      ledger.matchingCases(['zsmZaakId:ZSM-OB-2026-000002'], []).map((record) => record.caseKey),
+    ).toEqual([zsm.caseKey]);
+  });
 });

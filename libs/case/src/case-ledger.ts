@@ -60,34 +60,49 @@ export class CaseLedger {
     return this.read('msg', messageId) ?? this.caseByMessage.get(messageId);
   }
 
-  /** The case thread a new message belongs to: by any known reference or earlier message, else new. */
-  findCase(references: readonly string[], relatesTo: readonly string[]): CaseRecord | undefined {
-    for (const reference of references) {
-      const key = this.read('ref', reference) ?? this.caseByReference.get(reference);
-      if (key) return this.caseRecord(key);
-    }
-    for (const messageId of relatesTo) {
-      const key = this.caseOfMessage(messageId);
-      if (key) return this.caseRecord(key);
-    }
-    return undefined;
+  /**
+   * The case threads a message's references and `relatesTo` point at, first match first. More than
+   * one means the message claims that two existing threads are one case.
+   */
+  matchingCases(references: readonly string[], relatesTo: readonly string[]): CaseRecord[] {
+    const keys = [
+      ...references.map(
+        (reference) => this.read('ref', reference) ?? this.caseByReference.get(reference),
+      ),
+      ...relatesTo.map((messageId) => this.caseOfMessage(messageId)),
+    ].filter((key): key is string => key !== undefined);
+    return [...new Set(keys)]
+      .map((key) => this.caseRecord(key))
+      .filter((record): record is CaseRecord => record !== undefined);
   }
 
-  /** Stages the effect of an accepted message and returns the case as it is after it. */
-  accept(message: AcceptedMessage): CaseRecord {
-    const existing = this.findCase(message.references, message.relatesTo);
+  /**
+   * Stages the effect of an accepted message and returns the case as it is after it. When the
+   * message links threads that are already separate, it joins the first and the others are
+   * reported in `conflictingCaseKeys`: threads are never merged without a person deciding.
+   */
+  accept(
+    message: AcceptedMessage,
+  ): CaseRecord & { readonly conflictingCaseKeys: readonly string[] } {
+    const [existing, ...conflicting] = this.matchingCases(message.references, message.relatesTo);
+    const conflictingKeys = new Set(conflicting.map((record) => record.caseKey));
+    // A reference already owned by another thread stays with that thread.
+    const references = message.references.filter((reference) => {
+      const owner = this.read('ref', reference) ?? this.caseByReference.get(reference);
+      return owner === undefined || !conflictingKeys.has(owner);
+    });
     const record: CaseRecord = {
       caseKey: existing?.caseKey ?? `case-${randomUUID()}`,
       stage: stageAfter(existing?.stage, message.messageType),
-      references: [...new Set([...(existing?.references ?? []), ...message.references])],
+      references: [...new Set([...(existing?.references ?? []), ...references])],
       facts: { ...existing?.facts, ...definedOnly(message.facts) },
       deliveries: existing?.deliveries ?? {},
     };
     this.stage({ key: `case:${record.caseKey}`, value: JSON.stringify(record) });
-    for (const reference of message.references)
+    for (const reference of references)
       this.stage({ key: `ref:${reference}`, value: record.caseKey });
     this.stage({ key: `msg:${message.messageId}`, value: record.caseKey });
-    return record;
+    return { ...record, conflictingCaseKeys: [...conflictingKeys] };
   }
 
   /** Stages the deliveries made for a message, so later deliveries in the thread can point at them. */

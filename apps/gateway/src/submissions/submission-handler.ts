@@ -178,6 +178,17 @@ export class SubmissionHandler {
       relatesTo: envelope.data.relatesTo ?? [],
       facts: messageFacts,
     });
+    if (caseRecord.conflictingCaseKeys.length > 0) {
+      this.options.logger.error(
+        {
+          alert: 'conflicting-case-links',
+          messageId: envelope.id,
+          caseKey: caseRecord.caseKey,
+          conflictingCaseKeys: caseRecord.conflictingCaseKeys,
+        },
+        'message links case threads that are separate; joined to the first, not merged',
+      );
+    }
     const policy = this.options.policy();
     const decisions = policy.decide({
       messageType: submission.messageType,
