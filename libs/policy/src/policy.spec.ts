@@ -64,47 +64,34 @@ describe(Policy.name, () => {
     ]);
   });
 
-  it('lists every problem of every rule in one refusal', () => {
-    const problems = refusal(
-      policyWith(
-        `id: vb.om
+  const unknownRecipientAndField = `id: vb.om
     recipient: { id: OM-LIMBURG }
     messageType: nl.samenloop.veiligheidsbeoordeling
     stages: [zsm]
-    fields: [/conclusie/samenvating]`,
-        `id: vb.om
+    fields: [/conclusie/samenvating]`;
+  const unknownMessageType = `id: vb.om
     recipient: { kind: OM }
     messageType: nl.samenloop.huisbezoek
     stages: [zsm]
-    fields: [/x]`,
-        `id: vb.leeg
-    recipient: { kind: OM }
-    messageType: nl.samenloop.veiligheidsbeoordeling
-    stages: [onbekend]`,
-      ),
-    );
+    fields: [/x]`;
 
-    // A structural error in a file stops its semantic checks; the other files are still checked.
-    expect(problems).toEqual([expect.stringMatching(/^test\.yaml: rules\.2\.stages\.0: /)]);
-    const semantic = refusal(
-      policyWith(
-        `id: vb.om
-    recipient: { id: OM-LIMBURG }
-    messageType: nl.samenloop.veiligheidsbeoordeling
-    stages: [zsm]
-    fields: [/conclusie/samenvating]`,
-        `id: vb.om
-    recipient: { kind: OM }
-    messageType: nl.samenloop.huisbezoek
-    stages: [zsm]
-    fields: [/x]`,
-      ),
-    );
-    expect(semantic).toEqual([
+  it('lists every problem of every rule in one refusal', () => {
+    expect(refusal(policyWith(unknownRecipientAndField, unknownMessageType))).toEqual([
       'test.yaml: rule vb.om: recipient OM-LIMBURG is not in the partner registry',
       'test.yaml: rule vb.om: field /conclusie/samenvating does not exist in nl.samenloop.veiligheidsbeoordeling',
       'test.yaml: rule vb.om: message type nl.samenloop.huisbezoek is not one partners can submit',
       'rule id vb.om is used more than once',
+    ]);
+  });
+
+  it('reports the structure first when a file does not match the policy schema', () => {
+    const unknownStage = `id: vb.leeg
+    recipient: { kind: OM }
+    messageType: nl.samenloop.veiligheidsbeoordeling
+    stages: [onbekend]`;
+
+    expect(refusal(policyWith(unknownRecipientAndField, unknownStage))).toEqual([
+      expect.stringMatching(/^test\.yaml: rules\.1\.stages\.0: /),
     ]);
   });
 
