@@ -25,6 +25,10 @@ describe(PartnerRegistry.name, () => {
 
   it('finds a partner by the OIN in a CloudEvents source', () => {
     expect(registry.byOrganisation('00000099000000001001')?.id).toBe('POLITIE-OB');
+    expect(registry.bySource('urn:nld:oin:00000099000000001001:systeem:bvh')?.id).toBe(
+      'POLITIE-OB',
+    );
+    expect(registry.bySource('urn:nld:oin:000000990000000010011')).toBeUndefined();
   });
 
   it('refuses a registry in which two VTs serve one municipality, or ids and OINs repeat', () => {

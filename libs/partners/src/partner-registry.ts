@@ -120,6 +120,12 @@ export class PartnerRegistry {
     return this.byOin.get(oin);
   }
 
+  /** The partner a CloudEvents `source` (`urn:nld:oin:<OIN>[:systeem:…]`) names, if any. */
+  bySource(source: string): Partner | undefined {
+    const oin = /^urn:nld:oin:([0-9]{20})(:|$)/.exec(source)?.[1];
+    return oin === undefined ? undefined : this.byOin.get(oin);
+  }
+
   /** The VT that serves a municipality, if any. */
   vtFor(gemeentecode: string): Partner | undefined {
     return this.vtByGemeente.get(gemeentecode);

@@ -131,8 +131,7 @@ function decide(
   caseFacts: Partial<CaseFacts>,
   { policy, registry }: PolicyTestDependencies,
 ): RecipientDecision[] | string {
-  const oin = /^urn:nld:oin:([0-9]{20})/.exec(submission.envelope.source)?.[1] ?? '';
-  const sender = registry.byOrganisation(oin);
+  const sender = registry.bySource(submission.envelope.source);
   if (!sender) return `the message's source OIN is not in the partner registry`;
   if (!isCaseStage(stage)) return `unknown stage ${stage}`;
   return policy.decide({

@@ -49,7 +49,7 @@ export function registerDemoCommand(program: Command): void {
         const source = (
           JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { source: string }
         ).source;
-        const sender = registry.byOrganisation(/^urn:nld:oin:([0-9]{20})/.exec(source)?.[1] ?? '');
+        const sender = registry.bySource(source);
         if (!sender) throw new Error(`${file}: its source names no partner in the registry`);
         const sent = await clients.get(sender.id)!.send(path.join(dir, file), { freshId: true });
         out(`\n${sender.id} sends ${file} (${sent.messageId})`);

@@ -40,9 +40,7 @@ export function policyExplain(
   const submission = validation.value;
   const recipient = workspace.registry.get(recipientId);
   if (!recipient) return { exitCode: 1, lines: [`${recipientId} is not in the partner registry`] };
-  const sender = workspace.registry.byOrganisation(
-    /^urn:nld:oin:([0-9]{20})/.exec(submission.envelope.source)?.[1] ?? '',
-  );
+  const sender = workspace.registry.bySource(submission.envelope.source);
   if (!sender)
     return { exitCode: 1, lines: ["the message's source OIN is not in the partner registry"] };
   const caseStage = stage ?? 'melding';

@@ -19,14 +19,24 @@ export async function restoreCaseLedger(
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
-    await producer.send({
-      topic: stateTopic,
-      acks: -1,
-      messages: [{ key: marker, value: '' }],
-    });
+    await producer.send({ topic: stateTopic, acks: -1, messages: [{ key: marker, value: '' }] });
+    const entries = await readUntil(kafka, stateTopic, marker, timeoutMs);
+    ledger.restore(entries);
+    // A tombstone lets compaction drop the marker.
+    await producer.send({ topic: stateTopic, acks: -1, messages: [{ key: marker, value: null }] });
+    return entries.length;
   } finally {
     await producer.disconnect();
   }
+}
+
+/** Every state entry before `marker`, read with read_committed from the beginning. */
+async function readUntil(
+  kafka: Kafka,
+  stateTopic: string,
+  marker: string,
+  timeoutMs: number,
+): Promise<StateEntry[]> {
   const consumer = kafka.consumer({
     groupId: `samenloop-restore-${randomUUID()}`,
     readUncommitted: false,
@@ -58,12 +68,5 @@ export async function restoreCaseLedger(
   } finally {
     await consumer.disconnect();
   }
-  ledger.restore(entries);
-  // A tombstone lets compaction drop the marker.
-  const cleaner = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await cleaner.connect();
-  await cleaner
-    .send({ topic: stateTopic, acks: -1, messages: [{ key: marker, value: null }] })
-    .finally(() => cleaner.disconnect());
-  return entries.length;
+  return entries;
 }
