@@ -39,16 +39,20 @@ Samenloop runs:
   partners          deploy/partners/oost-brabant.yaml, keys in ${SAMENLOOP_KEYS_DIR}
   policy            deploy/policies (edit it: the gateway reloads it; a policy that does not load is refused)
   topics            samenloop.in.<partner>.v1 (submissions), samenloop.out.<partner>.v1 (deliveries),
-                    samenloop.audit.v1, samenloop.deadletter.v1
+                    samenloop.audit.v1, samenloop.deadletter.v1, samenloop.parked.v1 (no VT for the
+                    municipality), samenloop.clock.v1 (ticks that raise ZSM and missing-zorgmelding alerts)
+  operator          SAMENLOOP-BEHEER receives the hub's routing alerts; npx samenloop parked list
 
-The demo case (deploy/demo): a zorgmelding, a verdachtenmonitor entry and a veiligheidsbeoordeling.
+The demo case (deploy/demo): the suspect on the ZSM verdachtenmonitor and VT's veiligheidsbeoordeling
+first, the police's zorgmelding later — at VT-ZOB in the same thread — then the OM's decision back to
+VT, 3RO and RVDK, and VT's feedback to the police.
 INFO
 node bin/samenloop.js demo deploy/demo
 cat <<INFO
 
-Try:  npx samenloop partner send --as POLITIE-OB --fresh-id deploy/demo/1-zorgmelding-politie.json
+Try:  npx samenloop partner send --as POLITIE-OB --fresh-id deploy/demo/3-zorgmelding-politie.json
       npx samenloop partner receive --as VT-ZOB
-      npx samenloop policy explain deploy/demo/2-verdachtenmonitor-entry-politie.json --recipient VT-ZOB --stage zsm
+      npx samenloop policy explain deploy/demo/1-verdachtenmonitor-entry-politie.json --recipient VT-ZOB --stage zsm
 Stop with Ctrl-C (the gateway finishes its in-flight messages first).
 INFO
 wait "$gateway"

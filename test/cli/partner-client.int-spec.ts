@@ -23,7 +23,7 @@ describe(PartnerClient.name, () => {
     const politie = await PartnerClient.open(settings, 'POLITIE-OB');
     const veiligThuis = await PartnerClient.open(settings, 'VT-ZOB');
 
-    const sent = await politie.send(path.join(ROOT, 'deploy/demo/1-zorgmelding-politie.json'), {
+    const sent = await politie.send(path.join(ROOT, 'deploy/demo/3-zorgmelding-politie.json'), {
       freshId: true,
     });
     const [receipt] = await politie.receive({ idleMs: 1_000, maxMs: 30_000 });

@@ -27,6 +27,8 @@ export async function newGatewayScenario(
     ...registry.partners.flatMap((p) => [topics.inbound(p.id), topics.delivery(p.id)]),
     topics.audit,
     topics.deadLetter,
+    topics.parked,
+    topics.clock,
   );
   const settings = {
     SAMENLOOP_TOPIC_NAMESPACE: namespace,
@@ -35,6 +37,8 @@ export async function newGatewayScenario(
     GATEWAY_INSTANCE_ID: `${namespace}-gw`,
     // The broker's minimum, so a killed gateway's partitions move on quickly.
     GATEWAY_SESSION_TIMEOUT_MS: '6000',
+    // Tests drive the hub's clock by writing ticks; the wall clock never raises an alarm here.
+    GATEWAY_CLOCK_TICK_MS: '0',
     ...extraSettings,
   };
   return {

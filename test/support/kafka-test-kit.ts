@@ -105,7 +105,11 @@ export async function consumeUntil(
   return records;
 }
 
-function toConsumedRecord(topic: string, partition: number, message: KafkaMessage): ConsumedRecord {
+export function toConsumedRecord(
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+): ConsumedRecord {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(message.headers ?? {})) {
     headers[name] = Array.isArray(value) ? value.map(String).join(',') : String(value);

@@ -82,11 +82,15 @@ export function submissionFrom(
     zaakReferenties: Record<string, string>;
     relatesTo?: string[];
     id?: string;
+    /** Payload fields to change, by JSON pointer, e.g. `{ '/aanhouding/tijdstip': '…' }`. */
+    payload?: Readonly<Record<string, unknown>>;
   },
 ): { id: string } & Record<string, unknown> {
   const submission = JSON.parse(readFileSync(path.join(ROOT, 'schemas', fixture), 'utf8')) as {
-    data: Record<string, unknown>;
+    data: { payload: Record<string, unknown> } & Record<string, unknown>;
   } & Record<string, unknown>;
+  for (const [pointer, value] of Object.entries(options.payload ?? {}))
+    setAt(submission.data.payload, pointer, value);
   const id = options.id ?? randomUUID();
   return {
     ...submission,
@@ -100,7 +104,20 @@ export function submissionFrom(
   };
 }
 
+/** A unique ZSM case id, so every test run is its own case. */
+export function zsmCaseId(): string {
+  return `ZSM-OB-2026-${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+}
+
 /** A unique police registration number, so every test run is its own case. */
 export function policeNumber(): string {
   return `PL2100-${String(Math.floor(Math.random() * 1e10)).padStart(10, '0')}`;
+}
+
+function setAt(target: Record<string, unknown>, pointer: string, value: unknown): void {
+  const keys = pointer.split('/').slice(1);
+  const last = keys.pop()!;
+  let node = target;
+  for (const key of keys) node = node[key] as Record<string, unknown>;
+  node[last] = value;
 }

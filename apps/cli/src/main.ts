@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerKeysCommands } from './keys/keys.command';
 import { registerDemoCommand } from './partner/demo.command';
+import { registerParkedCommands } from './parked/parked.command';
 import { registerPartnerCommands } from './partner/partner.command';
 import { registerPolicyCommands } from './policy/policy.command';
 import { registerValidateCommand } from './validate/validate.command';
@@ -15,6 +16,7 @@ registerKeysCommands(program);
 registerPartnerCommands(program);
 registerDemoCommand(program);
 registerZsmDeadlineCommand(program);
+registerParkedCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`samenloop: ${error instanceof Error ? error.message : String(error)}\n`);

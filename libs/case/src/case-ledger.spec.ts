@@ -3,6 +3,8 @@ import { CaseLedger, type AcceptedMessage } from './case-ledger';
 const entry = (overrides: Partial<AcceptedMessage>): AcceptedMessage => ({
   messageId: 'm-1',
   messageType: 'nl.samenloop.zorgmelding',
+  sender: 'POLITIE-OB',
+  stage: 'melding',
   references: ['politieRegistratienummer:PL2100-2026112345'],
   relatesTo: [],
   facts: { domesticViolence: true, gemeentecode: 'GM0772' },
@@ -12,17 +14,20 @@ const entry = (overrides: Partial<AcceptedMessage>): AcceptedMessage => ({
 describe(CaseLedger.name, () => {
   it('threads messages that share a case reference or refer to an earlier message', () => {
     const ledger = new CaseLedger();
-    const first = ledger.accept(entry({ messageType: 'nl.samenloop.acuut-signaal' }));
+    const first = ledger.accept(
+      entry({ messageType: 'nl.samenloop.acuut-signaal', stage: 'acuut' }),
+    );
     const second = ledger.accept(
       entry({
         messageId: 'm-2',
         messageType: 'nl.samenloop.verdachtenmonitor-entry',
+        stage: 'zsm',
         references: ['zsmZaakId:ZSM-OB-2026-004211'],
         relatesTo: ['m-1'],
       }),
     );
     const third = ledger.accept(
-      entry({ messageId: 'm-3', references: ['zsmZaakId:ZSM-OB-2026-004211'] }),
+      entry({ messageId: 'm-3', stage: 'zsm', references: ['zsmZaakId:ZSM-OB-2026-004211'] }),
     );
 
     expect(second.caseKey).toBe(first.caseKey);
@@ -62,6 +67,14 @@ describe(CaseLedger.name, () => {
     const before = new CaseLedger();
     const accepted = before.accept(entry({ facts: { minorsInvolved: true } }));
     before.recordDeliveries(accepted.caseKey, [{ recipient: 'VT-ZOB', deliveryId: 'd-1' }]);
+    before.updateAlarms(accepted.caseKey, () => ({
+      zorgmeldingOntbreekt: {
+        atZsmSince: '2026-11-23T09:00:00.000Z',
+        waitMinutes: 60,
+        dueAt: '2026-11-23T10:00:00.000Z',
+        state: 'pending',
+      },
+    }));
     const written = before.pendingEntries;
     before.commit();
 
@@ -71,6 +84,47 @@ describe(CaseLedger.name, () => {
     expect(after.caseOfMessage('m-1')).toBe(accepted.caseKey);
     expect(after.caseRecord(accepted.caseKey)).toEqual({ ...before.caseRecord(accepted.caseKey) });
     expect(after.caseRecord(accepted.caseKey)?.deliveries).toEqual({ 'VT-ZOB': ['d-1'] });
+    expect([...after.casesWithAlarms()].map((record) => record.caseKey)).toEqual([
+      accepted.caseKey,
+    ]);
+  });
+
+  it('reads case records written before melders, received types and alarms existed', () => {
+    const ledger = new CaseLedger();
+    ledger.restore([
+      {
+        key: 'case:case-0000-old',
+        value: JSON.stringify({
+          caseKey: 'case-0000-old',
+          stage: 'melding',
+          references: [],
+          facts: {},
+          deliveries: {},
+        }),
+      },
+    ]);
+    expect(ledger.caseRecord('case-0000-old')).toMatchObject({
+      received: [],
+      melders: [],
+      alarms: {},
+    });
+  });
+
+  it('remembers who reported the case and which message types it received', () => {
+    const ledger = new CaseLedger();
+    ledger.accept(entry({}));
+    const later = ledger.accept(
+      entry({
+        messageId: 'm-2',
+        messageType: 'nl.samenloop.veiligheidsbeoordeling',
+        sender: 'VT-ZOB',
+      }),
+    );
+    expect(later.melders).toEqual(['POLITIE-OB']);
+    expect(later.received).toEqual([
+      'nl.samenloop.zorgmelding',
+      'nl.samenloop.veiligheidsbeoordeling',
+    ]);
   });
 
   it('remembers facts from earlier messages when a later one does not state them', () => {
@@ -80,6 +134,7 @@ describe(CaseLedger.name, () => {
       entry({
         messageId: 'm-2',
         messageType: 'nl.samenloop.afdoeningsbeslissing',
+        stage: 'afdoening',
         facts: { minorsInvolved: false },
       }),
     );
@@ -101,6 +156,7 @@ describe(CaseLedger.name, () => {
       entry({
         messageId: 'm-2',
         messageType: 'nl.samenloop.verdachtenmonitor-entry',
+        stage: 'zsm',
         references: ['zsmZaakId:ZSM-OB-2026-000002'],
       }),
     );

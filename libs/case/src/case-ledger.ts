@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CaseStage, MessageType } from '@samenloop/contracts';
-import { stageAfter } from './case-stage-progression';
+import type { CaseAlarms } from './case-alarms';
 
 export interface CaseFactsKnown {
   readonly domesticViolence?: boolean;
@@ -17,7 +17,20 @@ export interface CaseRecord {
   readonly facts: CaseFactsKnown;
   /** Per recipient, the ids of the deliveries it received in this thread (newest last). */
   readonly deliveries: Readonly<Record<string, readonly string[]>>;
+  /** The message types accepted in this thread. */
+  readonly received: readonly MessageType[];
+  /** The partners that reported the case (a melding of some kind): whom VT's feedback may reach. */
+  readonly melders: readonly string[];
+  readonly alarms: CaseAlarms;
 }
+
+/** Messages by which a partner reports a case; their senders are the case's melders. */
+const REPORTS: ReadonlySet<MessageType> = new Set<MessageType>([
+  'nl.samenloop.zorgmelding',
+  'nl.samenloop.acuut-signaal',
+  'nl.samenloop.actie-overleg-aanmelding',
+  'nl.samenloop.kindermishandeling-afstemming',
+]);
 
 /** One record of the state topic; keys are `case:…`, `ref:…` and `msg:…`. */
 export interface StateEntry {
@@ -28,6 +41,10 @@ export interface StateEntry {
 export interface AcceptedMessage {
   readonly messageId: string;
   readonly messageType: MessageType;
+  /** The sending partner's id. */
+  readonly sender: string;
+  /** The stage the case is in after the message (see `transition`). */
+  readonly stage: CaseStage;
   readonly references: readonly string[];
   readonly relatesTo: readonly string[];
   readonly facts: CaseFactsKnown;
@@ -91,12 +108,19 @@ export class CaseLedger {
       const owner = this.read('ref', reference) ?? this.caseByReference.get(reference);
       return owner === undefined || !conflictingKeys.has(owner);
     });
+    const melders = existing?.melders ?? [];
     const record: CaseRecord = {
       caseKey: existing?.caseKey ?? `case-${randomUUID()}`,
-      stage: stageAfter(existing?.stage, message.messageType),
+      stage: message.stage,
       references: [...new Set([...(existing?.references ?? []), ...references])],
       facts: { ...existing?.facts, ...definedOnly(message.facts) },
       deliveries: existing?.deliveries ?? {},
+      received: [...new Set([...(existing?.received ?? []), message.messageType])],
+      melders:
+        REPORTS.has(message.messageType) && !melders.includes(message.sender)
+          ? [...melders, message.sender]
+          : melders,
+      alarms: existing?.alarms ?? {},
     };
     this.stage({ key: `case:${record.caseKey}`, value: JSON.stringify(record) });
     for (const reference of references)
@@ -110,23 +134,36 @@ export class CaseLedger {
     caseKey: string,
     deliveries: readonly { recipient: string; deliveryId: string }[],
   ): void {
-    const record = this.caseRecord(caseKey);
-    if (!record || deliveries.length === 0) return;
-    const byRecipient: Record<string, readonly string[]> = { ...record.deliveries };
-    for (const { recipient, deliveryId } of deliveries) {
-      byRecipient[recipient] = [...(byRecipient[recipient] ?? []), deliveryId].slice(
-        -MAX_DELIVERIES_PER_RECIPIENT,
-      );
-    }
-    this.stage({
-      key: `case:${caseKey}`,
-      value: JSON.stringify({ ...record, deliveries: byRecipient }),
+    if (deliveries.length === 0) return;
+    this.update(caseKey, (record) => {
+      const byRecipient: Record<string, readonly string[]> = { ...record.deliveries };
+      for (const { recipient, deliveryId } of deliveries) {
+        byRecipient[recipient] = [...(byRecipient[recipient] ?? []), deliveryId].slice(
+          -MAX_DELIVERIES_PER_RECIPIENT,
+        );
+      }
+      return { ...record, deliveries: byRecipient };
     });
+  }
+
+  /** Stages a change to a case's alarms. */
+  updateAlarms(caseKey: string, change: (alarms: CaseAlarms) => CaseAlarms): void {
+    this.update(caseKey, (record) => ({ ...record, alarms: change(record.alarms) }));
   }
 
   caseRecord(caseKey: string): CaseRecord | undefined {
     const staged = this.pending.get(`case:${caseKey}`);
-    return staged ? (JSON.parse(staged.value) as CaseRecord) : this.cases.get(caseKey);
+    return staged ? withDefaults(JSON.parse(staged.value) as CaseRecord) : this.cases.get(caseKey);
+  }
+
+  /** Every case with alarms, committed or staged. */
+  *casesWithAlarms(): Generator<CaseRecord> {
+    const keys = new Set(this.cases.keys());
+    for (const key of this.pending.keys()) if (key.startsWith('case:')) keys.add(key.slice(5));
+    for (const key of keys) {
+      const record = this.caseRecord(key);
+      if (record && Object.keys(record.alarms).length > 0) yield record;
+    }
   }
 
   /** The staged changes, to be written to the state topic in the chunk's transaction. */
@@ -151,6 +188,12 @@ export class CaseLedger {
     this.pending = new Map();
   }
 
+  private update(caseKey: string, change: (record: CaseRecord) => CaseRecord): void {
+    const record = this.caseRecord(caseKey);
+    if (!record) return;
+    this.stage({ key: `case:${caseKey}`, value: JSON.stringify(change(record)) });
+  }
+
   private stage(entry: StateEntry): void {
     // Re-insert so the last change to a key is also the last entry written.
     this.pending.delete(entry.key);
@@ -165,10 +208,17 @@ export class CaseLedger {
     const separator = key.indexOf(':');
     const kind = key.slice(0, separator);
     const id = key.slice(separator + 1);
-    if (kind === 'case') this.cases.set(id, JSON.parse(value) as CaseRecord);
+    if (kind === 'case') this.cases.set(id, withDefaults(JSON.parse(value) as CaseRecord));
     else if (kind === 'ref') this.caseByReference.set(id, value);
     else if (kind === 'msg') this.caseByMessage.set(id, value);
   }
+}
+
+/** Records written before a field existed read as if it had its empty value. */
+function withDefaults(
+  record: Omit<CaseRecord, 'received' | 'melders' | 'alarms'> & Partial<CaseRecord>,
+): CaseRecord {
+  return { received: [], melders: [], alarms: {}, ...record };
 }
 
 function definedOnly(facts: CaseFactsKnown): CaseFactsKnown {

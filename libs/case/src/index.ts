@@ -1,4 +1,14 @@
 export { CaseLedger } from './case-ledger';
 export type { AcceptedMessage, CaseFactsKnown, CaseRecord, StateEntry } from './case-ledger';
-export { stageAfter } from './case-stage-progression';
+export { NEW_CASE, STAGE_TRANSITIONS, transition } from './case-stage-machine';
+export type { StageBefore, StageTransition } from './case-stage-machine';
+export { alarmsAfter, dueAlarms, markRaised } from './case-alarms';
+export type {
+  AlarmInput,
+  AlarmKind,
+  AlarmSettings,
+  CaseAlarms,
+  MissingZorgmeldingAlarm,
+  ZsmDeadlineAlarm,
+} from './case-alarms';
 export { DUTCH_TIME_ZONE, holdingHours, inDutchTime, zsmDeadline } from './zsm-clock';

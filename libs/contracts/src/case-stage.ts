@@ -2,7 +2,7 @@ import type { Delivery } from './generated/contract-types';
 import { SCHEMA_CATALOGUE } from './generated/schema-catalogue';
 
 /** A case's stage (fase), as the common schema defines it. */
-export type CaseStage = Delivery['caseThread']['fase'];
+export type CaseStage = NonNullable<Delivery['caseThread']>['fase'];
 
 function stagesFromSchema(): readonly CaseStage[] {
   const common = SCHEMA_CATALOGUE.find((entry) => entry.name === 'common')?.document as

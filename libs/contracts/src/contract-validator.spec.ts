@@ -47,7 +47,7 @@ describe(ContractValidator.name, () => {
 
   it('rejects an unknown message type with the list of known types, without crashing', () => {
     expect(errorsOf(validator, zorgmelding({ type: 'nl.samenloop.huisbezoek' }))).toEqual([
-      `envelope /type: is not a known message type; known types: ${validator.messageTypes.join(', ')}`,
+      `envelope /type: is not a known message type; known types: ${validator.submittableTypes.join(', ')}`,
     ]);
   });
 

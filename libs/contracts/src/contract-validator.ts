@@ -32,7 +32,11 @@ const ANNOTATIONS = [
   { keyword: 'x-samenloop-message-type', schemaType: 'string' },
   { keyword: 'x-samenloop-error', schemaType: 'string' },
   { keyword: 'x-samenloop-never-share', schemaType: 'boolean' },
+  { keyword: 'x-samenloop-senders', schemaType: 'array' },
 ] as const;
+
+/** Marks, in `x-samenloop-senders`, a message type only the hub itself sends. */
+const HUB_SENDER = 'SAMENLOOP';
 
 const DATASCHEMA =
   /^https:\/\/schemas\.samenloop\.nl\/(?<name>[a-z][a-z-]*)\/v(?<major>[0-9]+)\.(?<minor>[0-9]+)$/;
@@ -51,6 +55,7 @@ interface CompiledSchema {
 export class ContractValidator {
   private readonly bySchema = new Map<string, Map<number, CompiledSchema>>();
   private readonly schemaByMessageType = new Map<string, string>();
+  private readonly sendersByMessageType = new Map<string, readonly string[]>();
 
   constructor(catalogue: readonly SchemaDocument[] = SCHEMA_CATALOGUE) {
     const ajv = new Ajv2020({ strict: true, allErrors: true, verbose: true });
@@ -66,13 +71,31 @@ export class ContractValidator {
       const versions = this.bySchema.get(entry.name) ?? new Map<number, CompiledSchema>();
       versions.set(entry.major, { entry, minor: Number(entry.version.split('.')[1]), validate });
       this.bySchema.set(entry.name, versions);
-      if (entry.messageType) this.schemaByMessageType.set(entry.messageType, entry.name);
+      if (entry.messageType) {
+        this.schemaByMessageType.set(entry.messageType, entry.name);
+        this.sendersByMessageType.set(entry.messageType, entry.senders);
+      }
     }
   }
 
   /** The message types a partner may submit, e.g. `nl.samenloop.zorgmelding`. */
   get messageTypes(): string[] {
     return [...this.schemaByMessageType.keys()].sort();
+  }
+
+  /** The message types some partner may submit: all but the hub's own alerts. */
+  get submittableTypes(): string[] {
+    return this.messageTypes.filter((type) =>
+      this.sendersOf(type).some((sender) => sender !== HUB_SENDER),
+    );
+  }
+
+  /**
+   * The partner kinds that may send a message type (`x-samenloop-senders`); `SAMENLOOP` marks the
+   * hub's own alerts, which no partner may submit.
+   */
+  sendersOf(messageType: string): readonly string[] {
+    return this.sendersByMessageType.get(messageType) ?? [];
   }
 
   /** The schema document of a message type's major version, for readers of its annotations. */
@@ -109,7 +132,7 @@ export class ContractValidator {
         'unknown-type',
         'envelope',
         '/type',
-        `is not a known message type; known types: ${this.messageTypes.join(', ')}`,
+        `is not a known message type; known types: ${this.submittableTypes.join(', ')}`,
       );
     }
     const version = DATASCHEMA.exec(event.dataschema)?.groups;

@@ -7,5 +7,7 @@ export interface SchemaDocument {
   readonly version: string;
   /** For submission payloads: the CloudEvents `type` that selects this schema. */
   readonly messageType: string | undefined;
+  /** For message types: the partner kinds that may send it (`x-samenloop-senders`). */
+  readonly senders: readonly string[];
   readonly document: object;
 }

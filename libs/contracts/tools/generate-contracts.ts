@@ -80,9 +80,10 @@ function renderCatalogue(files: readonly SchemaFile[]): string {
   const entries = files.map((file) => {
     const version = String(file.document['x-samenloop-version']);
     const messageType = file.document['x-samenloop-message-type'];
+    const senders = file.document['x-samenloop-senders'] ?? [];
     return `  { name: '${file.name}', major: ${file.major}, version: '${version}', messageType: ${
       typeof messageType === 'string' ? `'${messageType}'` : 'undefined'
-    }, document: ${identifier(file)} },`;
+    }, senders: ${JSON.stringify(senders)}, document: ${identifier(file)} },`;
   });
   return `${HEADER}import type { SchemaDocument } from '../schema-document';
 ${imports.join('\n')}
@@ -100,7 +101,7 @@ function renderMessagePayloads(files: readonly SchemaFile[]): string {
   const typeName = (file: SchemaFile) => String(file.document.title);
   return `${HEADER}import type { ${[...new Set(payloads.map(typeName))].join(', ')} } from './contract-types';
 
-/** The payload type of each message type partners can submit. */
+/** The payload type of each message type: partners' submissions and the hub's alerts. */
 export interface MessagePayloads {
 ${payloads.map((file) => `  '${String(file.document['x-samenloop-message-type'])}': ${typeName(file)};`).join('\n')}
 }

@@ -16,6 +16,10 @@ export interface TopicNames {
   readonly caseState: string;
   /** Records the hub could not accept, unchanged, with their failure context in headers. */
   readonly deadLetter: string;
+  /** Valid messages the hub cannot route yet (no VT for the municipality), kept for release. */
+  readonly parked: string;
+  /** The hub's time: ticks that raise due case alarms. */
+  readonly clock: string;
 }
 
 export function topicNames(namespace = ''): TopicNames {
@@ -26,5 +30,7 @@ export function topicNames(namespace = ''): TopicNames {
     audit: `${prefix}.audit.${VERSION}`,
     caseState: `${prefix}.state.cases.${VERSION}`,
     deadLetter: `${prefix}.deadletter.${VERSION}`,
+    parked: `${prefix}.parked.${VERSION}`,
+    clock: `${prefix}.clock.${VERSION}`,
   });
 }

@@ -1,2 +1,8 @@
-export { PartnerRegistry, InvalidPartnerRegistryError, PARTNER_KINDS } from './partner-registry';
+export {
+  HUB_SENDER_ID,
+  InvalidPartnerRegistryError,
+  PARTNER_KINDS,
+  PartnerRegistry,
+  hubSender,
+} from './partner-registry';
 export type { Partner, PartnerKind } from './partner-registry';

@@ -11,6 +11,8 @@ export const PARTNER_KINDS = [
   'HALT',
   'GEMEENTE',
   'ZVH',
+  // The hub operator (functioneel beheer): receives the hub's alerts about routing, ids only.
+  'BEHEER',
 ] as const;
 export type PartnerKind = (typeof PARTNER_KINDS)[number];
 
@@ -43,6 +45,14 @@ const partnerSchema = z
 const registrySchema = z.object({ partners: z.array(partnerSchema).min(1) }).strict();
 
 export type Partner = Readonly<z.infer<typeof partnerSchema>>;
+
+/** The id the hub itself uses as the sender of its own alerts; no partner may take it. */
+export const HUB_SENDER_ID = 'SAMENLOOP';
+
+/** The hub as the sender of its alerts: never in the registry, so never a recipient. */
+export function hubSender(oin: string): Partner {
+  return Object.freeze({ id: HUB_SENDER_ID, name: 'Samenloop', kind: 'BEHEER', oin });
+}
 
 export class InvalidPartnerRegistryError extends Error {
   readonly retriable = false;
@@ -93,6 +103,9 @@ export class PartnerRegistry {
       );
     }
     const problems = [
+      ...(parsed.data.partners.some((partner) => partner.id === HUB_SENDER_ID)
+        ? [`partner id ${HUB_SENDER_ID} is the hub's own; choose another`]
+        : []),
       ...duplicates(parsed.data.partners.map((partner) => partner.id)).map(
         (id) => `partner id ${id} is listed more than once`,
       ),

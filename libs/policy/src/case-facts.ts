@@ -6,6 +6,8 @@ export interface CaseFacts {
   readonly minorsInvolved: boolean | undefined;
   /** The household's municipality, which decides which VT serves it. */
   readonly gemeentecode: string | undefined;
+  /** The partners that reported the case: known from the case thread, never from one message. */
+  readonly melders?: readonly string[];
 }
 
 type FactReader<T extends MessageType> = (payload: MessagePayloads[T]) => CaseFacts;
@@ -16,6 +18,12 @@ interface Betrokkene {
 }
 const anyMinor = (betrokkenen: readonly Betrokkene[]) =>
   betrokkenen.some((betrokkene) => betrokkene.minderjarig === true || betrokkene.rol === 'kind');
+
+const UNKNOWN: CaseFacts = {
+  domesticViolence: undefined,
+  minorsInvolved: undefined,
+  gemeentecode: undefined,
+};
 
 /**
  * Per message type, where its facts are. A zorgmelding, acuut-signaal, veiligheidsbeoordeling and
@@ -44,17 +52,25 @@ const READERS: { [T in MessageType]: FactReader<T> } = {
     minorsInvolved: (payload.kinderenInBeeld ?? []).length > 0,
     gemeentecode: undefined,
   }),
-  'nl.samenloop.afdoeningsbeslissing': () => ({
-    domesticViolence: undefined,
-    minorsInvolved: undefined,
-    gemeentecode: undefined,
-  }),
+  'nl.samenloop.afdoeningsbeslissing': () => UNKNOWN,
   'nl.samenloop.actie-overleg-aanmelding': (payload) => ({
     domesticViolence: true,
     minorsInvolved:
       payload.ondertoezichtstelling || payload.raadBetrokken || anyMinor(payload.betrokkenen),
     gemeentecode: payload.huishouden.adres.gemeentecode,
   }),
+  'nl.samenloop.kindermishandeling-afstemming': (payload) => ({
+    domesticViolence: true,
+    minorsInvolved: true,
+    gemeentecode: payload.huishouden.adres.gemeentecode,
+  }),
+  // Follow-ups and the hub's own alerts state no facts: the case thread knows them.
+  'nl.samenloop.terugkoppeling-aan-melder': () => UNKNOWN,
+  'nl.samenloop.zaakafsluiting': () => UNKNOWN,
+  'nl.samenloop.zsm-termijn-signalering': () => UNKNOWN,
+  'nl.samenloop.zorgmelding-ontbreekt': () => UNKNOWN,
+  'nl.samenloop.routering-geparkeerd': () => UNKNOWN,
+  'nl.samenloop.koppeling-conflict': () => UNKNOWN,
 };
 
 export function readCaseFacts<T extends MessageType>(
@@ -70,5 +86,6 @@ export function mergeFacts(message: CaseFacts, fromCase: Partial<CaseFacts>): Ca
     domesticViolence: message.domesticViolence ?? fromCase.domesticViolence,
     minorsInvolved: message.minorsInvolved ?? fromCase.minorsInvolved,
     gemeentecode: message.gemeentecode ?? fromCase.gemeentecode,
+    melders: fromCase.melders,
   };
 }

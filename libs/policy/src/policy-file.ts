@@ -42,6 +42,8 @@ const ruleSchema = z
         domesticViolence: z.boolean().optional(),
         minorsInvolved: z.boolean().optional(),
         recipientServesMunicipality: z.literal(true).optional(),
+        /** Only the partner that reported the case (sent its melding), e.g. for VT's feedback. */
+        recipientReportedCase: z.literal(true).optional(),
       })
       .strict()
       .optional(),

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isCaseStage, type ContractValidator, type Submission } from '@samenloop/contracts';
-import type { PartnerRegistry } from '@samenloop/partners';
+import { HUB_SENDER_ID, hubSender, type PartnerRegistry } from '@samenloop/partners';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { mergeFacts, readCaseFacts, type CaseFacts } from './case-facts';
@@ -26,6 +26,7 @@ const policyTestSchema = z
           .string()
           .regex(/^GM[0-9]{4}$/)
           .optional(),
+        melders: z.array(z.string()).optional(),
       })
       .strict()
       .optional(),
@@ -129,9 +130,12 @@ function decide(
   submission: Submission,
   stage: string,
   caseFacts: Partial<CaseFacts>,
-  { policy, registry }: PolicyTestDependencies,
+  { policy, registry, validator }: PolicyTestDependencies,
 ): RecipientDecision[] | string {
-  const sender = registry.bySource(submission.envelope.source);
+  const oin = /^urn:nld:oin:([0-9]{20})/.exec(submission.envelope.source)?.[1] ?? '';
+  const sender = validator.sendersOf(submission.messageType).includes(HUB_SENDER_ID)
+    ? hubSender(oin)
+    : registry.bySource(submission.envelope.source);
   if (!sender) return `the message's source OIN is not in the partner registry`;
   if (!isCaseStage(stage)) return `unknown stage ${stage}`;
   return policy.decide({

@@ -46,6 +46,11 @@ export interface RecipientDecision {
   readonly withheldFields: readonly WithheldField[];
   /** Why the recipient gets nothing (level geen) or only a notification. */
   readonly reason: string | undefined;
+  /**
+   * A rule would apply but for the household's municipality, which is missing or not one the
+   * recipient serves: the hub parks such a message rather than guess a recipient.
+   */
+  readonly awaitsMunicipality: boolean;
 }
 
 export interface DecisionRequest {
@@ -141,6 +146,7 @@ export class Policy {
             : `not in the allowlist of ${content.map((rule) => rule.id).join(', ')}`,
         })),
         reason: undefined,
+        awaitsMunicipality: false,
       };
     }
     const everything = project(request.payload, []).withheld;
@@ -160,6 +166,13 @@ export class Policy {
       deliveredFields: [],
       withheldFields: everything.map((path) => ({ path, reason })),
       reason,
+      awaitsMunicipality:
+        !notification &&
+        candidates.some(
+          (rule) =>
+            mismatch(rule, recipient, request) !== undefined &&
+            mismatch(rule, recipient, request, { municipalityServed: true }) === undefined,
+        ),
     };
   }
 }
@@ -175,6 +188,7 @@ function mismatch(
   rule: PolicyRule,
   recipient: Partner,
   request: DecisionRequest,
+  assume: { municipalityServed?: boolean } = {},
 ): string | undefined {
   if (!rule.stages.includes(request.stage)) return `does not apply at stage ${request.stage}`;
   const when = rule.when ?? {};
@@ -191,7 +205,10 @@ function mismatch(
       ? 'applies only when minors are involved'
       : 'applies only when no minors are involved';
   }
-  if (when.recipientServesMunicipality) {
+  if (when.recipientReportedCase && !(request.facts.melders ?? []).includes(recipient.id)) {
+    return `${recipient.id} did not report this case`;
+  }
+  if (when.recipientServesMunicipality && !assume.municipalityServed) {
     const code = request.facts.gemeentecode;
     if (code === undefined) return "the household's municipality is not known";
     if (!(recipient.gemeenten ?? []).includes(code))

@@ -43,15 +43,22 @@ export function registerDemoCommand(program: Command): void {
       };
       // Earlier deliveries (of an earlier start) are read away first, so the summary shows this run.
       for (const client of clients.values()) await client.receive({ idleMs: 1_500, maxMs: 30_000 });
-      for (const file of readdirSync(dir)
+      const files = readdirSync(dir)
         .filter((name) => name.endsWith('.json'))
-        .sort()) {
+        .sort();
+      // Each run is a case of its own: the same references would join the threads of earlier runs.
+      const rewrite = freshCaseReferences(
+        files.map((file) => readFileSync(path.join(dir, file), 'utf8')),
+      );
+      for (const file of files) {
         const source = (
           JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { source: string }
         ).source;
         const sender = registry.bySource(source);
         if (!sender) throw new Error(`${file}: its source names no partner in the registry`);
-        const sent = await clients.get(sender.id)!.send(path.join(dir, file), { freshId: true });
+        const sent = await clients
+          .get(sender.id)!
+          .send(path.join(dir, file), { freshId: true, rewrite });
         out(`\n${sender.id} sends ${file} (${sent.messageId})`);
         const answers = await clients.get(sender.id)!.receive({ idleMs: 2_000, maxMs: 30_000 });
         for (const answer of collect(sender.id, answers))
@@ -68,4 +75,26 @@ export function registerDemoCommand(program: Command): void {
         );
       }
     });
+}
+
+/** Fresh values, in the same format, for every case reference the demo files name. */
+function freshCaseReferences(texts: readonly string[]): (text: string) => string {
+  const digits = (count: number) =>
+    Array.from({ length: count }, () => Math.floor(Math.random() * 10)).join('');
+  const fresh: Record<string, (value: string) => string> = {
+    politieRegistratienummer: (value) => `${value.slice(0, 7)}${digits(10)}`,
+    zsmZaakId: (value) => `${value.slice(0, -6)}${digits(6)}`,
+    parketnummer: (value) => `${value.slice(0, 3)}${digits(6)}${value.slice(-3)}`,
+    vtZaakReferentie: (value) => `${value.slice(0, -4)}${digits(4)}`,
+  };
+  const replacements = new Map<string, string>();
+  for (const text of texts) {
+    const references =
+      (JSON.parse(text) as { data?: { zaakReferenties?: Record<string, string> } }).data
+        ?.zaakReferenties ?? {};
+    for (const [kind, value] of Object.entries(references))
+      if (!replacements.has(value) && fresh[kind]) replacements.set(value, fresh[kind](value));
+  }
+  return (text) =>
+    [...replacements].reduce((result, [from, to]) => result.split(from).join(to), text);
 }

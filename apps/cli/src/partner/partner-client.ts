@@ -11,8 +11,10 @@ import {
   type PgpPublicKey,
 } from '@samenloop/crypto';
 import { topicNames, type TopicNames } from '@samenloop/messaging';
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import type { CliSettings } from '../cli-settings';
+import { readUntilQuiet } from '../kafka/read-until-quiet';
+import { sendRecord } from '../kafka/send-record';
 
 export interface ReceivedDocument {
   /** delivery, receipt or rejection, from the record's ce_type header. */
@@ -65,9 +67,9 @@ export class PartnerClient {
   /** Signs and submits a submission file; with `freshId` its envelope gets a new id first. */
   async send(
     file: string,
-    options: { freshId?: boolean } = {},
+    options: { freshId?: boolean; rewrite?: (text: string) => string } = {},
   ): Promise<{ messageId: string; topic: string }> {
-    let text = await readFile(file, 'utf8');
+    let text = (options.rewrite ?? ((original: string) => original))(await readFile(file, 'utf8'));
     const parsed = JSON.parse(text) as {
       id?: string;
       data?: { zaakReferenties?: Record<string, string> };
@@ -80,72 +82,36 @@ export class PartnerClient {
     const signature = Buffer.from(await signDetached(value, this.privateKey));
     const caseReference = Object.values(parsed.data?.zaakReferenties ?? {})[0] ?? null;
     const topic = this.topics.inbound(this.partnerId);
-    const producer = this.kafka.producer({
-      idempotent: true,
-      createPartitioner: Partitioners.DefaultPartitioner,
+    await sendRecord(this.kafka, topic, {
+      key: caseReference,
+      value,
+      headers: { 'samenloop-signature': signature },
     });
-    await producer.connect();
-    try {
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: [{ key: caseReference, value, headers: { 'samenloop-signature': signature } }],
-      });
-    } finally {
-      await producer.disconnect();
-    }
     return { messageId: parsed.id ?? '(none)', topic };
   }
 
   /** Reads what arrived since the last receive (one consumer group per partner) until `idleMs` pass quietly. */
   async receive(options: { idleMs: number; maxMs: number }): Promise<ReceivedDocument[]> {
     const received: ReceivedDocument[] = [];
-    const consumer = this.kafka.consumer({
+    await readUntilQuiet(this.kafka, {
+      topic: this.topics.delivery(this.partnerId),
       groupId: this.groupId,
-    });
-    await consumer.connect();
-    try {
-      await consumer.subscribe({
-        topic: this.topics.delivery(this.partnerId),
-        fromBeginning: true,
-      });
-      await new Promise<void>((resolve, reject) => {
-        // Quiet time counts from joining the group: joining itself can take seconds.
-        let idle: NodeJS.Timeout | undefined;
-        consumer.on(consumer.events.GROUP_JOIN, () => {
-          idle = setTimeout(resolve, options.idleMs);
+      ...options,
+      each: async (message) => {
+        const decrypted = await decryptAndVerify(new Uint8Array(message.value ?? Buffer.alloc(0)), {
+          decryptionKey: this.privateKey,
+          verificationKeys: [this.hubKey],
         });
-        const deadline = setTimeout(resolve, options.maxMs);
-        consumer
-          .run({
-            eachMessage: async ({ message }) => {
-              clearTimeout(idle);
-              const decrypted = await decryptAndVerify(
-                new Uint8Array(message.value ?? Buffer.alloc(0)),
-                {
-                  decryptionKey: this.privateKey,
-                  verificationKeys: [this.hubKey],
-                },
-              );
-              received.push({
-                type: String(message.headers?.ce_type ?? '').replace('nl.samenloop.', ''),
-                signatureValid: decrypted.signatureValid,
-                document: JSON.parse(new TextDecoder().decode(decrypted.plaintext)) as Record<
-                  string,
-                  unknown
-                >,
-              });
-              idle = setTimeout(resolve, options.idleMs);
-            },
-          })
-          .catch((error: unknown) => {
-            clearTimeout(deadline);
-            reject(error instanceof Error ? error : new Error(String(error)));
-          });
-      });
-    } finally {
-      await consumer.disconnect();
-    }
+        received.push({
+          type: String(message.headers?.ce_type ?? '').replace('nl.samenloop.', ''),
+          signatureValid: decrypted.signatureValid,
+          document: JSON.parse(new TextDecoder().decode(decrypted.plaintext)) as Record<
+            string,
+            unknown
+          >,
+        });
+      },
+    });
     return received;
   }
 }
@@ -156,9 +122,18 @@ export function describeReceived({ type, signatureValid, document }: ReceivedDoc
   if (type === 'delivery') {
     const payload = document.payload as Record<string, unknown> | undefined;
     const grondslag = document.grondslag as { ruleIds: string[] };
-    return `delivery  ${String(document.messageType)} (${String(document.niveau)}, ${grondslag.ruleIds.join(', ')}): ${
+    const thread = document.caseThread as
+      { caseKey: string; fase: string; relatedDeliveries?: string[] } | undefined;
+    const threadLine = thread
+      ? `\n            thread ${thread.caseKey} at ${thread.fase}${
+          thread.relatedDeliveries?.length
+            ? `, belongs with earlier deliveries ${thread.relatedDeliveries.join(', ')}`
+            : ''
+        }`
+      : '';
+    return `delivery  ${String(document.deliveryId)} ${String(document.messageType)} (${String(document.niveau)}, ${grondslag.ruleIds.join(', ')}): ${
       payload ? Object.keys(payload).join(', ') : 'notification only'
-    }${signed}`;
+    }${signed}${threadLine}`;
   }
   if (type === 'receipt') {
     const to = (document.deliveredTo as { recipient: string }[]).map((entry) => entry.recipient);

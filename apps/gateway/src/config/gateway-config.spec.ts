@@ -16,7 +16,7 @@ describe(loadGatewayConfig.name, () => {
       topics: { deadLetter: 'samenloop.deadletter.v1', audit: 'samenloop.audit.v1' },
       keysDirectory: '/var/lib/samenloop/keys',
       maxMessageBytes: 524_288,
-      hubSource: 'urn:nld:oin:00000099000000009001:systeem:samenloop',
+      hubOin: '00000099000000009001',
       http: { port: 8080 },
       logLevel: 'debug',
     });

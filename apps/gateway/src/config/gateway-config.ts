@@ -66,6 +66,26 @@ const environmentSchema = z.object({
     .string()
     .regex(/^[0-9]{20}$/, 'must be an OIN of 20 digits')
     .default('00000099000000009001'),
+  GATEWAY_ZSM_ALERT_MARGIN_MINUTES: z.coerce
+    .number({ error: 'must be a number of minutes' })
+    .int('must be a whole number of minutes')
+    .min(1, 'must be at least 1')
+    .max(540, 'must be at most 540 (the 9 hours of the ZSM clock)')
+    .default(120),
+  GATEWAY_ZORGMELDING_WAIT_MINUTES: z.coerce
+    .number({ error: 'must be a number of minutes' })
+    .int('must be a whole number of minutes')
+    .min(1, 'must be at least 1')
+    .max(43_200, 'must be at most 43200 (30 days)')
+    .default(1440),
+  GATEWAY_CLOCK_TICK_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .refine(
+      (value) => value === 0 || (value >= 1_000 && value <= 3_600_000),
+      'must be 0 (another process drives the clock topic) or between 1000 and 3600000',
+    )
+    .default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 
@@ -82,8 +102,14 @@ export interface GatewayConfig {
   readonly partnersFile: string;
   readonly policyDirectory: string;
   readonly keysDirectory: string;
-  /** The hub's own CloudEvents source. */
-  readonly hubSource: string;
+  /** The hub's own OIN, in its CloudEvents source and as the sender of its alerts. */
+  readonly hubOin: string;
+  readonly alarms: {
+    readonly zsmMarginMinutes: number;
+    readonly zorgmeldingWaitMinutes: number;
+  };
+  /** How often the gateway writes the time to the clock topic; 0 when something else does. */
+  readonly clockTickMs: number;
   readonly logLevel: LogLevel;
 }
 
@@ -124,7 +150,12 @@ export function loadGatewayConfig(
     partnersFile: path.resolve(settings.SAMENLOOP_PARTNERS_FILE),
     policyDirectory: path.resolve(settings.SAMENLOOP_POLICY_DIR),
     keysDirectory: path.resolve(settings.SAMENLOOP_KEYS_DIR),
-    hubSource: `urn:nld:oin:${settings.SAMENLOOP_HUB_OIN}:systeem:samenloop`,
+    hubOin: settings.SAMENLOOP_HUB_OIN,
+    alarms: Object.freeze({
+      zsmMarginMinutes: settings.GATEWAY_ZSM_ALERT_MARGIN_MINUTES,
+      zorgmeldingWaitMinutes: settings.GATEWAY_ZORGMELDING_WAIT_MINUTES,
+    }),
+    clockTickMs: settings.GATEWAY_CLOCK_TICK_MS,
     logLevel: settings.LOG_LEVEL,
   });
 }

@@ -7,7 +7,7 @@ import {
 } from '@samenloop/crypto';
 import type { Logger } from '@samenloop/observability';
 import type { PartnerRegistry } from '@samenloop/partners';
-import type { HubKeys } from '../submissions/hub-keys';
+import type { HubKeys } from '../routing/hub-keys';
 
 export class MissingKeysError extends Error {
   readonly retriable = false;

@@ -15,7 +15,8 @@ import { topicNames, type InboundRecord, type OutboundRecord } from '@samenloop/
 import { createLogger } from '@samenloop/observability';
 import { PartnerRegistry } from '@samenloop/partners';
 import { loadPolicyDirectory, policyContext } from '@samenloop/policy';
-import { SIGNATURE_HEADER, SubmissionHandler } from './submission-handler';
+import { createHubHandlers, type HubHandlers } from '../hub-handlers';
+import { SIGNATURE_HEADER } from './submission-handler';
 
 /** Shared set-up for the submission handler's specs: the sample region with real OpenPGP keys. */
 const ROOT = path.resolve(__dirname, '../../../..');
@@ -67,12 +68,17 @@ export class HandlerFixture {
     return new HandlerFixture(await keyPair('hub'), partnerKeys);
   }
 
-  handler(ledger: CaseLedger, options: { withoutKeyFor?: string } = {}): SubmissionHandler {
-    return new SubmissionHandler({
+  handlers(
+    ledger: CaseLedger,
+    options: { withoutKeyFor?: string; now?: () => Date } = {},
+  ): HubHandlers {
+    return createHubHandlers({
       registry,
       validator,
       policy: () => policy,
       ledger,
+      alarmSettings: { zsmMarginMinutes: 120, zorgmeldingWaitMinutes: 1440 },
+      ...(options.now ? { now: options.now } : {}),
       keys: {
         hub: this.hub.privateKey,
         partner: (id) =>
@@ -80,7 +86,7 @@ export class HandlerFixture {
             id === options.withoutKeyFor ? undefined : this.partnerKeys.get(id)?.publicKey,
           ),
       },
-      hubSource: 'urn:nld:oin:00000099000000009001:systeem:samenloop',
+      hubOin: '00000099000000009001',
       maxMessageBytes: MAX_MESSAGE_BYTES,
       topics: topicNames(),
       logger: createLogger('test', 'fatal'),

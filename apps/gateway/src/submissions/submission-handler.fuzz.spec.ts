@@ -87,7 +87,7 @@ describe('the submission path under fuzzing', () => {
   });
 
   async function expectRejected(record: InboundRecord, ledger = new CaseLedger()): Promise<void> {
-    const output: readonly OutboundRecord[] = await fixture.handler(ledger).handle(record);
+    const output: readonly OutboundRecord[] = await fixture.handlers(ledger).handle(record);
     const rejection = output.find((item) => item.headers?.ce_type === 'nl.samenloop.rejection');
     expect(output.filter((item) => item.headers?.ce_type === 'nl.samenloop.delivery')).toEqual([]);
     expect(output.filter((item) => item.topic === 'samenloop.deadletter.v1')).toHaveLength(1);
@@ -169,7 +169,7 @@ describe('the submission path under fuzzing', () => {
     async () => {
       const ledger = new CaseLedger();
       const original = await fixture.submission();
-      await fixture.handler(ledger).handle(original);
+      await fixture.handlers(ledger).handle(original);
       ledger.commit();
       await fc.assert(
         fc.asyncProperty(fc.constant(original), async (replay) => expectRejected(replay, ledger)),

@@ -6,6 +6,7 @@ import {
   topicNames,
   type OutboundRecord,
 } from '@samenloop/messaging';
+import type { HubHandlers } from '../hub-handlers';
 import { SubmissionHandler } from './submission-handler';
 import {
   HandlerFixture,
@@ -20,7 +21,7 @@ const AUDIT_TOPIC = topicNames().audit;
 describe(SubmissionHandler.name, () => {
   let fixture: HandlerFixture;
   let ledger: CaseLedger;
-  let handler: SubmissionHandler;
+  let handler: HubHandlers;
 
   beforeAll(async () => {
     fixture = await HandlerFixture.create();
@@ -28,7 +29,7 @@ describe(SubmissionHandler.name, () => {
 
   beforeEach(() => {
     ledger = new CaseLedger();
-    handler = fixture.handler(ledger);
+    handler = fixture.handlers(ledger);
   });
 
   const submission = (options?: SubmissionOptions) => fixture.submission(options);
@@ -64,7 +65,7 @@ describe(SubmissionHandler.name, () => {
       'content-type': 'application/pgp-encrypted',
     });
     expect(records.map((record) => record.topic).sort()).toEqual([
-      ...Array<string>(5).fill(AUDIT_TOPIC),
+      ...Array<string>(6).fill(AUDIT_TOPIC),
       'samenloop.out.politie-ob.v1',
       'samenloop.out.vt-zob.v1',
     ]);
@@ -74,7 +75,7 @@ describe(SubmissionHandler.name, () => {
     });
     expect(
       (receipt.withheldFrom as { recipient: string }[]).map((entry) => entry.recipient).sort(),
-    ).toEqual(['3RO', 'OM', 'RVDK', 'VT-BNO']);
+    ).toEqual(['3RO', 'OM', 'RVDK', 'SAMENLOOP-BEHEER', 'VT-BNO']);
   });
 
   it('lets only its recipient decrypt a delivery', async () => {
@@ -189,7 +190,7 @@ describe(SubmissionHandler.name, () => {
   });
 
   it('holds back a delivery to a recipient without a usable key, to be retried, and stages nothing', async () => {
-    const withoutVtKey = fixture.handler(ledger, { withoutKeyFor: 'VT-ZOB' });
+    const withoutVtKey = fixture.handlers(ledger, { withoutKeyFor: 'VT-ZOB' });
 
     const attempt = withoutVtKey.handle(await submission());
 

@@ -1,31 +1,49 @@
 import { randomUUID } from 'node:crypto';
-import type { CaseLedger, CaseRecord } from '@samenloop/case';
+import {
+  alarmsAfter,
+  NEW_CASE,
+  transition,
+  type AlarmSettings,
+  type CaseLedger,
+  type CaseRecord,
+} from '@samenloop/case';
 import type { ContractValidator, Submission } from '@samenloop/contracts';
 import { verifyDetached } from '@samenloop/crypto';
 import {
   toDeadLetter,
+  toParked,
   PoisonRecordError,
-  TransientProcessingError,
   type InboundRecord,
   type OutboundRecord,
   type TopicNames,
 } from '@samenloop/messaging';
 import type { Logger } from '@samenloop/observability';
 import type { Partner, PartnerRegistry } from '@samenloop/partners';
-import { mergeFacts, readCaseFacts, type Policy, type RecipientDecision } from '@samenloop/policy';
-import type { HubKeys } from './hub-keys';
-import { encryptedHubRecord } from './outbound-record.factory';
+import {
+  mergeFacts,
+  readCaseFacts,
+  type CaseFacts,
+  type RecipientDecision,
+} from '@samenloop/policy';
+import type { HubAlerts } from '../alerts/hub-alerts';
+import type { HubKeys } from '../routing/hub-keys';
+import type { Delivered, MessageRouter, Routing } from '../routing/message-router';
+import { encryptedHubRecord } from '../routing/outbound-record.factory';
+import type { RoutedMessage } from '../routing/routed-message';
 import { fromContractErrors, type RejectionReason } from './rejection-reason';
 
 /** The Kafka header that carries the sender's OpenPGP detached signature over the record value. */
 export const SIGNATURE_HEADER = 'samenloop-signature';
 
+type ParkingReason = 'gemeente-ontbreekt' | 'gemeente-onbekend';
+
 export interface SubmissionHandlerOptions {
   readonly registry: PartnerRegistry;
   readonly validator: ContractValidator;
-  /** The policy in force now; a hot reload swaps what this returns. */
-  readonly policy: () => Policy;
   readonly ledger: CaseLedger;
+  readonly router: MessageRouter;
+  readonly alerts: HubAlerts;
+  readonly alarmSettings: AlarmSettings;
   readonly keys: HubKeys;
   /** The hub's CloudEvents source, `urn:nld:oin:<OIN>:systeem:samenloop`. */
   readonly hubSource: string;
@@ -104,6 +122,20 @@ export class SubmissionHandler {
         messageId,
       );
     }
+    const senders = this.options.validator.sendersOf(submission.messageType);
+    if (!senders.includes(sender.kind)) {
+      throw new Rejected(
+        'authorise',
+        [
+          {
+            code: 'sender-not-allowed',
+            path: '/type',
+            message: `a ${sender.kind} partner may not send ${submission.messageType}; it is sent by ${senders.join(' or ')}`,
+          },
+        ],
+        messageId,
+      );
+    }
     if (this.options.ledger.caseOfMessage(messageId)) {
       throw new Rejected(
         'deduplicate',
@@ -120,7 +152,7 @@ export class SubmissionHandler {
     // If routing fails half-way, the case state it staged must not outlive it.
     const rollback = this.options.ledger.savepoint();
     try {
-      return await this.route(submission, sender, record.key?.toString() ?? null);
+      return await this.route(record, submission, sender);
     } catch (error) {
       rollback();
       throw error;
@@ -163,184 +195,217 @@ export class SubmissionHandler {
   }
 
   private async route(
+    record: InboundRecord,
     submission: Submission,
     sender: Partner,
-    senderKey: string | null,
   ): Promise<OutboundRecord[]> {
     const { envelope } = submission;
+    const { ledger } = this.options;
+    const references = Object.entries(envelope.data.zaakReferenties).map(
+      ([kind, value]) => `${kind}:${String(value)}`,
+    );
+    const relatesTo = envelope.data.relatesTo ?? [];
+    const [existing] = ledger.matchingCases(references, relatesTo);
+    const move = transition(existing?.stage ?? NEW_CASE, submission.messageType);
+    if (!move.allowed) {
+      throw new Rejected(
+        'stage',
+        [{ code: 'invalid-stage-transition', message: move.reason }],
+        envelope.id,
+      );
+    }
     const messageFacts = readCaseFacts(submission.messageType, submission.payload as never);
-    const caseRecord = this.options.ledger.accept({
+    const facts = mergeFacts(messageFacts, { ...existing?.facts, melders: existing?.melders });
+    const message = routedMessageOf(submission, sender);
+    const routing = this.options.router.decide(message, move.stage, facts);
+    const time = this.now();
+    const parking = this.parkingReason(routing, facts.gemeentecode);
+    if (parking) return this.park(record, message, routing, facts, parking, time);
+
+    const caseRecord = ledger.accept({
       messageId: envelope.id,
       messageType: submission.messageType,
-      references: Object.entries(envelope.data.zaakReferenties).map(
-        ([kind, value]) => `${kind}:${String(value)}`,
-      ),
-      relatesTo: envelope.data.relatesTo ?? [],
+      sender: sender.id,
+      stage: move.stage,
+      references,
+      relatesTo,
       facts: messageFacts,
     });
-    if (caseRecord.conflictingCaseKeys.length > 0) {
-      this.options.logger.error(
-        {
-          alert: 'conflicting-case-links',
-          messageId: envelope.id,
-          caseKey: caseRecord.caseKey,
-          conflictingCaseKeys: caseRecord.conflictingCaseKeys,
-        },
-        'message links case threads that are separate; joined to the first, not merged',
-      );
-    }
-    const policy = this.options.policy();
-    const decisions = policy.decide({
-      messageType: submission.messageType,
-      stage: caseRecord.stage,
-      payload: submission.payload as unknown as Record<string, unknown>,
-      facts: mergeFacts(messageFacts, caseRecord.facts),
-      sender,
-      candidates: this.options.registry.partners,
-    });
-    const time = this.now();
     const records: OutboundRecord[] = [];
-    const delivered: { recipient: string; deliveryId: string; decision: RecipientDecision }[] = [];
-    for (const decision of decisions) {
-      if (decision.level === 'geen') continue;
-      const deliveryId = randomUUID();
+    const [firstConflict, ...otherConflicts] = caseRecord.conflictingCaseKeys;
+    if (firstConflict !== undefined) {
       records.push(
-        await this.delivery(
-          submission,
-          sender,
-          decision,
-          caseRecord,
-          deliveryId,
-          policy.version,
+        ...(await this.options.alerts.raise(
+          {
+            type: 'nl.samenloop.koppeling-conflict',
+            payload: {
+              messageId: envelope.id,
+              messageType: submission.messageType,
+              afzender: sender.id,
+              caseKey: caseRecord.caseKey,
+              conflicterendeCaseKeys: [firstConflict, ...otherConflicts],
+              gevondenOp: time.toISOString(),
+            },
+            caseRecord,
+            stage: caseRecord.stage,
+            facts,
+            traceparent: envelope.traceparent,
+          },
           time,
-        ),
+        )),
       );
-      delivered.push({ recipient: decision.recipient.id, deliveryId, decision });
     }
-    this.options.ledger.recordDeliveries(caseRecord.caseKey, delivered);
-    records.push(
-      ...decisions.map((decision) =>
-        this.auditRecord(submission, sender, decision, caseRecord, policy.version, delivered, time),
+    const { records: shared, delivered } = await this.options.router.deliver(
+      message,
+      routing,
+      caseRecord,
+      time,
+    );
+    records.push(...shared);
+    ledger.updateAlarms(caseRecord.caseKey, (alarms) =>
+      alarmsAfter(
+        alarms,
+        {
+          messageType: submission.messageType,
+          senderKind: sender.kind,
+          acceptedAt: time,
+          stage: caseRecord.stage,
+          domesticViolence: caseRecord.facts.domesticViolence,
+          zorgmeldingReceived: existing?.received.includes('nl.samenloop.zorgmelding') ?? false,
+          arrest: arrestOf(submission),
+          reachedOm: delivered.some(
+            (delivery) =>
+              delivery.decision.recipient.kind === 'OM' && delivery.decision.level === 'inhoud',
+          ),
+        },
+        this.options.alarmSettings,
       ),
     );
     records.push(
-      await this.receipt(submission, sender, senderKey, decisions, delivered, caseRecord, time),
+      await this.receipt(
+        submission,
+        sender,
+        record.key?.toString() ?? null,
+        time,
+        routing.decisions,
+        delivered,
+        caseRecord,
+      ),
     );
     this.options.logger.info(
       {
         messageId: envelope.id,
         caseKey: caseRecord.caseKey,
         stage: caseRecord.stage,
-        delivered: delivered.map((d) => d.recipient),
+        delivered: delivered.map((delivery) => delivery.recipient),
       },
       'submission routed',
     );
     return records;
   }
 
-  private async delivery(
-    submission: Submission,
-    sender: Partner,
-    decision: RecipientDecision,
-    caseRecord: CaseRecord,
-    deliveryId: string,
-    policyVersion: string,
-    time: Date,
-  ): Promise<OutboundRecord> {
-    const recipient = decision.recipient;
-    const rules = decision.rules;
-    const document = {
-      deliveryId,
-      messageId: submission.envelope.id,
-      messageType: submission.messageType,
-      dataschema: submission.envelope.dataschema,
-      sender: sender.id,
-      recipient: recipient.id,
-      niveau: decision.level,
-      deliveredAt: time.toISOString(),
-      occurredAt: submission.envelope.data.occurredAt,
-      zaakReferenties: submission.envelope.data.zaakReferenties,
-      ...(decision.level === 'inhoud' ? { payload: decision.payload ?? {} } : {}),
-      grondslag: {
-        ruleIds: rules.map((rule) => rule.id),
-        doel: [...new Set(rules.map((rule) => rule.purpose))].join('; ').slice(0, 200),
-        wettelijkeGrondslag: {
-          label: [...new Set(rules.map((rule) => rule.legalBasis.label))].join('; ').slice(0, 200),
-          referentie: [...new Set(rules.map((rule) => rule.legalBasis.reference))]
-            .join('; ')
-            .slice(0, 200),
-        },
-        policyVersion,
-      },
-      caseThread: {
-        caseKey: caseRecord.caseKey,
-        fase: caseRecord.stage,
-        relatedDeliveries: [...(caseRecord.deliveries[recipient.id] ?? [])],
-      },
-      traceparent: submission.envelope.traceparent,
-    };
-    // The hub checks its own output against the published contract before anything leaves.
-    const check = this.options.validator.validateDocument('delivery', document);
-    if (!check.ok) throw new Error(`delivery ${deliveryId} does not match the delivery schema`);
-    return encryptedHubRecord({
-      topic: this.options.topics.delivery(recipient.id),
-      key: caseRecord.caseKey,
-      type: 'delivery',
-      id: deliveryId,
-      document,
-      hubSource: this.options.hubSource,
-      hubKey: this.options.keys.hub,
-      recipientKey: await this.recipientKey(recipient.id, submission.envelope.id),
-      time,
-      traceparent: submission.envelope.traceparent,
-    });
+  /**
+   * A message a VT must receive by the household's municipality, when that municipality is missing
+   * or served by no VT in the registry: never guess a VT.
+   */
+  private parkingReason(
+    routing: Routing,
+    gemeentecode: string | undefined,
+  ): ParkingReason | undefined {
+    const forVt = routing.decisions.filter((decision) => decision.recipient.kind === 'VT');
+    if (forVt.some((decision) => decision.level !== 'geen')) return undefined;
+    if (!forVt.some((decision) => decision.awaitsMunicipality)) return undefined;
+    if (gemeentecode === undefined) return 'gemeente-ontbreekt';
+    return this.options.registry.vtFor(gemeentecode) ? undefined : 'gemeente-onbekend';
   }
 
-  private auditRecord(
-    submission: Submission,
-    sender: Partner,
-    decision: RecipientDecision,
-    caseRecord: CaseRecord,
-    policyVersion: string,
-    delivered: readonly { recipient: string; deliveryId: string }[],
+  /**
+   * Keeps the message on the parked topic, unchanged, delivers nothing of it, alerts the operator
+   * and tells the sender that it is held: it is not lost and need not be sent again.
+   */
+  private async park(
+    record: InboundRecord,
+    message: RoutedMessage,
+    routing: Routing,
+    facts: CaseFacts,
+    reason: ParkingReason,
     time: Date,
-  ): OutboundRecord {
-    const audit = {
-      auditId: randomUUID(),
-      messageId: submission.envelope.id,
-      messageType: submission.messageType,
-      caseKey: caseRecord.caseKey,
-      stage: caseRecord.stage,
-      sender: sender.id,
-      recipient: decision.recipient.id,
-      level: decision.level,
-      deliveryId:
-        delivered.find((delivery) => delivery.recipient === decision.recipient.id)?.deliveryId ??
-        null,
-      ruleIds: decision.rules.map((rule) => rule.id),
-      deliveredFields: decision.deliveredFields,
-      withheldFields: decision.withheldFields,
-      purposes: decision.rules.map((rule) => rule.purpose),
-      legalBases: decision.rules.map((rule) => rule.legalBasis),
-      reason: decision.reason ?? null,
-      policyVersion,
-      decidedAt: time.toISOString(),
-    };
-    return {
-      topic: this.options.topics.audit,
-      key: submission.envelope.id,
-      value: JSON.stringify(audit),
-    };
+  ): Promise<OutboundRecord[]> {
+    const parked = toParked(
+      record,
+      {
+        messageId: message.id,
+        messageType: message.type,
+        sender: message.sender.id,
+        reason,
+        parkedAt: time,
+      },
+      this.options.topics.parked,
+    );
+    const alert = await this.options.alerts.raise(
+      {
+        type: 'nl.samenloop.routering-geparkeerd',
+        payload: {
+          messageId: message.id,
+          messageType: message.type,
+          afzender: message.sender.id,
+          reden: reason,
+          ...(reason === 'gemeente-onbekend' && facts.gemeentecode
+            ? { gemeentecode: facts.gemeentecode }
+            : {}),
+          geparkeerdOp: time.toISOString(),
+          parkeerplaats: {
+            topic: record.topic,
+            partition: record.partition,
+            offset: record.offset,
+          },
+        },
+        stage: routing.stage,
+        facts,
+        traceparent: message.traceparent,
+      },
+      time,
+    );
+    const explanation =
+      reason === 'gemeente-ontbreekt'
+        ? "the household's municipality (gemeentecode) is missing, so the hub cannot tell which Veilig Thuis serves it"
+        : "no Veilig Thuis in the partner registry serves the household's municipality";
+    const receipt = await encryptedHubRecord({
+      topic: this.options.topics.delivery(message.sender.id),
+      key: record.key?.toString() ?? null,
+      type: 'receipt',
+      document: {
+        receiptId: randomUUID(),
+        messageId: message.id,
+        acceptedAt: time.toISOString(),
+        deliveredTo: [],
+        withheldFrom: [],
+        geparkeerd: {
+          reden: reason,
+          toelichting: `Parked, not delivered to anyone yet: ${explanation}. The hub operator has been alerted and releases it once it can be routed; you need not send it again.`,
+        },
+      },
+      hubSource: this.options.hubSource,
+      hubKey: this.options.keys.hub,
+      recipientKey: await this.options.router.recipientKey(message.sender.id, message.id),
+      time,
+      traceparent: message.traceparent,
+    });
+    this.options.logger.warn(
+      { alert: 'message-parked', messageId: message.id, sender: message.sender.id, reason },
+      'message parked: no Veilig Thuis can be determined for it',
+    );
+    return [parked, ...alert, receipt];
   }
 
   private async receipt(
     submission: Submission,
     sender: Partner,
     senderKey: string | null,
-    decisions: readonly RecipientDecision[],
-    delivered: readonly { recipient: string; deliveryId: string; decision: RecipientDecision }[],
-    caseRecord: CaseRecord,
     time: Date,
+    decisions: readonly RecipientDecision[],
+    delivered: readonly Delivered[],
+    caseRecord: CaseRecord,
   ): Promise<OutboundRecord> {
     const document = {
       receiptId: randomUUID(),
@@ -370,7 +435,7 @@ export class SubmissionHandler {
       document,
       hubSource: this.options.hubSource,
       hubKey: this.options.keys.hub,
-      recipientKey: await this.recipientKey(sender.id, submission.envelope.id),
+      recipientKey: await this.options.router.recipientKey(sender.id, submission.envelope.id),
       time,
       traceparent: submission.envelope.traceparent,
     });
@@ -423,23 +488,32 @@ export class SubmissionHandler {
     });
     return [rejectionRecord, deadLetter];
   }
+}
 
-  /**
-   * Nothing goes out in clear: without a usable key for a recipient the whole submission waits and
-   * is retried (the chunk's transaction is aborted), and the operator is alerted.
-   */
-  private async recipientKey(partnerId: string, messageId: string) {
-    const key = await this.options.keys.partner(partnerId);
-    if (key) return key;
-    this.options.logger.error(
-      { alert: 'delivery-waiting-for-key', partner: partnerId, messageId },
-      'no usable public key for recipient: delivery waits and is retried',
-    );
-    throw new TransientProcessingError(
-      `no usable public key for ${partnerId}; the delivery waits until one is registered`,
-      'encrypt',
-    );
-  }
+function routedMessageOf(submission: Submission, sender: Partner): RoutedMessage {
+  const { envelope } = submission;
+  return {
+    id: envelope.id,
+    type: submission.messageType,
+    dataschema: envelope.dataschema,
+    occurredAt: envelope.data.occurredAt,
+    zaakReferenties: envelope.data.zaakReferenties,
+    traceparent: envelope.traceparent,
+    payload: submission.payload as unknown as Record<string, unknown>,
+    sender,
+  };
+}
+
+/** The arrest a verdachtenmonitor entry reports: where the ZSM clock starts. */
+function arrestOf(submission: Submission) {
+  if (submission.messageType !== 'nl.samenloop.verdachtenmonitor-entry') return undefined;
+  const { payload } = submission;
+  return {
+    zsmZaakId: payload.zsmZaakId,
+    ...(payload.parketnummer ? { parketnummer: payload.parketnummer } : {}),
+    arrestedAt: payload.aanhouding.tijdstip,
+    pretrialDetentionAllowed: payload.feit.voorlopigeHechtenisToegestaan,
+  };
 }
 
 /** The id of a submission that failed validation, when it can still be read, for the rejection. */

@@ -22,13 +22,15 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { loadHubKeys } from '../keys/hub-keys.loader';
 import { ROOT_LOGGER } from '../logging';
 import { PolicyHolder } from '../policy/policy-holder';
-import { SubmissionHandler } from './submission-handler';
+import { ClockTicker } from '../clock/clock-ticker';
+import { createHubHandlers } from '../hub-handlers';
 
 /** Runs the policy gateway's pipeline over every partner's inbound topic for the application's lifetime. */
 @Injectable()
 export class SubmissionsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private pipeline: TransactionalPipeline | undefined;
   private policy: PolicyHolder | undefined;
+  private ticker: ClockTicker | undefined;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -61,6 +63,13 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
       ]),
       { topic: topics.audit },
       { topic: topics.deadLetter },
+      { topic: topics.parked },
+      // One partition: ticks are read in order. Old ticks are worthless, so they expire quickly.
+      {
+        topic: topics.clock,
+        numPartitions: 1,
+        configEntries: [{ name: 'retention.ms', value: String(6 * 60 * 60 * 1000) }],
+      },
       // One partition and compaction: the latest state per key, read back in one ordered pass.
       {
         topic: topics.caseState,
@@ -69,14 +78,15 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
       },
     ]);
     const ledger = new CaseLedger();
-    const handler = new SubmissionHandler({
+    const handlers = createHubHandlers({
       registry,
       validator,
       policy: this.policy.current,
       ledger,
       keys,
-      hubSource: config.hubSource,
+      hubOin: config.hubOin,
       maxMessageBytes: config.maxMessageBytes,
+      alarmSettings: config.alarms,
       topics,
       logger,
     });
@@ -86,9 +96,9 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
       groupId: config.consumerGroupId,
       sessionTimeoutMs: config.sessionTimeoutMs,
       transactionalId: config.transactionalId,
-      topics: registry.partners.map((partner) => topics.inbound(partner.id)),
+      topics: [...registry.partners.map((partner) => topics.inbound(partner.id)), topics.clock],
       deadLetterTopic: topics.deadLetter,
-      handler: handler.handle,
+      handler: handlers.handle,
       chunkState: {
         pendingRecords: () =>
           ledger.pendingEntries.map(({ key, value }) => ({ topic: topics.caseState, key, value })),
@@ -102,6 +112,10 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
     });
     this.policy.watch();
     await this.pipeline.start();
+    if (config.clockTickMs > 0) {
+      this.ticker = new ClockTicker(kafka, topics.clock, config.clockTickMs, logger);
+      await this.ticker.start();
+    }
     logger.info(
       {
         partners: registry.partners.map((partner) => partner.id),
@@ -113,6 +127,7 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
 
   async onApplicationShutdown(): Promise<void> {
     this.policy?.close();
+    await this.ticker?.stop();
     await this.pipeline?.stop();
   }
 }

@@ -6,11 +6,18 @@ export interface SamenloopContracts {
   'afdoeningsbeslissing.v1'?: Afdoeningsbeslissing;
   'delivery.v1'?: Delivery;
   'envelope.v1'?: Envelope;
+  'kindermishandeling-afstemming.v1'?: KindermishandelingAfstemming;
+  'koppeling-conflict.v1'?: KoppelingConflict;
   'receipt.v1'?: Receipt;
   'rejection.v1'?: Rejection;
+  'routering-geparkeerd.v1'?: RouteringGeparkeerd;
+  'terugkoppeling-aan-melder.v1'?: TerugkoppelingAanMelder;
   'veiligheidsbeoordeling.v1'?: Veiligheidsbeoordeling;
   'verdachtenmonitor-entry.v1'?: VerdachtenmonitorEntry;
+  'zaakafsluiting.v1'?: Zaakafsluiting;
+  'zorgmelding-ontbreekt.v1'?: ZorgmeldingOntbreekt;
   'zorgmelding.v1'?: Zorgmelding;
+  'zsm-termijn-signalering.v1'?: ZsmTermijnSignalering;
 }
 /**
  * Registration form for the weekly Actie-overleg (VT, POLITIE, OM; RVDK and 3RO on call): a case with threat or risk of danger and no suspect arrested.
@@ -288,7 +295,10 @@ export interface Delivery {
      */
     policyVersion: string;
   };
-  caseThread: {
+  /**
+   * The case thread this delivery belongs to; absent only for hub alerts about a message that is in no thread yet (routering-geparkeerd).
+   */
+  caseThread?: {
     /**
      * Samenloop's stable key for the case thread.
      */
@@ -391,7 +401,54 @@ export interface Envelope {
   };
 }
 /**
- * To the sender when its submission was accepted: who received it at which level, and who did not and why. Names partners, rules and field paths, never field values.
+ * Request to align on suspected criminal child abuse before the parents are interviewed (Handreiking Samenwerken bij strafbare kindermishandeling, HSSK 2017): VT or POLITIE → the partners the policy names. Moves the case to stage strafbare-kindermishandeling.
+ */
+export interface KindermishandelingAfstemming {
+  /**
+   * What the suspicion rests on.
+   */
+  vermoeden: string;
+  /**
+   * @minItems 1
+   * @maxItems 10
+   */
+  kinderen: [Persoon, ...Persoon[]];
+  huishouden: {
+    adres: Adres;
+  };
+  /**
+   * The latest moment to align: before the parents are interviewed.
+   */
+  afstemmenVoor: string;
+  urgentie: 'direct' | 'binnen-24-uur' | 'regulier';
+  contactpersoon: Contactpersoon;
+}
+/**
+ * Hub alert (Samenloop → the hub operator): a message names references of case threads that are separate. It joined the first; the others are not merged without a person deciding. Ids only.
+ */
+export interface KoppelingConflict {
+  /**
+   * The CloudEvents id of a message (a UUID).
+   */
+  messageId: string;
+  messageType: string;
+  /**
+   * A partner's id in the Samenloop partner registry, e.g. POLITIE-OB, VT-ZOB, OM.
+   */
+  afzender: string;
+  /**
+   * The thread the message joined.
+   */
+  caseKey: string;
+  /**
+   * @minItems 1
+   * @maxItems 20
+   */
+  conflicterendeCaseKeys: [string, ...string[]];
+  gevondenOp: string;
+}
+/**
+ * To the sender when its submission was accepted: who received it at which level, and who did not and why; or that it is parked until the hub operator can route it (geparkeerd, no case yet). Names partners, rules and field paths, never field values.
  */
 export interface Receipt {
   /**
@@ -403,11 +460,11 @@ export interface Receipt {
    */
   messageId: string;
   acceptedAt: string;
-  caseKey: string;
+  caseKey?: string;
   /**
    * Case stage.
    */
-  fase:
+  fase?:
     | 'acuut'
     | 'melding'
     | 'zsm'
@@ -450,6 +507,13 @@ export interface Receipt {
     recipient: string;
     reason: string;
   }[];
+  /**
+   * Present when the message is parked: accepted and kept, delivered to no one yet. The sender need not resend it.
+   */
+  geparkeerd?: {
+    reden: 'gemeente-ontbreekt' | 'gemeente-onbekend';
+    toelichting: string;
+  };
 }
 /**
  * To the sender when its submission was not accepted: every error, in words its IT department can act on. Nothing of the submission was delivered to anyone.
@@ -490,7 +554,8 @@ export interface Rejection {
         | 'wrong-topic'
         | 'unknown-sender'
         | 'duplicate'
-        | 'invalid-stage-transition';
+        | 'invalid-stage-transition'
+        | 'sender-not-allowed';
       /**
        * JSON pointer into the submission, when the error is about a field.
        */
@@ -513,7 +578,8 @@ export interface Rejection {
         | 'wrong-topic'
         | 'unknown-sender'
         | 'duplicate'
-        | 'invalid-stage-transition';
+        | 'invalid-stage-transition'
+        | 'sender-not-allowed';
       /**
        * JSON pointer into the submission, when the error is about a field.
        */
@@ -524,6 +590,82 @@ export interface Rejection {
       message: string;
     }[],
   ];
+}
+/**
+ * Hub alert (Samenloop → the hub operator): a message needs the Veilig Thuis of the household's municipality, and that municipality is missing or served by no VT in the registry. The message is parked, never sent to a guessed VT; the operator fixes the registry or asks the sender, then releases it (samenloop parked release). Ids only.
+ */
+export interface RouteringGeparkeerd {
+  /**
+   * The CloudEvents id of a message (a UUID).
+   */
+  messageId: string;
+  messageType: string;
+  /**
+   * A partner's id in the Samenloop partner registry, e.g. POLITIE-OB, VT-ZOB, OM.
+   */
+  afzender: string;
+  reden: 'gemeente-ontbreekt' | 'gemeente-onbekend';
+  /**
+   * CBS municipality code, e.g. GM0796 ('s-Hertogenbosch).
+   */
+  gemeentecode?: string;
+  geparkeerdOp: string;
+  /**
+   * Where the message was submitted (its inbound topic, partition and offset). The parked copy is on the hub's parked topic, keyed by messageId.
+   */
+  parkeerplaats: {
+    topic: string;
+    partition: number;
+    offset: string;
+  };
+}
+/**
+ * Veilig Thuis's feedback to a professional reporter after its assessment (VT → the organisation that reported the case, and only that one): whether follow-up started, which partner took over, and the safety agreements in which the reporter has a role.
+ */
+export interface TerugkoppelingAanMelder {
+  /**
+   * When VT gave the feedback.
+   */
+  teruggekoppeldOp: string;
+  /**
+   * What follows VT's assessment.
+   */
+  vervolg:
+    'geen-vervolg' | 'onderzoek-door-veilig-thuis' | 'vervolg-door-veilig-thuis' | 'overgedragen';
+  /**
+   * The partner that took over; required when vervolg is overgedragen.
+   */
+  overgedragenAan?: {
+    soort:
+      | 'lokaal-team'
+      | 'huisarts'
+      | 'ggz'
+      | 'raad-voor-de-kinderbescherming'
+      | 'gecertificeerde-instelling'
+      | 'reclassering'
+      | 'anders';
+    organisatie?: string;
+  };
+  /**
+   * Safety agreements in which the reporter has a role.
+   *
+   * @maxItems 10
+   */
+  veiligheidsafspraken?: {
+    /**
+     * Safety condition on release or as part of a decision.
+     */
+    voorwaarde:
+      | 'contactverbod'
+      | 'locatieverbod'
+      | 'tijdelijk-huisverbod'
+      | 'meldplicht'
+      | 'elektronische-monitoring'
+      | 'meewerken-aan-hulpverlening'
+      | 'meewerken-aan-reclasseringstoezicht';
+    rolMelder: string;
+  }[];
+  contactpersoon?: Contactpersoon;
 }
 /**
  * VT's safety assessment for the ZSM table (VT → OM, POLITIE, 3RO, RVDK as the policy allows). The confidential doctor's findings never leave VT: they are marked x-samenloop-never-share and no policy may allow them.
@@ -646,6 +788,40 @@ export interface VerdachtenmonitorEntry {
   };
 }
 /**
+ * Closes a case thread (VT or OM → the partners the policy names): the case moves to stage gesloten and no further message is routed in it. A new incident is a new case.
+ */
+export interface Zaakafsluiting {
+  afgeslotenOp: string;
+  reden:
+    | 'veiligheid-hersteld'
+    | 'overgedragen-aan-hulpverlening'
+    | 'strafrechtelijk-afgedaan'
+    | 'geen-grond';
+  toelichting?: string;
+}
+/**
+ * Hub alert (Samenloop → POLITIE and the VT concerned, as the policy allows): a domestic-violence case is at ZSM and no zorgmelding from POLITIE has arrived within the configured time. Ids and times only, no personal data.
+ */
+export interface ZorgmeldingOntbreekt {
+  /**
+   * ZSM case id on the verdachtenmonitor, e.g. ZSM-OB-2026-004211.
+   */
+  zsmZaakId?: string;
+  /**
+   * OM case number: 2-digit court district, 6-digit serial, 2-digit year, e.g. 01/123456-26.
+   */
+  parketnummer?: string;
+  /**
+   * Police registration number (BVH), e.g. PL2100-2026123456.
+   */
+  politieRegistratienummer?: string;
+  /**
+   * When the case reached ZSM on the hub.
+   */
+  zaakBijZsmSinds: string;
+  wachttijdMinuten: number;
+}
+/**
  * Police care report (POLITIE → the Veilig Thuis serving the household's municipality): the incident, the people involved and police's view of the danger. VT's start signal.
  */
 export interface Zorgmelding {
@@ -745,4 +921,28 @@ export interface Zorgmelding {
     inschatting: 'ja' | 'nee' | 'onbekend';
     toelichting?: string;
   };
+}
+/**
+ * Hub alert (Samenloop → OM and the VT concerned, as the policy allows): the ZSM decision deadline (Sv art. 61) is within the configured margin and no veiligheidsbeoordeling has reached OM. Ids and times only, no personal data.
+ */
+export interface ZsmTermijnSignalering {
+  /**
+   * ZSM case id on the verdachtenmonitor, e.g. ZSM-OB-2026-004211.
+   */
+  zsmZaakId: string;
+  /**
+   * OM case number: 2-digit court district, 6-digit serial, 2-digit year, e.g. 01/123456-26.
+   */
+  parketnummer?: string;
+  aangehoudenOp: string;
+  /**
+   * The end of ophouden voor onderzoek, Dutch time.
+   */
+  termijnEindigtOp: string;
+  /**
+   * 9 hours on the clock when allowed, 6 when not.
+   */
+  voorlopigeHechtenisToegestaan: boolean;
+  margeMinuten: number;
+  ontbreekt: 'veiligheidsbeoordeling-bij-om';
 }

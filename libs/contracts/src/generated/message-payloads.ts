@@ -3,17 +3,31 @@ import type {
   ActieOverlegAanmelding,
   AcuutSignaal,
   Afdoeningsbeslissing,
+  KindermishandelingAfstemming,
+  KoppelingConflict,
+  RouteringGeparkeerd,
+  TerugkoppelingAanMelder,
   Veiligheidsbeoordeling,
   VerdachtenmonitorEntry,
+  Zaakafsluiting,
+  ZorgmeldingOntbreekt,
   Zorgmelding,
+  ZsmTermijnSignalering,
 } from './contract-types';
 
-/** The payload type of each message type partners can submit. */
+/** The payload type of each message type: partners' submissions and the hub's alerts. */
 export interface MessagePayloads {
   'nl.samenloop.actie-overleg-aanmelding': ActieOverlegAanmelding;
   'nl.samenloop.acuut-signaal': AcuutSignaal;
   'nl.samenloop.afdoeningsbeslissing': Afdoeningsbeslissing;
+  'nl.samenloop.kindermishandeling-afstemming': KindermishandelingAfstemming;
+  'nl.samenloop.koppeling-conflict': KoppelingConflict;
+  'nl.samenloop.routering-geparkeerd': RouteringGeparkeerd;
+  'nl.samenloop.terugkoppeling-aan-melder': TerugkoppelingAanMelder;
   'nl.samenloop.veiligheidsbeoordeling': Veiligheidsbeoordeling;
   'nl.samenloop.verdachtenmonitor-entry': VerdachtenmonitorEntry;
+  'nl.samenloop.zaakafsluiting': Zaakafsluiting;
+  'nl.samenloop.zorgmelding-ontbreekt': ZorgmeldingOntbreekt;
   'nl.samenloop.zorgmelding': Zorgmelding;
+  'nl.samenloop.zsm-termijn-signalering': ZsmTermijnSignalering;
 }

@@ -6,11 +6,18 @@ import afdoeningsbeslissingV1Schema from '../../../../schemas/afdoeningsbeslissi
 import commonV1Schema from '../../../../schemas/common/common.v1.schema.json';
 import deliveryV1Schema from '../../../../schemas/delivery/delivery.v1.schema.json';
 import envelopeV1Schema from '../../../../schemas/envelope/envelope.v1.schema.json';
+import kindermishandelingAfstemmingV1Schema from '../../../../schemas/kindermishandeling-afstemming/kindermishandeling-afstemming.v1.schema.json';
+import koppelingConflictV1Schema from '../../../../schemas/koppeling-conflict/koppeling-conflict.v1.schema.json';
 import receiptV1Schema from '../../../../schemas/receipt/receipt.v1.schema.json';
 import rejectionV1Schema from '../../../../schemas/rejection/rejection.v1.schema.json';
+import routeringGeparkeerdV1Schema from '../../../../schemas/routering-geparkeerd/routering-geparkeerd.v1.schema.json';
+import terugkoppelingAanMelderV1Schema from '../../../../schemas/terugkoppeling-aan-melder/terugkoppeling-aan-melder.v1.schema.json';
 import veiligheidsbeoordelingV1Schema from '../../../../schemas/veiligheidsbeoordeling/veiligheidsbeoordeling.v1.schema.json';
 import verdachtenmonitorEntryV1Schema from '../../../../schemas/verdachtenmonitor-entry/verdachtenmonitor-entry.v1.schema.json';
+import zaakafsluitingV1Schema from '../../../../schemas/zaakafsluiting/zaakafsluiting.v1.schema.json';
+import zorgmeldingOntbreektV1Schema from '../../../../schemas/zorgmelding-ontbreekt/zorgmelding-ontbreekt.v1.schema.json';
 import zorgmeldingV1Schema from '../../../../schemas/zorgmelding/zorgmelding.v1.schema.json';
+import zsmTermijnSignaleringV1Schema from '../../../../schemas/zsm-termijn-signalering/zsm-termijn-signalering.v1.schema.json';
 
 export const SCHEMA_CATALOGUE: readonly SchemaDocument[] = [
   {
@@ -18,6 +25,7 @@ export const SCHEMA_CATALOGUE: readonly SchemaDocument[] = [
     major: 1,
     version: '1.0',
     messageType: 'nl.samenloop.actie-overleg-aanmelding',
+    senders: ['VT', 'POLITIE', 'OM', 'RVDK', '3RO'],
     document: actieOverlegAanmeldingV1Schema,
   },
   {
@@ -25,6 +33,7 @@ export const SCHEMA_CATALOGUE: readonly SchemaDocument[] = [
     major: 1,
     version: '1.0',
     messageType: 'nl.samenloop.acuut-signaal',
+    senders: ['POLITIE', 'VT'],
     document: acuutSignaalV1Schema,
   },
   {
@@ -32,14 +41,23 @@ export const SCHEMA_CATALOGUE: readonly SchemaDocument[] = [
     major: 1,
     version: '1.0',
     messageType: 'nl.samenloop.afdoeningsbeslissing',
+    senders: ['OM'],
     document: afdoeningsbeslissingV1Schema,
   },
-  { name: 'common', major: 1, version: '1.0', messageType: undefined, document: commonV1Schema },
+  {
+    name: 'common',
+    major: 1,
+    version: '1.0',
+    messageType: undefined,
+    senders: [],
+    document: commonV1Schema,
+  },
   {
     name: 'delivery',
     major: 1,
     version: '1.0',
     messageType: undefined,
+    senders: [],
     document: deliveryV1Schema,
   },
   {
@@ -47,21 +65,63 @@ export const SCHEMA_CATALOGUE: readonly SchemaDocument[] = [
     major: 1,
     version: '1.0',
     messageType: undefined,
+    senders: [],
     document: envelopeV1Schema,
   },
-  { name: 'receipt', major: 1, version: '1.0', messageType: undefined, document: receiptV1Schema },
+  {
+    name: 'kindermishandeling-afstemming',
+    major: 1,
+    version: '1.0',
+    messageType: 'nl.samenloop.kindermishandeling-afstemming',
+    senders: ['VT', 'POLITIE'],
+    document: kindermishandelingAfstemmingV1Schema,
+  },
+  {
+    name: 'koppeling-conflict',
+    major: 1,
+    version: '1.0',
+    messageType: 'nl.samenloop.koppeling-conflict',
+    senders: ['SAMENLOOP'],
+    document: koppelingConflictV1Schema,
+  },
+  {
+    name: 'receipt',
+    major: 1,
+    version: '1.0',
+    messageType: undefined,
+    senders: [],
+    document: receiptV1Schema,
+  },
   {
     name: 'rejection',
     major: 1,
     version: '1.0',
     messageType: undefined,
+    senders: [],
     document: rejectionV1Schema,
+  },
+  {
+    name: 'routering-geparkeerd',
+    major: 1,
+    version: '1.0',
+    messageType: 'nl.samenloop.routering-geparkeerd',
+    senders: ['SAMENLOOP'],
+    document: routeringGeparkeerdV1Schema,
+  },
+  {
+    name: 'terugkoppeling-aan-melder',
+    major: 1,
+    version: '1.0',
+    messageType: 'nl.samenloop.terugkoppeling-aan-melder',
+    senders: ['VT'],
+    document: terugkoppelingAanMelderV1Schema,
   },
   {
     name: 'veiligheidsbeoordeling',
     major: 1,
     version: '1.0',
     messageType: 'nl.samenloop.veiligheidsbeoordeling',
+    senders: ['VT'],
     document: veiligheidsbeoordelingV1Schema,
   },
   {
@@ -69,13 +129,39 @@ export const SCHEMA_CATALOGUE: readonly SchemaDocument[] = [
     major: 1,
     version: '1.0',
     messageType: 'nl.samenloop.verdachtenmonitor-entry',
+    senders: ['POLITIE', 'OM'],
     document: verdachtenmonitorEntryV1Schema,
+  },
+  {
+    name: 'zaakafsluiting',
+    major: 1,
+    version: '1.0',
+    messageType: 'nl.samenloop.zaakafsluiting',
+    senders: ['VT', 'OM'],
+    document: zaakafsluitingV1Schema,
+  },
+  {
+    name: 'zorgmelding-ontbreekt',
+    major: 1,
+    version: '1.0',
+    messageType: 'nl.samenloop.zorgmelding-ontbreekt',
+    senders: ['SAMENLOOP'],
+    document: zorgmeldingOntbreektV1Schema,
   },
   {
     name: 'zorgmelding',
     major: 1,
     version: '1.0',
     messageType: 'nl.samenloop.zorgmelding',
+    senders: ['POLITIE'],
     document: zorgmeldingV1Schema,
+  },
+  {
+    name: 'zsm-termijn-signalering',
+    major: 1,
+    version: '1.0',
+    messageType: 'nl.samenloop.zsm-termijn-signalering',
+    senders: ['SAMENLOOP'],
+    document: zsmTermijnSignaleringV1Schema,
   },
 ];

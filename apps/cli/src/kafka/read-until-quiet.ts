@@ -1,0 +1,44 @@
+import type { Kafka, KafkaMessage } from 'kafkajs';
+
+/**
+ * Reads a topic in a consumer group until `idleMs` pass without a record (counted from joining the
+ * group, which itself can take seconds) or `maxMs` in all. For command-line tools that show what is
+ * there now; a service would keep consuming instead.
+ */
+export async function readUntilQuiet(
+  kafka: Kafka,
+  options: {
+    readonly topic: string;
+    readonly groupId: string;
+    readonly idleMs: number;
+    readonly maxMs: number;
+    readonly each: (message: KafkaMessage) => Promise<void>;
+  },
+): Promise<void> {
+  const consumer = kafka.consumer({ groupId: options.groupId });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: options.topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      let idle: NodeJS.Timeout | undefined;
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        idle = setTimeout(resolve, options.idleMs);
+      });
+      const deadline = setTimeout(resolve, options.maxMs);
+      consumer
+        .run({
+          eachMessage: async ({ message }) => {
+            clearTimeout(idle);
+            await options.each(message);
+            idle = setTimeout(resolve, options.idleMs);
+          },
+        })
+        .catch((error: unknown) => {
+          clearTimeout(deadline);
+          reject(error instanceof Error ? error : new Error(String(error)));
+        });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+}

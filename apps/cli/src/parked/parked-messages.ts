@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { PARKED_HEADERS, topicNames } from '@samenloop/messaging';
+import { Kafka, logLevel, type IHeaders, type KafkaMessage } from 'kafkajs';
+import type { CliSettings } from '../cli-settings';
+import { readUntilQuiet } from '../kafka/read-until-quiet';
+import { sendRecord } from '../kafka/send-record';
+
+/** A message the gateway parked: ids and context only, never its content. */
+export interface ParkedMessage {
+  readonly messageId: string;
+  readonly messageType: string;
+  readonly sender: string;
+  readonly reason: string;
+  readonly parkedAt: string;
+  readonly sourceTopic: string;
+}
+
+interface ParkedRecord extends ParkedMessage {
+  readonly record: KafkaMessage;
+}
+
+/**
+ * The hub operator's view of the parked topic, and the way out of it: releasing a message submits
+ * it again, unchanged and with its sender's signature, on the inbound topic it came from, so the
+ * gateway routes it under the partner registry and policy in force now.
+ */
+export class ParkedMessages {
+  private readonly kafka: Kafka;
+  private readonly topic: string;
+
+  constructor(private readonly settings: CliSettings) {
+    this.kafka = new Kafka({
+      clientId: 'samenloop-operator',
+      brokers: [...settings.brokers],
+      logLevel: logLevel.NOTHING,
+    });
+    this.topic = topicNames(settings.topicNamespace).parked;
+  }
+
+  async list(options = { idleMs: 3_000, maxMs: 60_000 }): Promise<ParkedMessage[]> {
+    return (await this.read(options)).map(({ record: _record, ...message }) => message);
+  }
+
+  /** Submits a parked message again; the parked copy stays as the record of what happened. */
+  async release(
+    messageId: string,
+    options = { idleMs: 3_000, maxMs: 60_000 },
+  ): Promise<ParkedMessage> {
+    const parked = (await this.read(options)).filter((entry) => entry.messageId === messageId);
+    const latest = parked.at(-1);
+    if (!latest) throw new Error(`no parked message with id ${messageId} on ${this.topic}`);
+    await sendRecord(this.kafka, latest.sourceTopic, {
+      key: header(latest.record.headers, PARKED_HEADERS.sourceKey) || null,
+      value: latest.record.value,
+      headers: originalHeaders(latest.record.headers),
+    });
+    const { record: _record, ...message } = latest;
+    return message;
+  }
+
+  private async read(options: { idleMs: number; maxMs: number }): Promise<ParkedRecord[]> {
+    const found: ParkedRecord[] = [];
+    await readUntilQuiet(this.kafka, {
+      topic: this.topic,
+      // A fresh group each time: the operator always sees everything that is parked.
+      groupId: `samenloop-operator-${randomUUID()}`,
+      ...options,
+      each: (record) => {
+        const headers = record.headers;
+        found.push({
+          messageId: header(headers, PARKED_HEADERS.messageId),
+          messageType: header(headers, PARKED_HEADERS.messageType),
+          sender: header(headers, PARKED_HEADERS.sender),
+          reason: header(headers, PARKED_HEADERS.reason),
+          parkedAt: header(headers, PARKED_HEADERS.parkedAt),
+          sourceTopic: header(headers, PARKED_HEADERS.sourceTopic),
+          record,
+        });
+        return Promise.resolve();
+      },
+    });
+    return found;
+  }
+}
+
+function header(headers: IHeaders | undefined, name: string): string {
+  const value = headers?.[name];
+  return (Array.isArray(value) ? value[0] : value)?.toString() ?? '';
+}
+
+/** The headers the sender wrote (its signature), without the parking context. */
+function originalHeaders(headers: IHeaders | undefined): IHeaders {
+  return Object.fromEntries(
+    Object.entries(headers ?? {}).filter(([name]) => !name.startsWith('samenloop.parked.')),
+  );
+}

@@ -1,0 +1,79 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { CaseRecord } from '@samenloop/case';
+import type { CaseStage, ContractValidator, MessagePayloads } from '@samenloop/contracts';
+import type { OutboundRecord } from '@samenloop/messaging';
+import type { Logger } from '@samenloop/observability';
+import type { Partner } from '@samenloop/partners';
+import type { CaseFacts } from '@samenloop/policy';
+import type { MessageRouter } from '../routing/message-router';
+import { zaakReferentiesOf, type RoutedMessage } from '../routing/routed-message';
+
+/** The hub's own alert types (`x-samenloop-senders: [SAMENLOOP]`). */
+export type AlertType =
+  | 'nl.samenloop.zsm-termijn-signalering'
+  | 'nl.samenloop.zorgmelding-ontbreekt'
+  | 'nl.samenloop.routering-geparkeerd'
+  | 'nl.samenloop.koppeling-conflict';
+
+export interface Alert<T extends AlertType> {
+  readonly type: T;
+  readonly payload: MessagePayloads[T];
+  /** The case the alert is about; absent for a message that is in no thread yet. */
+  readonly caseRecord?: CaseRecord;
+  /** The stage the policy decides at: the case's, or the one a parked message would open. */
+  readonly stage: CaseStage;
+  readonly facts: CaseFacts;
+  /** The trace of the message that caused the alert, if any. */
+  readonly traceparent?: string;
+}
+
+/**
+ * The hub's alerts are messages like any other: validated against their schema, shared as the
+ * policy decides (deny by default), delivered encrypted on the recipients' delivery topics and
+ * audited. Whom an alert reaches is therefore configuration, not code.
+ */
+export class HubAlerts {
+  constructor(
+    private readonly router: MessageRouter,
+    private readonly validator: ContractValidator,
+    private readonly hub: Partner,
+    private readonly logger: Logger,
+  ) {}
+
+  async raise<T extends AlertType>(alert: Alert<T>, time: Date): Promise<OutboundRecord[]> {
+    const name = alert.type.replace(/^nl\.samenloop\./, '');
+    const check = this.validator.validateDocument(name, alert.payload);
+    if (!check.ok) throw new Error(`hub alert ${alert.type} does not match its schema`);
+    const message: RoutedMessage = {
+      id: randomUUID(),
+      type: alert.type,
+      dataschema: `https://schemas.samenloop.nl/${name}/v1.0`,
+      occurredAt: time.toISOString(),
+      zaakReferenties: zaakReferentiesOf(alert.caseRecord?.references ?? []),
+      traceparent: alert.traceparent ?? newTraceparent(),
+      payload: alert.payload as unknown as Record<string, unknown>,
+      sender: this.hub,
+    };
+    const routing = this.router.decide(message, alert.stage, alert.facts);
+    const { records, delivered } = await this.router.deliver(
+      message,
+      routing,
+      alert.caseRecord,
+      time,
+    );
+    const context = {
+      alert: name,
+      alertId: message.id,
+      caseKey: alert.caseRecord?.caseKey,
+      delivered: delivered.map((delivery) => delivery.recipient),
+    };
+    if (delivered.length === 0)
+      this.logger.error(context, 'hub alert reached no one: no policy rule shares it');
+    else this.logger.warn(context, 'hub alert raised');
+    return records;
+  }
+}
+
+function newTraceparent(): string {
+  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+}

@@ -1,0 +1,112 @@
+import {
+  dueAlarms,
+  inDutchTime,
+  markRaised,
+  type AlarmKind,
+  type CaseLedger,
+  type CaseRecord,
+} from '@samenloop/case';
+import { PoisonRecordError, type InboundRecord, type OutboundRecord } from '@samenloop/messaging';
+import type { Logger } from '@samenloop/observability';
+import type { Alert, AlertType, HubAlerts } from '../alerts/hub-alerts';
+import { zaakReferentiesOf } from '../routing/routed-message';
+
+/** A tick on the clock topic: the hub's time moves to `now`. */
+export interface ClockTick {
+  readonly now: string;
+}
+
+/**
+ * The hub's clock is a Kafka topic. A tick raises every case alarm that has come due, in the same
+ * transaction that commits the tick and marks the alarms raised: after a crash the tick is read
+ * again and nothing is raised twice or lost. The alarms live in the case state, so they survive
+ * restarts; tests (or a standby clock) drive time by writing ticks, never by waiting.
+ */
+export class ClockHandler {
+  private hubTime = new Date(0);
+
+  constructor(
+    private readonly ledger: CaseLedger,
+    private readonly alerts: HubAlerts,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The latest time a tick brought; time never runs backwards. */
+  get now(): Date {
+    return this.hubTime;
+  }
+
+  readonly handle = async (record: InboundRecord): Promise<readonly OutboundRecord[]> => {
+    const tick = parseTick(record.value);
+    if (tick > this.hubTime) this.hubTime = tick;
+    const records: OutboundRecord[] = [];
+    for (const caseRecord of [...this.ledger.casesWithAlarms()]) {
+      for (const kind of dueAlarms(caseRecord.alarms, this.hubTime)) {
+        records.push(...(await this.alerts.raise(alertFor(caseRecord, kind), this.hubTime)));
+        this.ledger.updateAlarms(caseRecord.caseKey, (alarms) => markRaised(alarms, kind));
+        this.logger.info({ caseKey: caseRecord.caseKey, alarm: kind }, 'case alarm raised');
+      }
+    }
+    return records;
+  };
+}
+
+function parseTick(value: Buffer | null): Date {
+  let now: unknown;
+  try {
+    now = (JSON.parse(value?.toString('utf8') ?? '') as Partial<ClockTick>).now;
+  } catch {
+    // Reported below.
+  }
+  const time = typeof now === 'string' ? new Date(now) : undefined;
+  if (!time || Number.isNaN(time.getTime())) {
+    throw new PoisonRecordError('a clock tick must be JSON {"now": "<ISO 8601 time>"}', 'clock');
+  }
+  return time;
+}
+
+function alertFor(caseRecord: CaseRecord, kind: AlarmKind): Alert<AlertType> {
+  const references = zaakReferentiesOf(caseRecord.references);
+  const common = {
+    caseRecord,
+    stage: caseRecord.stage,
+    facts: {
+      domesticViolence: caseRecord.facts.domesticViolence,
+      minorsInvolved: caseRecord.facts.minorsInvolved,
+      gemeentecode: caseRecord.facts.gemeentecode,
+      melders: caseRecord.melders,
+    },
+  };
+  if (kind === 'zsmTermijn') {
+    const alarm = caseRecord.alarms.zsmTermijn;
+    if (!alarm) throw new Error(`case ${caseRecord.caseKey} has no ZSM alarm`);
+    return {
+      ...common,
+      type: 'nl.samenloop.zsm-termijn-signalering',
+      payload: {
+        zsmZaakId: alarm.zsmZaakId,
+        ...(alarm.parketnummer ? { parketnummer: alarm.parketnummer } : {}),
+        aangehoudenOp: inDutchTime(new Date(alarm.arrestedAt)),
+        termijnEindigtOp: inDutchTime(new Date(alarm.deadline)),
+        voorlopigeHechtenisToegestaan: alarm.pretrialDetentionAllowed,
+        margeMinuten: alarm.marginMinutes,
+        ontbreekt: 'veiligheidsbeoordeling-bij-om',
+      },
+    };
+  }
+  const alarm = caseRecord.alarms.zorgmeldingOntbreekt;
+  if (!alarm) throw new Error(`case ${caseRecord.caseKey} has no zorgmelding alarm`);
+  return {
+    ...common,
+    type: 'nl.samenloop.zorgmelding-ontbreekt',
+    payload: {
+      ...(references.zsmZaakId ? { zsmZaakId: references.zsmZaakId } : {}),
+      ...(references.parketnummer ? { parketnummer: references.parketnummer } : {}),
+      ...(references.politieRegistratienummer
+        ? { politieRegistratienummer: references.politieRegistratienummer }
+        : {}),
+      zaakBijZsmSinds: inDutchTime(new Date(alarm.atZsmSince)),
+      wachttijdMinuten: alarm.waitMinutes,
+    },
+  };
+}

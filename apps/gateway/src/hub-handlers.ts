@@ -1,0 +1,53 @@
+import type { AlarmSettings, CaseLedger } from '@samenloop/case';
+import type { ContractValidator } from '@samenloop/contracts';
+import type { RecordHandler, TopicNames } from '@samenloop/messaging';
+import type { Logger } from '@samenloop/observability';
+import { hubSender, type PartnerRegistry } from '@samenloop/partners';
+import type { Policy } from '@samenloop/policy';
+import { HubAlerts } from './alerts/hub-alerts';
+import { ClockHandler } from './clock/clock-handler';
+import type { HubKeys } from './routing/hub-keys';
+import { MessageRouter } from './routing/message-router';
+import { SubmissionHandler } from './submissions/submission-handler';
+
+export interface HubHandlerOptions {
+  readonly registry: PartnerRegistry;
+  readonly validator: ContractValidator;
+  /** The policy in force now; a hot reload swaps what this returns. */
+  readonly policy: () => Policy;
+  readonly ledger: CaseLedger;
+  readonly keys: HubKeys;
+  readonly hubOin: string;
+  readonly maxMessageBytes: number;
+  readonly alarmSettings: AlarmSettings;
+  readonly topics: TopicNames;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+}
+
+export interface HubHandlers {
+  readonly submissions: SubmissionHandler;
+  readonly clock: ClockHandler;
+  /** Every record the gateway consumes: ticks on the clock topic, submissions on inbound topics. */
+  readonly handle: RecordHandler;
+}
+
+/** The gateway's record handlers, wired to one router, one ledger and one set of keys. */
+export function createHubHandlers(options: HubHandlerOptions): HubHandlers {
+  const hubSource = `urn:nld:oin:${options.hubOin}:systeem:samenloop`;
+  const router = new MessageRouter({ ...options, hubSource });
+  const alerts = new HubAlerts(
+    router,
+    options.validator,
+    hubSender(options.hubOin),
+    options.logger,
+  );
+  const submissions = new SubmissionHandler({ ...options, hubSource, router, alerts });
+  const clock = new ClockHandler(options.ledger, alerts, options.logger);
+  return {
+    submissions,
+    clock,
+    handle: (record) =>
+      record.topic === options.topics.clock ? clock.handle(record) : submissions.handle(record),
+  };
+}

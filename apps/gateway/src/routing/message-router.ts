@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import type { CaseLedger, CaseRecord } from '@samenloop/case';
+import type { CaseStage, ContractValidator } from '@samenloop/contracts';
+import {
+  TransientProcessingError,
+  type OutboundRecord,
+  type TopicNames,
+} from '@samenloop/messaging';
+import type { Logger } from '@samenloop/observability';
+import type { PartnerRegistry } from '@samenloop/partners';
+import type { CaseFacts, Policy, RecipientDecision } from '@samenloop/policy';
+import type { HubKeys } from './hub-keys';
+import { encryptedHubRecord } from './outbound-record.factory';
+import type { RoutedMessage } from './routed-message';
+
+export interface MessageRouterOptions {
+  readonly registry: PartnerRegistry;
+  readonly validator: ContractValidator;
+  /** The policy in force now; a hot reload swaps what this returns. */
+  readonly policy: () => Policy;
+  readonly ledger: CaseLedger;
+  readonly keys: HubKeys;
+  readonly hubSource: string;
+  readonly topics: TopicNames;
+  readonly logger: Logger;
+}
+
+/** The policy's decisions for one message, with the version of the policy that made them. */
+export interface Routing {
+  readonly decisions: readonly RecipientDecision[];
+  readonly policyVersion: string;
+  readonly stage: CaseStage;
+}
+
+export interface Delivered {
+  readonly recipient: string;
+  readonly deliveryId: string;
+  readonly decision: RecipientDecision;
+}
+
+/**
+ * Shares a message as the policy decides: per recipient a delivery with only the allowed fields,
+ * signed by the hub and encrypted to that recipient alone, and per decision an audit record.
+ * Used alike for partners' submissions and the hub's own alerts.
+ */
+export class MessageRouter {
+  constructor(private readonly options: MessageRouterOptions) {}
+
+  decide(message: RoutedMessage, stage: CaseStage, facts: CaseFacts): Routing {
+    const policy = this.options.policy();
+    return {
+      decisions: policy.decide({
+        messageType: message.type,
+        stage,
+        payload: message.payload,
+        facts,
+        sender: message.sender,
+        candidates: this.options.registry.partners,
+      }),
+      policyVersion: policy.version,
+      stage,
+    };
+  }
+
+  /** Deliveries and audit records for a decided message; the case (if any) learns the deliveries. */
+  async deliver(
+    message: RoutedMessage,
+    routing: Routing,
+    caseRecord: CaseRecord | undefined,
+    time: Date,
+  ): Promise<{ records: OutboundRecord[]; delivered: Delivered[] }> {
+    const records: OutboundRecord[] = [];
+    const delivered: Delivered[] = [];
+    for (const decision of routing.decisions) {
+      if (decision.level === 'geen') continue;
+      const deliveryId = randomUUID();
+      records.push(await this.delivery(message, decision, routing, caseRecord, deliveryId, time));
+      delivered.push({ recipient: decision.recipient.id, deliveryId, decision });
+    }
+    if (caseRecord) this.options.ledger.recordDeliveries(caseRecord.caseKey, delivered);
+    records.push(
+      ...routing.decisions.map((decision) =>
+        this.auditRecord(message, decision, routing, caseRecord, delivered, time),
+      ),
+    );
+    return { records, delivered };
+  }
+
+  /**
+   * Nothing goes out in clear: without a usable key for a recipient the whole chunk waits and is
+   * retried (its transaction is aborted), and the operator is alerted.
+   */
+  async recipientKey(partnerId: string, messageId: string) {
+    const key = await this.options.keys.partner(partnerId);
+    if (key) return key;
+    this.options.logger.error(
+      { alert: 'delivery-waiting-for-key', partner: partnerId, messageId },
+      'no usable public key for recipient: delivery waits and is retried',
+    );
+    throw new TransientProcessingError(
+      `no usable public key for ${partnerId}; the delivery waits until one is registered`,
+      'encrypt',
+    );
+  }
+
+  private async delivery(
+    message: RoutedMessage,
+    decision: RecipientDecision,
+    routing: Routing,
+    caseRecord: CaseRecord | undefined,
+    deliveryId: string,
+    time: Date,
+  ): Promise<OutboundRecord> {
+    const { recipient, rules } = decision;
+    const document = {
+      deliveryId,
+      messageId: message.id,
+      messageType: message.type,
+      dataschema: message.dataschema,
+      sender: message.sender.id,
+      recipient: recipient.id,
+      niveau: decision.level,
+      deliveredAt: time.toISOString(),
+      occurredAt: message.occurredAt,
+      zaakReferenties: message.zaakReferenties,
+      ...(decision.level === 'inhoud' ? { payload: decision.payload ?? {} } : {}),
+      grondslag: {
+        ruleIds: rules.map((rule) => rule.id),
+        doel: joined(rules.map((rule) => rule.purpose)),
+        wettelijkeGrondslag: {
+          label: joined(rules.map((rule) => rule.legalBasis.label)),
+          referentie: joined(rules.map((rule) => rule.legalBasis.reference)),
+        },
+        policyVersion: routing.policyVersion,
+      },
+      ...(caseRecord
+        ? {
+            caseThread: {
+              caseKey: caseRecord.caseKey,
+              fase: routing.stage,
+              relatedDeliveries: [...(caseRecord.deliveries[recipient.id] ?? [])],
+            },
+          }
+        : {}),
+      traceparent: message.traceparent,
+    };
+    // The hub checks its own output against the published contract before anything leaves.
+    const check = this.options.validator.validateDocument('delivery', document);
+    if (!check.ok) throw new Error(`delivery ${deliveryId} does not match the delivery schema`);
+    return encryptedHubRecord({
+      topic: this.options.topics.delivery(recipient.id),
+      key: caseRecord?.caseKey ?? message.id,
+      type: 'delivery',
+      id: deliveryId,
+      document,
+      hubSource: this.options.hubSource,
+      hubKey: this.options.keys.hub,
+      recipientKey: await this.recipientKey(recipient.id, message.id),
+      time,
+      traceparent: message.traceparent,
+    });
+  }
+
+  private auditRecord(
+    message: RoutedMessage,
+    decision: RecipientDecision,
+    routing: Routing,
+    caseRecord: CaseRecord | undefined,
+    delivered: readonly Delivered[],
+    time: Date,
+  ): OutboundRecord {
+    const audit = {
+      auditId: randomUUID(),
+      messageId: message.id,
+      messageType: message.type,
+      caseKey: caseRecord?.caseKey ?? null,
+      stage: routing.stage,
+      sender: message.sender.id,
+      recipient: decision.recipient.id,
+      level: decision.level,
+      deliveryId:
+        delivered.find((delivery) => delivery.recipient === decision.recipient.id)?.deliveryId ??
+        null,
+      ruleIds: decision.rules.map((rule) => rule.id),
+      deliveredFields: decision.deliveredFields,
+      withheldFields: decision.withheldFields,
+      purposes: decision.rules.map((rule) => rule.purpose),
+      legalBases: decision.rules.map((rule) => rule.legalBasis),
+      reason: decision.reason ?? null,
+      policyVersion: routing.policyVersion,
+      decidedAt: time.toISOString(),
+    };
+    return { topic: this.options.topics.audit, key: message.id, value: JSON.stringify(audit) };
+  }
+}
+
+/** Distinct texts joined, cut to the schema's 200 characters. */
+function joined(texts: readonly string[]): string {
+  return [...new Set(texts)].join('; ').slice(0, 200);
+}

@@ -1,0 +1,336 @@
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CaseLedger } from '@samenloop/case';
+import { topicNames, PARKED_HEADERS, type OutboundRecord } from '@samenloop/messaging';
+import type { HubHandlers } from '../hub-handlers';
+import { HandlerFixture, registry } from './submission-handler.fixture';
+import { SIGNATURE_HEADER } from './submission-handler';
+
+/**
+ * Case threads end to end through the handlers, without Kafka: stages and forbidden transitions,
+ * who may send what, parking, VT's feedback to the reporter and the clock's alarms.
+ */
+const SCHEMAS = path.resolve(__dirname, '../../../../schemas');
+const topics = topicNames();
+const ENTRY = 'verdachtenmonitor-entry/examples/valid/partnergeweld-aangehouden-met-kinderen.json';
+const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
+const BEOORDELING =
+  'veiligheidsbeoordeling/examples/valid/partnergeweld-kinderen-contact-en-locatieverbod.json';
+const AFDOENING =
+  'afdoeningsbeslissing/examples/valid/heenzenden-met-voorwaarden-partnergeweld.json';
+const TERUGKOPPELING =
+  'terugkoppeling-aan-melder/examples/valid/overgedragen-aan-wijkteam-met-veiligheidsafspraken.json';
+const AFSLUITING = 'zaakafsluiting/examples/valid/om-strafrechtelijk-afgedaan-na-vonnis.json';
+const ZSM_ALERT_DIRECTORY = 'zsm-termijn-signalering/examples/valid';
+
+interface Envelope {
+  id: string;
+  source: string;
+  data: {
+    zaakReferenties: Record<string, string>;
+    relatesTo?: string[];
+    payload: Record<string, unknown>;
+  };
+}
+
+/** A fixture message from `sender` with a fresh id and the given case references. */
+function message(
+  fixture: string,
+  sender: string,
+  zaakReferenties: Record<string, string>,
+  change: (payload: Record<string, unknown>) => void = () => undefined,
+): Envelope {
+  const envelope = JSON.parse(readFileSync(path.join(SCHEMAS, fixture), 'utf8')) as Envelope;
+  envelope.id = randomUUID();
+  envelope.source = `urn:nld:oin:${registry.get(sender)!.oin}:systeem:test`;
+  envelope.data.zaakReferenties = zaakReferenties;
+  delete envelope.data.relatesTo;
+  change(envelope.data.payload);
+  return envelope;
+}
+
+const POLICE_NUMBER = { politieRegistratienummer: 'PL2100-2026113017' };
+const ZSM_CASE = { zsmZaakId: 'ZSM-OB-2026-004211' };
+/** Arrested 22:00 Dutch time: the ZSM deadline is 16:00 the next day (Sv art. 61). */
+const ARRESTED_AT = '2026-11-23T22:00:00+01:00';
+const ACCEPTED_AT = new Date('2026-11-23T22:30:00+01:00');
+
+describe('case threads through the gateway handlers', () => {
+  let fixture: HandlerFixture;
+  let ledger: CaseLedger;
+  let handlers: HubHandlers;
+
+  beforeAll(async () => {
+    fixture = await HandlerFixture.create();
+  });
+
+  beforeEach(() => {
+    ledger = new CaseLedger();
+    handlers = fixture.handlers(ledger, { now: () => ACCEPTED_AT });
+  });
+
+  /** Submits like a partner; the chunk's state commits as the pipeline would. */
+  async function submit(envelope: Envelope, sender: string): Promise<readonly OutboundRecord[]> {
+    const records = await handlers.handle(
+      await fixture.submission({
+        value: JSON.stringify(envelope),
+        signer: sender,
+        topic: topics.inbound(sender),
+      }),
+    );
+    ledger.commit();
+    return records;
+  }
+
+  async function tick(now: string): Promise<readonly OutboundRecord[]> {
+    const records = await handlers.handle({
+      topic: topics.clock,
+      partition: 0,
+      offset: '0',
+      key: null,
+      value: Buffer.from(JSON.stringify({ now })),
+      headers: {},
+      timestamp: '0',
+    });
+    ledger.commit();
+    return records;
+  }
+
+  const deliveredTo = async (records: readonly OutboundRecord[], partnerId: string) =>
+    Promise.all(
+      records
+        .filter((record) => record.topic === topics.delivery(partnerId))
+        .map((record) => fixture.open(record, partnerId)),
+    );
+
+  const entry = () =>
+    message(ENTRY, 'POLITIE-OB', { ...POLICE_NUMBER, ...ZSM_CASE }, (payload) => {
+      (payload.aanhouding as Record<string, unknown>).tijdstip = ARRESTED_AT;
+    });
+
+  it("threads the early ZSM entry and the later zorgmelding, and VT's delivery names the earlier one", async () => {
+    const [early] = await deliveredTo(await submit(entry(), 'POLITIE-OB'), 'VT-ZOB');
+    const [late] = await deliveredTo(
+      await submit(message(ZORGMELDING, 'POLITIE-OB', POLICE_NUMBER), 'POLITIE-OB'),
+      'VT-ZOB',
+    );
+
+    expect(early).toMatchObject({ messageType: 'nl.samenloop.verdachtenmonitor-entry' });
+    expect(late).toMatchObject({
+      messageType: 'nl.samenloop.zorgmelding',
+      caseThread: {
+        caseKey: (early!.caseThread as { caseKey: string }).caseKey,
+        fase: 'zsm',
+        relatedDeliveries: [early!.deliveryId],
+      },
+    });
+  });
+
+  it('rejects a message that would make a forbidden stage transition and delivers nothing of it', async () => {
+    const records = await submit(
+      message(BEOORDELING, 'VT-ZOB', { zsmZaakId: 'ZSM-OB-2026-009999' }),
+      'VT-ZOB',
+    );
+
+    expect(records.map((record) => record.topic).sort()).toEqual([
+      topics.deadLetter,
+      topics.delivery('VT-ZOB'),
+    ]);
+    const [rejection] = await deliveredTo(records, 'VT-ZOB');
+    expect(rejection).toMatchObject({
+      errors: [
+        {
+          code: 'invalid-stage-transition',
+          message: expect.stringContaining('for a case the hub does not know') as unknown,
+        },
+      ],
+    });
+  });
+
+  it('routes nothing in a closed case', async () => {
+    await submit(entry(), 'POLITIE-OB');
+    const closing = await submit(message(AFSLUITING, 'OM', ZSM_CASE), 'OM');
+    expect((await deliveredTo(closing, 'VT-ZOB'))[0]).toMatchObject({
+      messageType: 'nl.samenloop.zaakafsluiting',
+      caseThread: { fase: 'gesloten' },
+    });
+
+    const late = await submit(message(ZORGMELDING, 'POLITIE-OB', POLICE_NUMBER), 'POLITIE-OB');
+
+    expect(await deliveredTo(late, 'VT-ZOB')).toEqual([]);
+    expect(await deliveredTo(late, 'POLITIE-OB')).toMatchObject([
+      { errors: [{ code: 'invalid-stage-transition' }] },
+    ]);
+  });
+
+  it("rejects a message type the sender's kind may not send, including the hub's own alerts", async () => {
+    const fromVt = await submit(message(ZORGMELDING, 'VT-ZOB', POLICE_NUMBER), 'VT-ZOB');
+    const [alertFixture] = readdirSync(path.join(SCHEMAS, ZSM_ALERT_DIRECTORY)).sort();
+    const forgedAlert = message(`${ZSM_ALERT_DIRECTORY}/${alertFixture}`, 'POLITIE-OB', ZSM_CASE);
+    const fromPolice = await submit(forgedAlert, 'POLITIE-OB');
+
+    expect(await deliveredTo(fromVt, 'VT-ZOB')).toMatchObject([
+      { errors: [{ code: 'sender-not-allowed', path: '/type' }] },
+    ]);
+    expect(await deliveredTo(fromPolice, 'POLITIE-OB')).toMatchObject([
+      { errors: [{ code: 'sender-not-allowed' }] },
+    ]);
+    expect(await deliveredTo(fromPolice, 'OM')).toEqual([]);
+  });
+
+  it('parks a message for a municipality no VT serves, alerts the operator and tells the sender', async () => {
+    const zorgmelding = message(ZORGMELDING, 'POLITIE-OB', POLICE_NUMBER, (payload) => {
+      (
+        (payload.huishouden as Record<string, unknown>).adres as Record<string, unknown>
+      ).gemeentecode = 'GM0999';
+    });
+    const records = await submit(zorgmelding, 'POLITIE-OB');
+
+    const parked = records.filter((record) => record.topic === topics.parked);
+    expect(parked).toHaveLength(1);
+    expect(parked[0]!.key).toBe(zorgmelding.id);
+    expect(parked[0]!.value?.toString()).toBe(JSON.stringify(zorgmelding));
+    expect(parked[0]!.headers).toMatchObject({
+      [PARKED_HEADERS.reason]: 'gemeente-onbekend',
+      [PARKED_HEADERS.sourceTopic]: topics.inbound('POLITIE-OB'),
+    });
+    expect(parked[0]!.headers?.[SIGNATURE_HEADER]).toBeDefined();
+    expect(await deliveredTo(records, 'SAMENLOOP-BEHEER')).toMatchObject([
+      {
+        sender: 'SAMENLOOP',
+        messageType: 'nl.samenloop.routering-geparkeerd',
+        payload: { messageId: zorgmelding.id, reden: 'gemeente-onbekend', gemeentecode: 'GM0999' },
+      },
+    ]);
+    expect(await deliveredTo(records, 'POLITIE-OB')).toMatchObject([
+      { messageId: zorgmelding.id, deliveredTo: [], geparkeerd: { reden: 'gemeente-onbekend' } },
+    ]);
+    for (const partner of ['VT-ZOB', 'VT-BNO', 'OM', 'RVDK', '3RO'])
+      expect(await deliveredTo(records, partner)).toEqual([]);
+    expect(ledger.caseOfMessage(zorgmelding.id)).toBeUndefined();
+  });
+
+  it("gives VT's feedback to the organisation that reported the case, and to no one else", async () => {
+    await submit(message(ZORGMELDING, 'POLITIE-OB', POLICE_NUMBER), 'POLITIE-OB');
+    const records = await submit(
+      message(TERUGKOPPELING, 'VT-ZOB', { ...POLICE_NUMBER, vtZaakReferentie: 'VT-ZOB-2026-0815' }),
+      'VT-ZOB',
+    );
+
+    expect(await deliveredTo(records, 'POLITIE-OB')).toMatchObject([
+      {
+        messageType: 'nl.samenloop.terugkoppeling-aan-melder',
+        niveau: 'inhoud',
+        grondslag: { ruleIds: ['tk.politie.melder'] },
+      },
+    ]);
+    for (const partner of ['OM', 'RVDK', '3RO', 'VT-BNO', 'SAMENLOOP-BEHEER'])
+      expect(await deliveredTo(records, partner)).toEqual([]);
+  });
+
+  it('sends the afdoeningsbeslissing back to VT, 3RO and RVDK without anyone asking', async () => {
+    await submit(entry(), 'POLITIE-OB');
+    const records = await submit(
+      message(AFDOENING, 'OM', { ...ZSM_CASE, parketnummer: '01/214387-26' }),
+      'OM',
+    );
+
+    for (const partner of ['VT-ZOB', '3RO', 'RVDK'])
+      expect(await deliveredTo(records, partner)).toMatchObject([
+        { messageType: 'nl.samenloop.afdoeningsbeslissing', niveau: 'inhoud' },
+      ]);
+  });
+
+  it('raises the ZSM alarm to OM and the VT concerned at the margin, once, as a policy-governed delivery', async () => {
+    await submit(entry(), 'POLITIE-OB');
+
+    expect(await tick('2026-11-24T13:59:00+01:00')).toEqual([]);
+    const raised = await tick('2026-11-24T14:00:00+01:00');
+    const again = await tick('2026-11-24T14:05:00+01:00');
+
+    for (const partner of ['OM', 'VT-ZOB'])
+      expect(await deliveredTo(raised, partner)).toMatchObject([
+        {
+          sender: 'SAMENLOOP',
+          messageType: 'nl.samenloop.zsm-termijn-signalering',
+          payload: {
+            zsmZaakId: 'ZSM-OB-2026-004211',
+            termijnEindigtOp: '2026-11-24T16:00:00.000+01:00',
+            margeMinuten: 120,
+          },
+          caseThread: { fase: 'zsm' },
+        },
+      ]);
+    expect(raised.filter((record) => record.topic === topics.audit).length).toBe(
+      registry.partners.length,
+    );
+    for (const partner of ['VT-BNO', 'POLITIE-OB', '3RO', 'RVDK'])
+      expect(await deliveredTo(raised, partner)).toEqual([]);
+    expect(again).toEqual([]);
+  });
+
+  it('raises no ZSM alarm when the assessment reached OM in time', async () => {
+    await submit(entry(), 'POLITIE-OB');
+    await submit(message(BEOORDELING, 'VT-ZOB', ZSM_CASE), 'VT-ZOB');
+
+    expect(await tick('2026-11-24T14:00:00+01:00')).toEqual([]);
+  });
+
+  it('alerts POLITIE and the VT concerned when the zorgmelding has not come after the wait', async () => {
+    await submit(entry(), 'POLITIE-OB');
+    await submit(message(BEOORDELING, 'VT-ZOB', ZSM_CASE), 'VT-ZOB');
+
+    expect(await tick('2026-11-24T22:29:00+01:00')).toEqual([]);
+    const raised = await tick('2026-11-24T22:30:00+01:00');
+
+    for (const partner of ['POLITIE-OB', 'VT-ZOB'])
+      expect(await deliveredTo(raised, partner)).toMatchObject([
+        {
+          messageType: 'nl.samenloop.zorgmelding-ontbreekt',
+          payload: { politieRegistratienummer: 'PL2100-2026113017', wachttijdMinuten: 1440 },
+        },
+      ]);
+  });
+
+  it('raises nothing for a zorgmelding that came in time', async () => {
+    await submit(entry(), 'POLITIE-OB');
+    await submit(message(BEOORDELING, 'VT-ZOB', ZSM_CASE), 'VT-ZOB');
+    await submit(message(ZORGMELDING, 'POLITIE-OB', POLICE_NUMBER), 'POLITIE-OB');
+
+    expect(await tick('2026-11-25T12:00:00+01:00')).toEqual([]);
+  });
+
+  it('flags a message that links two threads to the operator', async () => {
+    await submit(message(ZORGMELDING, 'POLITIE-OB', POLICE_NUMBER), 'POLITIE-OB');
+    await submit(
+      message(ENTRY, 'POLITIE-OB', ZSM_CASE, (payload) => {
+        (payload.aanhouding as Record<string, unknown>).tijdstip = ARRESTED_AT;
+      }),
+      'POLITIE-OB',
+    );
+    const linking = message(BEOORDELING, 'VT-ZOB', { ...POLICE_NUMBER, ...ZSM_CASE });
+    const records = await submit(linking, 'VT-ZOB');
+
+    expect(await deliveredTo(records, 'SAMENLOOP-BEHEER')).toMatchObject([
+      {
+        messageType: 'nl.samenloop.koppeling-conflict',
+        payload: { messageId: linking.id, afzender: 'VT-ZOB' },
+      },
+    ]);
+  });
+
+  it('dead-letters a clock tick it cannot read, and keeps running', async () => {
+    await expect(
+      handlers.handle({
+        topic: topics.clock,
+        partition: 0,
+        offset: '1',
+        key: null,
+        value: Buffer.from('not json'),
+        headers: {},
+        timestamp: '0',
+      }),
+    ).rejects.toThrow('a clock tick must be JSON {"now": "<ISO 8601 time>"}');
+  });
+});

@@ -1,0 +1,48 @@
+import type { IHeaders } from 'kafkajs';
+import type { InboundRecord, OutboundRecord } from './records';
+
+/** Header names for a parked record's context; the original headers (its signature) stay as they are. */
+export const PARKED_HEADERS = {
+  sourceTopic: 'samenloop.parked.source.topic',
+  sourcePartition: 'samenloop.parked.source.partition',
+  sourceOffset: 'samenloop.parked.source.offset',
+  sourceKey: 'samenloop.parked.source.key',
+  messageId: 'samenloop.parked.message.id',
+  messageType: 'samenloop.parked.message.type',
+  sender: 'samenloop.parked.sender',
+  reason: 'samenloop.parked.reason',
+  parkedAt: 'samenloop.parked.time',
+} as const;
+
+export interface ParkingContext {
+  readonly messageId: string;
+  readonly messageType: string;
+  readonly sender: string;
+  readonly reason: string;
+  readonly parkedAt: Date;
+}
+
+/**
+ * A valid message the hub cannot route yet, kept unchanged — value and the sender's signature — so
+ * that releasing it means submitting it again to its inbound topic. Keyed by message id, which is
+ * how the operator names it.
+ */
+export function toParked(
+  record: InboundRecord,
+  context: ParkingContext,
+  parkedTopic: string,
+): OutboundRecord {
+  const headers: IHeaders = {
+    ...record.headers,
+    [PARKED_HEADERS.sourceTopic]: record.topic,
+    [PARKED_HEADERS.sourcePartition]: String(record.partition),
+    [PARKED_HEADERS.sourceOffset]: record.offset,
+    ...(record.key ? { [PARKED_HEADERS.sourceKey]: record.key } : {}),
+    [PARKED_HEADERS.messageId]: context.messageId,
+    [PARKED_HEADERS.messageType]: context.messageType,
+    [PARKED_HEADERS.sender]: context.sender,
+    [PARKED_HEADERS.reason]: context.reason,
+    [PARKED_HEADERS.parkedAt]: context.parkedAt.toISOString(),
+  };
+  return { topic: parkedTopic, key: context.messageId, value: record.value, headers };
+}

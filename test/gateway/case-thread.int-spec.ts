@@ -1,0 +1,245 @@
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { zsmDeadline } from '@samenloop/case';
+import { ParkedMessages } from '../../apps/cli/src/parked/parked-messages';
+import { DeliveryWatcher } from '../support/delivery-watcher';
+import type { GatewayProcess } from '../support/gateway-process';
+import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
+import {
+  brokersFromEnvironment,
+  consumeUntil,
+  produce,
+  testKafka,
+} from '../support/kafka-test-kit';
+import { ROOT, policeNumber, registry, submissionFrom, zsmCaseId } from '../support/partner-kit';
+
+const ENTRY = 'verdachtenmonitor-entry/examples/valid/partnergeweld-aangehouden-met-kinderen.json';
+const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
+const AFDOENING =
+  'afdoeningsbeslissing/examples/valid/heenzenden-met-voorwaarden-partnergeweld.json';
+const TERUGKOPPELING =
+  'terugkoppeling-aan-melder/examples/valid/overgedragen-aan-wijkteam-met-veiligheidsafspraken.json';
+const AFSLUITING = 'zaakafsluiting/examples/valid/om-strafrechtelijk-afgedaan-na-vonnis.json';
+const MARGIN_MINUTES = 120;
+const MINUTE = 60_000;
+
+describe('case threads on a real broker', () => {
+  const kafka = testKafka();
+  let scenario: GatewayScenario;
+  let gateway: GatewayProcess | undefined;
+  let watcher: DeliveryWatcher | undefined;
+
+  afterEach(async () => {
+    await gateway?.kill();
+    await watcher?.stop();
+    gateway = undefined;
+    watcher = undefined;
+  });
+
+  async function submit(sender: string, submission: { id: string }, key: string): Promise<void> {
+    await produce(kafka, scenario.topics.inbound(sender), [
+      await scenario.partners.signed(sender, submission, key),
+    ]);
+  }
+
+  const tick = (now: Date) =>
+    produce(kafka, scenario.topics.clock, [
+      { key: 'clock', value: Buffer.from(JSON.stringify({ now: now.toISOString() })) },
+    ]);
+
+  it('keeps threads, stages and pending deadlines through a killed gateway, and follows the case to its end', async () => {
+    scenario = await newGatewayScenario(kafka, {
+      GATEWAY_ZSM_ALERT_MARGIN_MINUTES: String(MARGIN_MINUTES),
+      GATEWAY_ZORGMELDING_WAIT_MINUTES: '5',
+    });
+    watcher = await DeliveryWatcher.start(
+      kafka,
+      scenario,
+      registry.partners.map((partner) => partner.id),
+    );
+    gateway = await scenario.startGateway();
+    const arrestedAt = new Date(Date.now() - 60 * MINUTE);
+    const deadline = zsmDeadline(arrestedAt, true);
+    // Two domestic-violence cases at ZSM: the first gets its zorgmelding, the second never does.
+    const cases = [0, 1].map(() => ({ police: policeNumber(), zsm: zsmCaseId() }));
+    for (const { police, zsm } of cases) {
+      const entry = submissionFrom(ENTRY, {
+        sender: 'POLITIE-OB',
+        zaakReferenties: { politieRegistratienummer: police, zsmZaakId: zsm },
+        payload: { '/zsmZaakId': zsm, '/aanhouding/tijdstip': arrestedAt.toISOString() },
+      });
+      await submit('POLITIE-OB', entry, police);
+    }
+    const entries = await watcher.until(() => {
+      const received = watcher!.deliveries('VT-ZOB', 'verdachtenmonitor-entry');
+      return received.length === 2 ? received : undefined;
+    }, 'both verdachtenmonitor entries at VT-ZOB');
+    const first = entries.find((entry) => entry.payload?.zsmZaakId === cases[0]!.zsm)!;
+
+    // Every hub process restarts in the middle of the case, with its deadlines pending.
+    await gateway.kill();
+    gateway = await scenario.startGateway();
+
+    const zorgmelding = submissionFrom(ZORGMELDING, {
+      sender: 'POLITIE-OB',
+      zaakReferenties: { politieRegistratienummer: cases[0]!.police },
+    });
+    await submit('POLITIE-OB', zorgmelding, cases[0]!.police);
+    const late = await watcher.until(
+      () => watcher!.deliveries('VT-ZOB', 'zorgmelding')[0],
+      'the zorgmelding at VT-ZOB',
+    );
+    expect(late.caseThread).toEqual({
+      caseKey: first.caseThread!.caseKey,
+      fase: 'zsm',
+      relatedDeliveries: [first.deliveryId],
+    });
+
+    // The clock moves to the alert time: OM and the VT concerned hear of both cases, once.
+    await tick(new Date(deadline.getTime() - MARGIN_MINUTES * MINUTE));
+    await tick(new Date(Date.now() + 2 * 24 * 60 * MINUTE));
+    const zsmAlerts = await watcher.until(() => {
+      const alerts = watcher!.deliveries('OM', 'zsm-termijn-signalering');
+      return alerts.length === 2 ? alerts : undefined;
+    }, 'two ZSM alerts at OM');
+    expect(zsmAlerts.map((alert) => alert.payload?.zsmZaakId).sort()).toEqual(
+      cases.map(({ zsm }) => zsm).sort(),
+    );
+    const missing = await watcher.until(
+      () => watcher!.deliveries('POLITIE-OB', 'zorgmelding-ontbreekt')[0],
+      'the missing-zorgmelding alert at POLITIE-OB',
+    );
+    expect(missing.payload).toMatchObject({
+      politieRegistratienummer: cases[1]!.police,
+      wachttijdMinuten: 5,
+    });
+    await watcher.until(
+      () => watcher!.deliveries('VT-ZOB', 'zorgmelding-ontbreekt')[0],
+      'the missing-zorgmelding alert at VT-ZOB',
+    );
+
+    // VT's feedback to the reporter, the OM's decision back to the chain, then the case closes.
+    await submit(
+      'VT-ZOB',
+      submissionFrom(TERUGKOPPELING, {
+        sender: 'VT-ZOB',
+        zaakReferenties: { politieRegistratienummer: cases[0]!.police },
+      }),
+      cases[0]!.police,
+    );
+    await watcher.until(
+      () => watcher!.deliveries('POLITIE-OB', 'terugkoppeling-aan-melder')[0],
+      'the feedback at POLITIE-OB',
+    );
+    await submit(
+      'OM',
+      submissionFrom(AFDOENING, {
+        sender: 'OM',
+        zaakReferenties: { zsmZaakId: cases[0]!.zsm },
+        payload: { '/zsmZaakId': cases[0]!.zsm },
+      }),
+      cases[0]!.zsm,
+    );
+    for (const partner of ['VT-ZOB', '3RO', 'RVDK'])
+      await watcher.until(
+        () => watcher!.deliveries(partner, 'afdoeningsbeslissing')[0],
+        `the afdoeningsbeslissing at ${partner}`,
+      );
+    await submit(
+      'OM',
+      submissionFrom(AFSLUITING, {
+        sender: 'OM',
+        zaakReferenties: { zsmZaakId: cases[0]!.zsm },
+      }),
+      cases[0]!.zsm,
+    );
+    const closed = await watcher.until(
+      () => watcher!.deliveries('VT-ZOB', 'zaakafsluiting')[0],
+      'the closure at VT-ZOB',
+    );
+    expect(closed.caseThread?.fase).toBe('gesloten');
+    const tooLate = submissionFrom(ZORGMELDING, {
+      sender: 'POLITIE-OB',
+      zaakReferenties: { politieRegistratienummer: cases[0]!.police },
+    });
+    await submit('POLITIE-OB', tooLate, cases[0]!.police);
+    const rejection = await watcher.until(
+      () =>
+        watcher!
+          .all('POLITIE-OB')
+          .find((entry) => entry.type === 'rejection' && entry.document.messageId === tooLate.id),
+      'the rejection of a zorgmelding in a closed case',
+    );
+    expect(rejection.document.errors).toMatchObject([{ code: 'invalid-stage-transition' }]);
+    expect(watcher.deliveries('VT-ZOB', 'zorgmelding')).toHaveLength(1);
+    // Each alert went out once, even with two ticks and a restart.
+    expect(watcher.deliveries('VT-ZOB', 'zsm-termijn-signalering')).toHaveLength(2);
+    expect(watcher.deliveries('POLITIE-OB', 'zorgmelding-ontbreekt')).toHaveLength(1);
+  });
+
+  it('parks a message for a municipality no VT serves, and routes it once the registry knows one', async () => {
+    scenario = await newGatewayScenario(kafka);
+    watcher = await DeliveryWatcher.start(kafka, scenario, [
+      'POLITIE-OB',
+      'VT-ZOB',
+      'SAMENLOOP-BEHEER',
+    ]);
+    gateway = await scenario.startGateway();
+    const police = policeNumber();
+    const zorgmelding = submissionFrom(ZORGMELDING, {
+      sender: 'POLITIE-OB',
+      zaakReferenties: { politieRegistratienummer: police },
+      payload: { '/huishouden/adres/gemeentecode': 'GM0999' },
+    });
+    await submit('POLITIE-OB', zorgmelding, police);
+
+    const alert = await watcher.until(
+      () => watcher!.deliveries('SAMENLOOP-BEHEER', 'routering-geparkeerd')[0],
+      'the parking alert at the operator',
+    );
+    expect(alert.payload).toMatchObject({
+      messageId: zorgmelding.id,
+      reden: 'gemeente-onbekend',
+      gemeentecode: 'GM0999',
+    });
+    const receipt = await watcher.until(
+      () => watcher!.all('POLITIE-OB').find((entry) => entry.type === 'receipt'),
+      'the receipt at POLITIE-OB',
+    );
+    expect(receipt.document).toMatchObject({ geparkeerd: { reden: 'gemeente-onbekend' } });
+    const operator = new ParkedMessages({
+      brokers: brokersFromEnvironment(),
+      keysDirectory: scenario.partners.keysDirectory,
+      topicNamespace: scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
+    });
+    expect(await operator.list({ idleMs: 1_000, maxMs: 30_000 })).toMatchObject([
+      { messageId: zorgmelding.id, sender: 'POLITIE-OB', reason: 'gemeente-onbekend' },
+    ]);
+    expect(watcher.deliveries('VT-ZOB', 'zorgmelding')).toEqual([]);
+
+    // The registry learns which VT serves the municipality; the operator releases the message.
+    await gateway.terminate();
+    const directory = mkdtempSync(path.join(tmpdir(), 'samenloop-partners-'));
+    const partnersFile = path.join(directory, 'partners.yaml');
+    copyFileSync(path.join(ROOT, 'deploy/partners/oost-brabant.yaml'), partnersFile);
+    writeFileSync(
+      partnersFile,
+      readFileSync(partnersFile, 'utf8').replace(
+        'gemeenten: [GM0772, GM0794, GM0861]',
+        'gemeenten: [GM0772, GM0794, GM0861, GM0999]',
+      ),
+    );
+    scenario.settings.SAMENLOOP_PARTNERS_FILE = partnersFile;
+    gateway = await scenario.startGateway();
+    await operator.release(zorgmelding.id, { idleMs: 1_000, maxMs: 30_000 });
+
+    const delivered = await watcher.until(
+      () => watcher!.deliveries('VT-ZOB', 'zorgmelding')[0],
+      'the released zorgmelding at VT-ZOB',
+    );
+    expect(delivered.messageId).toBe(zorgmelding.id);
+    const parked = await consumeUntil(kafka, scenario.topics.parked, (read) => read.length >= 1);
+    expect(parked).toHaveLength(1);
+  });
+});
