@@ -154,3 +154,48 @@ export async function recordCount(kafka: Kafka, topic: string): Promise<number> 
     await admin.disconnect();
   }
 }
+
+/**
+ * Every record of `topic` up to now: a marker written at the end of each partition and read back
+ * proves that everything before it was read (read_committed), with no idle-time guess.
+ */
+export async function readToEnd(kafka: Kafka, topic: string): Promise<ConsumedRecord[]> {
+  const marker = `test-marker:${uniqueName('end')}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  const partitions = await admin
+    .fetchTopicMetadata({ topics: [topic] })
+    .then(({ topics }) => topics[0]?.partitions.map(({ partitionId }) => partitionId) ?? [])
+    .finally(() => admin.disconnect());
+  const producer = kafka.producer({ idempotent: true });
+  await producer.connect();
+  try {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: partitions.map((partition) => ({ key: marker, value: '', partition })),
+    });
+  } finally {
+    await producer.disconnect();
+  }
+  const records = await consumeUntil(
+    kafka,
+    topic,
+    (read) => read.filter((record) => record.key === marker).length === partitions.length,
+    180_000,
+  );
+  return records.filter((record) => !record.key?.startsWith('test-marker:'));
+}
+
+/** Retries `read` until the cluster answers: for reads right after a broker restart. */
+export async function whenAnswering<T>(read: () => Promise<T>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await read();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}

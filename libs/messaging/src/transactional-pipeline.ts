@@ -58,34 +58,17 @@ export interface ChunkState {
  * does: a transaction has a fixed broker cost, so per-record transactions would cap throughput.
  */
 export class TransactionalPipeline {
-  private readonly consumer: Consumer;
-  private readonly producer: Producer;
+  private consumer: Consumer;
+  private producer: Producer;
   private readonly logger: Logger;
   private readonly now: () => Date;
   private currentState: PipelineState = 'idle';
+  private recoveries = 0;
 
   constructor(private readonly options: TransactionalPipelineOptions) {
     this.logger = options.logger.child({ component: 'pipeline', groupId: options.groupId });
     this.now = options.now ?? (() => new Date());
-    this.consumer = options.kafka.consumer({
-      groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs,
-      readUncommitted: false,
-    });
-    this.producer = options.kafka.producer({
-      transactionalId: options.transactionalId,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      // Back-to-back transactions meet CONCURRENT_TRANSACTIONS while the broker writes the previous
-      // commit markers; kafkajs's default 300 ms first backoff made each transaction cost ~120 ms.
-      // Unlimited retries: while the broker is away the pipeline waits rather than dropping work.
-      retry: { initialRetryTime: 10, maxRetryTime: 5_000, retries: Number.MAX_SAFE_INTEGER },
-    });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.setState('running'));
-    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) this.setState('crashed');
-    });
+    ({ consumer: this.consumer, producer: this.producer } = this.createClients());
   }
 
   get state(): PipelineState {
@@ -103,6 +86,59 @@ export class TransactionalPipeline {
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.processBatch(payload),
     });
+  }
+
+  private createClients(): { consumer: Consumer; producer: Producer } {
+    const { options } = this;
+    const consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs,
+      readUncommitted: false,
+    });
+    const producer = options.kafka.producer({
+      transactionalId: options.transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // Back-to-back transactions meet CONCURRENT_TRANSACTIONS while the broker writes the previous
+      // commit markers; kafkajs's default 300 ms first backoff made each transaction cost ~120 ms.
+      // Unlimited retries: while the broker is away the pipeline waits rather than dropping work.
+      retry: { initialRetryTime: 10, maxRetryTime: 5_000, retries: Number.MAX_SAFE_INTEGER },
+    });
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.recoveries = 0;
+      this.setState('running');
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) void this.recover(payload.error);
+    });
+    return { consumer, producer };
+  }
+
+  /**
+   * kafkajs gives up on some failures for good — a transactional producer whose transaction the
+   * broker aborted while it was away cannot be used again. The pipeline then starts over with new
+   * clients: the new producer fences the old one, the state is read back from Kafka, and consuming
+   * resumes at the last committed offset, so nothing is lost or repeated.
+   */
+  private async recover(cause: Error): Promise<void> {
+    if (this.currentState === 'stopping' || this.currentState === 'stopped') return;
+    this.setState('crashed');
+    this.recoveries += 1;
+    this.logger.error(
+      { err: cause.message, errorClass: cause.name, attempt: this.recoveries },
+      'pipeline crashed: restarting with new Kafka clients',
+    );
+    this.options.chunkState?.aborted();
+    await Promise.allSettled([this.consumer.disconnect(), this.producer.disconnect()]);
+    await delay(Math.min(30_000, 500 * 2 ** Math.min(this.recoveries, 6)));
+    if (this.currentState !== 'crashed') return;
+    ({ consumer: this.consumer, producer: this.producer } = this.createClients());
+    try {
+      await this.start();
+    } catch (error) {
+      await this.recover(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   /** Finishes the chunk in flight (its transaction included), then leaves the group. */

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { CaseLedger } from '@samenloop/case';
 import type { InboundRecord, OutboundRecord } from '@samenloop/messaging';
@@ -77,13 +79,20 @@ const mutated = fc.oneof(
     .map(([{ path }, value]) => setAt(valid, path, () => value)),
 );
 
+/** The heap after a full collection, so the figure is what is kept, not garbage not yet swept. */
+function liveHeap(): number {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  return process.memoryUsage().heapUsed;
+}
+
 describe('the submission path under fuzzing', () => {
   let fixture: HandlerFixture;
   let heapBefore = 0;
 
   beforeAll(async () => {
     fixture = await HandlerFixture.create();
-    heapBefore = process.memoryUsage().heapUsed;
+    heapBefore = liveHeap();
   });
 
   async function expectRejected(record: InboundRecord, ledger = new CaseLedger()): Promise<void> {
@@ -180,8 +189,8 @@ describe('the submission path under fuzzing', () => {
   );
 
   it('keeps memory bounded over the runs', () => {
-    // 10,000 rejected submissions leave no per-submission state behind (garbage not yet collected
-    // stays well under this bound; a leak of even 30 KB per submission would not).
-    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(300 * 1024 * 1024);
+    // 10,000 rejected submissions leave no per-submission state behind: a leak of even 5 KB per
+    // submission would exceed this bound.
+    expect(liveHeap() - heapBefore).toBeLessThan(50 * 1024 * 1024);
   });
 });

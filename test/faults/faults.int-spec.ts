@@ -1,0 +1,206 @@
+import { renameSync } from 'node:fs';
+import { keyFiles } from '@samenloop/crypto';
+import { DEAD_LETTER_HEADERS } from '@samenloop/messaging';
+import type { GatewayProcess } from '../support/gateway-process';
+import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
+import {
+  committedRecordCount,
+  consumeUntil,
+  produce,
+  readToEnd,
+  testKafka,
+  whenAnswering,
+  type ConsumedRecord,
+} from '../support/kafka-test-kit';
+import { restartableBroker } from '../support/local-broker-control';
+import { policeNumber, registry, submissionFrom } from '../support/partner-kit';
+
+/**
+ * Fault injection on a real broker, each fault in the middle of a stream of zorgmeldingen. Every
+ * run ends with the same proof: each submission delivered to VT-ZOB exactly once, encrypted, with a
+ * complete audit trail, and every bad record in the dead-letter topic with its context.
+ */
+const SUBMISSIONS = Number(process.env.SAMENLOOP_FAULT_SUBMISSIONS ?? 10_000);
+const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
+/** A name from the fixture's payload: it must never be readable on a delivery topic. */
+const PLAINTEXT_MARKER = 'Hoogstraat';
+const AUDITS_PER_MESSAGE = registry.partners.length - 1;
+
+jest.setTimeout(30 * 60_000);
+
+interface Sent {
+  readonly ids: string[];
+  readonly records: { key: string; value: Buffer; headers: Record<string, Buffer> }[];
+}
+
+describe(`faults in the middle of ${SUBMISSIONS} submissions`, () => {
+  const kafka = testKafka('samenloop-fault-test');
+  let scenario: GatewayScenario;
+  let gateway: GatewayProcess | undefined;
+
+  afterEach(async () => {
+    await gateway?.kill();
+    gateway = undefined;
+  });
+
+  async function zorgmeldingen(count: number): Promise<Sent> {
+    const sent: Sent = { ids: [], records: [] };
+    for (let index = 0; index < count; index++) {
+      const nummer = policeNumber();
+      const submission = submissionFrom(ZORGMELDING, {
+        sender: 'POLITIE-OB',
+        zaakReferenties: { politieRegistratienummer: nummer },
+      });
+      sent.ids.push(submission.id);
+      sent.records.push(await scenario.partners.signed('POLITIE-OB', submission, nummer));
+    }
+    return sent;
+  }
+
+  const deliveriesAmong = (records: readonly ConsumedRecord[]) =>
+    records.filter((record) => record.headers.ce_type === 'nl.samenloop.delivery');
+
+  /** Waits until the first `count` deliveries reach VT-ZOB: the moment to strike. */
+  const deliveredAtLeast = (count: number) =>
+    consumeUntil(
+      kafka,
+      scenario.topics.delivery('VT-ZOB'),
+      (read) => deliveriesAmong(read).length >= count,
+      10 * 60_000,
+    );
+
+  /** Waits until the gateway has committed every inbound record, then checks the whole outcome. */
+  async function expectEachDeliveredOnce(fault: string, sent: Sent, badRecords = 0): Promise<void> {
+    const inbound = sent.records.length + badRecords;
+    const deadline = Date.now() + 20 * 60_000;
+    const committed = () =>
+      whenAnswering(() =>
+        committedRecordCount(kafka, scenario.group, scenario.topics.inbound('POLITIE-OB')),
+      );
+    while ((await committed()) < inbound) {
+      if (Date.now() > deadline) throw new Error(`${fault}: inbound not all committed in time`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const deliveries = deliveriesAmong(await readToEnd(kafka, scenario.topics.delivery('VT-ZOB')));
+    const audits = (await readToEnd(kafka, scenario.topics.audit)).map(
+      (record) =>
+        JSON.parse(record.value ?? '') as {
+          messageId: string;
+          recipient: string;
+          level: string;
+          deliveryId: string | null;
+        },
+    );
+    const deadLetters = await readToEnd(kafka, scenario.topics.deadLetter);
+    const toVt = audits.filter((audit) => audit.recipient === 'VT-ZOB');
+    process.stdout.write(
+      `${fault}: ${sent.ids.length} submitted, ${deliveries.length} delivered to VT-ZOB (${new Set(deliveries.map((d) => d.headers.ce_id)).size} distinct), ${audits.length} audit records, ${deadLetters.length} dead letters\n`,
+    );
+
+    expect(deliveries).toHaveLength(sent.ids.length);
+    expect(new Set(deliveries.map((delivery) => delivery.headers.ce_id)).size).toBe(
+      sent.ids.length,
+    );
+    for (const delivery of deliveries) {
+      expect(delivery.headers['content-type']).toBe('application/pgp-encrypted');
+      expect(delivery.bytes?.includes(PLAINTEXT_MARKER)).toBe(false);
+    }
+    // The audit trail: one decision per message and partner, and VT-ZOB's name its deliveries.
+    expect(audits).toHaveLength(sent.ids.length * AUDITS_PER_MESSAGE);
+    expect(toVt.map((audit) => audit.messageId).sort()).toEqual([...sent.ids].sort());
+    expect(toVt.map((audit) => audit.deliveryId).sort()).toEqual(
+      deliveries.map((delivery) => delivery.headers.ce_id).sort(),
+    );
+    expect(deadLetters).toHaveLength(badRecords);
+    // A sample opens for VT-ZOB and names a submission that was sent.
+    const sample = await Promise.all(
+      deliveries
+        .slice(0, 20)
+        .map((record) => scenario.partners.open<{ messageId: string }>(record, 'VT-ZOB')),
+    );
+    for (const document of sample) expect(sent.ids).toContain(document.messageId);
+  }
+
+  it('loses and repeats nothing when the gateway is killed with SIGKILL and restarted', async () => {
+    scenario = await newGatewayScenario(kafka);
+    const sent = await zorgmeldingen(SUBMISSIONS);
+    await produce(kafka, scenario.topics.inbound('POLITIE-OB'), sent.records);
+    gateway = await scenario.startGateway();
+    await deliveredAtLeast(SUBMISSIONS / 4);
+    await gateway.kill();
+    gateway = await scenario.startGateway();
+
+    await expectEachDeliveredOnce('SIGKILL of the gateway', sent);
+  });
+
+  it('holds back a recipient without a key, sends it nothing in clear, and delivers all once its key is added', async () => {
+    scenario = await newGatewayScenario(kafka);
+    const sent = await zorgmeldingen(SUBMISSIONS);
+    const keyFile = keyFiles.partnerPublic(scenario.partners.keysDirectory, 'VT-ZOB');
+    renameSync(keyFile, `${keyFile}.withheld`);
+    gateway = await scenario.startGateway();
+    const mark = gateway.logs.length;
+    await produce(kafka, scenario.topics.inbound('POLITIE-OB'), sent.records);
+    await gateway.logged(/"alert":"delivery-waiting-for-key","partner":"VT-ZOB"/, mark, 120_000);
+    expect(deliveriesAmong(await readToEnd(kafka, scenario.topics.delivery('VT-ZOB')))).toEqual([]);
+    // Registered while the stream waits: no restart needed.
+    renameSync(`${keyFile}.withheld`, keyFile);
+
+    await expectEachDeliveredOnce('VT-ZOB key missing, then added', sent);
+  });
+
+  it('dead-letters poison records with their context and delivers everything around them', async () => {
+    scenario = await newGatewayScenario(kafka);
+    const sent = await zorgmeldingen(SUBMISSIONS);
+    const half = SUBMISSIONS / 2;
+    const [genuine] = sent.records;
+    const poison = [
+      { key: 'poison-1', value: Buffer.from('{"this is": not json'), headers: genuine!.headers },
+      { key: 'poison-2', value: genuine!.value, headers: {} },
+      {
+        key: 'poison-3',
+        value: Buffer.from(`${genuine!.value.toString()} `),
+        headers: genuine!.headers,
+      },
+    ];
+    await produce(kafka, scenario.topics.inbound('POLITIE-OB'), [
+      ...sent.records.slice(0, half),
+      ...poison,
+      ...sent.records.slice(half),
+    ]);
+    gateway = await scenario.startGateway();
+
+    await expectEachDeliveredOnce('poison records in the stream', sent, poison.length);
+    const deadLetters = await readToEnd(kafka, scenario.topics.deadLetter);
+    expect(deadLetters.map((record) => record.key).sort()).toEqual([
+      'poison-1',
+      'poison-2',
+      'poison-3',
+    ]);
+    for (const record of deadLetters) {
+      expect(record.headers[DEAD_LETTER_HEADERS.sourceTopic]).toBe(
+        scenario.topics.inbound('POLITIE-OB'),
+      );
+      expect(record.headers[DEAD_LETTER_HEADERS.failedStep]).toMatch(/\S/);
+      expect(record.headers[DEAD_LETTER_HEADERS.errorMessage]).toMatch(/\S/);
+    }
+  });
+
+  // Last: the broker takes a while to lead every partition again after a restart.
+  it('loses and repeats nothing when the broker stops and starts again', async () => {
+    const broker = restartableBroker();
+    scenario = await newGatewayScenario(kafka);
+    const sent = await zorgmeldingen(SUBMISSIONS);
+    await produce(kafka, scenario.topics.inbound('POLITIE-OB'), sent.records);
+    gateway = await scenario.startGateway();
+    await deliveredAtLeast(SUBMISSIONS / 4);
+    broker.stop();
+    broker.start();
+
+    await expectEachDeliveredOnce('broker stopped and restarted', sent);
+    const restarts = gateway.logs.match(/pipeline crashed: restarting/g)?.length ?? 0;
+    process.stdout.write(
+      `broker stopped and restarted: the pipeline restarted ${restarts} times\n`,
+    );
+  });
+});
