@@ -10,6 +10,11 @@ if broker_pid_alive && wait_for_broker 10 >/dev/null 2>&1; then
 fi
 
 bash "$KAFKA_HOME_DIR/provision.sh"
+# Someone else's broker on the port would take our clients (and our stop/start) for a ride.
+if wait_for_broker 3 >/dev/null 2>&1; then
+  echo "samenloop: another process already answers at $KAFKA_BOOTSTRAP (not the broker in $KAFKA_WORK_DIR); stop it or set KAFKA_PORT" >&2
+  exit 1
+fi
 mkdir -p "$KAFKA_DATA_DIR" "$KAFKA_LOG_DIR"
 
 properties="$KAFKA_WORK_DIR/server.properties"
