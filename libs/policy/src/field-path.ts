@@ -15,8 +15,11 @@ export function pathOf(segments: readonly string[]): FieldPath {
 
 /** True when `ancestor` is `path` itself or lies above it; `*` on either side matches any array index. */
 export function covers(ancestor: FieldPath, path: FieldPath): boolean {
-  const above = segmentsOf(ancestor);
-  const below = segmentsOf(path);
+  return segmentsCover(segmentsOf(ancestor), segmentsOf(path));
+}
+
+/** `covers` for paths already split into segments. */
+export function segmentsCover(above: readonly string[], below: readonly string[]): boolean {
   if (above.length > below.length) return false;
   return above.every((segment, index) => sameSegment(segment, below[index]));
 }

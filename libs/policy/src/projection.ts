@@ -1,4 +1,4 @@
-import { covers, pathOf, type FieldPath } from './field-path';
+import { pathOf, segmentsCover, segmentsOf, type FieldPath } from './field-path';
 
 export interface Projection {
   /** The payload with only the allowed fields; undefined when nothing is allowed. */
@@ -19,39 +19,48 @@ export function project(
 ): Projection {
   const withheld: FieldPath[] = [];
   const delivered: FieldPath[] = [];
-  const copy = projectValue(payload, [], allowed, withheld, delivered);
+  // Paths are split once per projection, not once per comparison: this runs per recipient.
+  const allowedSegments = allowed.map(segmentsOf);
+  const copy = projectValue(payload, [], allowedSegments, withheld, delivered);
   return { payload: copy as Record<string, unknown> | undefined, withheld, delivered };
 }
 
 function projectValue(
   value: unknown,
   at: string[],
-  allowed: readonly FieldPath[],
+  allowed: readonly string[][],
   withheld: FieldPath[],
   delivered: FieldPath[],
 ): unknown {
-  const here = pathOf(at);
-  if (at.length > 0 && allowed.some((path) => covers(path, here))) {
-    delivered.push(here);
-    return structuredClone(value);
+  if (at.length > 0 && allowed.some((path) => segmentsCover(path, at))) {
+    delivered.push(pathOf(at));
+    return cloneJson(value);
   }
   const children = childrenOf(value);
-  if (children === undefined || !allowed.some((path) => covers(here, path))) {
-    if (at.length > 0) withheld.push(here);
+  if (children === undefined || !allowed.some((path) => segmentsCover(at, path))) {
+    if (at.length > 0) withheld.push(pathOf(at));
     return undefined;
   }
-  const projected: [string, unknown][] = [];
+  const projected = new Map<string, unknown>();
   for (const [key, child] of children) {
     const copy = projectValue(child, [...at, key], allowed, withheld, delivered);
-    if (copy !== undefined) projected.push([key, copy]);
+    if (copy !== undefined) projected.set(key, copy);
   }
-  if (Array.isArray(value)) {
-    // Keep positions: item 2 of the projection is item 2 of the original.
-    return projected.length === 0
-      ? undefined
-      : value.map((_, index) => projected.find(([key]) => key === String(index))?.[1] ?? null);
+  if (projected.size === 0) return undefined;
+  // Keep positions: item 2 of the projection is item 2 of the original.
+  if (Array.isArray(value)) return value.map((_, index) => projected.get(String(index)) ?? null);
+  return Object.fromEntries(projected);
+}
+
+/** A deep copy of parsed JSON (what payloads are); much cheaper than structuredClone. */
+function cloneJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(cloneJson);
+  if (typeof value === 'object' && value !== null) {
+    const copy: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) copy[key] = cloneJson(child);
+    return copy;
   }
-  return projected.length === 0 ? undefined : Object.fromEntries(projected);
+  return value;
 }
 
 function childrenOf(value: unknown): [string, unknown][] | undefined {
