@@ -35,8 +35,11 @@ const ANNOTATIONS = [
   { keyword: 'x-samenloop-senders', schemaType: 'array' },
 ] as const;
 
-/** Marks, in `x-samenloop-senders`, a message type only the hub itself sends. */
-const HUB_SENDER = 'SAMENLOOP';
+/**
+ * The hub itself: in `x-samenloop-senders` it marks a message type only the hub sends, and it is the
+ * sender id of the hub's own alerts.
+ */
+export const HUB_SENDER = 'SAMENLOOP';
 
 const DATASCHEMA =
   /^https:\/\/schemas\.samenloop\.nl\/(?<name>[a-z][a-z-]*)\/v(?<major>[0-9]+)\.(?<minor>[0-9]+)$/;

@@ -1,4 +1,4 @@
-export { ContractValidator } from './contract-validator';
+export { ContractValidator, HUB_SENDER } from './contract-validator';
 export type { MessageType, Submission, Validation } from './contract-validator';
 export { formatContractError } from './contract-error';
 export type { ContractError, ContractErrorCode } from './contract-error';

@@ -1,8 +1,8 @@
 export {
-  HUB_SENDER_ID,
   InvalidPartnerRegistryError,
   PARTNER_KINDS,
   PartnerRegistry,
   hubSender,
+  oinOf,
 } from './partner-registry';
 export type { Partner, PartnerKind } from './partner-registry';

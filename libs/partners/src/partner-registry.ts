@@ -1,3 +1,4 @@
+import { HUB_SENDER } from '@samenloop/contracts';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
@@ -46,12 +47,14 @@ const registrySchema = z.object({ partners: z.array(partnerSchema).min(1) }).str
 
 export type Partner = Readonly<z.infer<typeof partnerSchema>>;
 
-/** The id the hub itself uses as the sender of its own alerts; no partner may take it. */
-export const HUB_SENDER_ID = 'SAMENLOOP';
-
 /** The hub as the sender of its alerts: never in the registry, so never a recipient. */
 export function hubSender(oin: string): Partner {
-  return Object.freeze({ id: HUB_SENDER_ID, name: 'Samenloop', kind: 'BEHEER', oin });
+  return Object.freeze({ id: HUB_SENDER, name: 'Samenloop', kind: 'BEHEER', oin });
+}
+
+/** The OIN a CloudEvents `source` (`urn:nld:oin:<OIN>[:systeem:…]`) names, if any. */
+export function oinOf(source: string): string | undefined {
+  return /^urn:nld:oin:([0-9]{20})(:|$)/.exec(source)?.[1];
 }
 
 export class InvalidPartnerRegistryError extends Error {
@@ -103,8 +106,8 @@ export class PartnerRegistry {
       );
     }
     const problems = [
-      ...(parsed.data.partners.some((partner) => partner.id === HUB_SENDER_ID)
-        ? [`partner id ${HUB_SENDER_ID} is the hub's own; choose another`]
+      ...(parsed.data.partners.some((partner) => partner.id === HUB_SENDER)
+        ? [`partner id ${HUB_SENDER} is the hub's own; choose another`]
         : []),
       ...duplicates(parsed.data.partners.map((partner) => partner.id)).map(
         (id) => `partner id ${id} is listed more than once`,
@@ -135,7 +138,7 @@ export class PartnerRegistry {
 
   /** The partner a CloudEvents `source` (`urn:nld:oin:<OIN>[:systeem:…]`) names, if any. */
   bySource(source: string): Partner | undefined {
-    const oin = /^urn:nld:oin:([0-9]{20})(:|$)/.exec(source)?.[1];
+    const oin = oinOf(source);
     return oin === undefined ? undefined : this.byOin.get(oin);
   }
 

@@ -1,7 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isCaseStage, type ContractValidator, type Submission } from '@samenloop/contracts';
-import { HUB_SENDER_ID, hubSender, type PartnerRegistry } from '@samenloop/partners';
+import {
+  HUB_SENDER,
+  isCaseStage,
+  type ContractValidator,
+  type Submission,
+} from '@samenloop/contracts';
+import { hubSender, oinOf, type PartnerRegistry } from '@samenloop/partners';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { mergeFacts, readCaseFacts, type CaseFacts } from './case-facts';
@@ -132,10 +137,10 @@ function decide(
   caseFacts: Partial<CaseFacts>,
   { policy, registry, validator }: PolicyTestDependencies,
 ): RecipientDecision[] | string {
-  const oin = /^urn:nld:oin:([0-9]{20})/.exec(submission.envelope.source)?.[1] ?? '';
-  const sender = validator.sendersOf(submission.messageType).includes(HUB_SENDER_ID)
-    ? hubSender(oin)
-    : registry.bySource(submission.envelope.source);
+  const { source } = submission.envelope;
+  const sender = validator.sendersOf(submission.messageType).includes(HUB_SENDER)
+    ? hubSender(oinOf(source) ?? '')
+    : registry.bySource(source);
   if (!sender) return `the message's source OIN is not in the partner registry`;
   if (!isCaseStage(stage)) return `unknown stage ${stage}`;
   return policy.decide({
