@@ -8,7 +8,7 @@ import {
   type CaseRecord,
 } from '@samenloop/case';
 import type { ContractValidator, Submission } from '@samenloop/contracts';
-import { verifyDetached } from '@samenloop/crypto';
+import { verifyDetached, type PgpPublicKey } from '@samenloop/crypto';
 import {
   toDeadLetter,
   toParked,
@@ -285,7 +285,7 @@ export class SubmissionHandler {
       await this.receipt(
         submission,
         sender,
-        record.key?.toString() ?? null,
+        record,
         time,
         routing.decisions,
         delivered,
@@ -370,11 +370,11 @@ export class SubmissionHandler {
       reason === 'gemeente-ontbreekt'
         ? "the household's municipality (gemeentecode) is missing, so the hub cannot tell which Veilig Thuis serves it"
         : "no Veilig Thuis in the partner registry serves the household's municipality";
-    const receipt = await encryptedHubRecord({
-      topic: this.options.topics.delivery(message.sender.id),
-      key: record.key?.toString() ?? null,
-      type: 'receipt',
-      document: {
+    const receipt = await this.answer(
+      message.sender,
+      record,
+      'receipt',
+      {
         receiptId: randomUUID(),
         messageId: message.id,
         acceptedAt: time.toISOString(),
@@ -385,12 +385,10 @@ export class SubmissionHandler {
           toelichting: `Parked, not delivered to anyone yet: ${explanation}. The hub operator has been alerted and releases it once it can be routed; you need not send it again.`,
         },
       },
-      hubSource: this.options.hubSource,
-      hubKey: this.options.keys.hub,
-      recipientKey: await this.options.router.recipientKey(message.sender.id, message.id),
+      await this.options.router.recipientKey(message.sender.id, message.id),
       time,
-      traceparent: message.traceparent,
-    });
+      message.traceparent,
+    );
     this.options.logger.warn(
       { alert: 'message-parked', messageId: message.id, sender: message.sender.id, reason },
       'message parked: no Veilig Thuis can be determined for it',
@@ -401,7 +399,7 @@ export class SubmissionHandler {
   private async receipt(
     submission: Submission,
     sender: Partner,
-    senderKey: string | null,
+    record: InboundRecord,
     time: Date,
     decisions: readonly RecipientDecision[],
     delivered: readonly Delivered[],
@@ -427,18 +425,15 @@ export class SubmissionHandler {
           reason: (decision.reason ?? 'no rule applies').slice(0, 2000),
         })),
     };
-    return encryptedHubRecord({
-      topic: this.options.topics.delivery(sender.id),
-      // Keyed like the submission, so the sender's answers keep the order of its submissions.
-      key: senderKey,
-      type: 'receipt',
+    return this.answer(
+      sender,
+      record,
+      'receipt',
       document,
-      hubSource: this.options.hubSource,
-      hubKey: this.options.keys.hub,
-      recipientKey: await this.options.router.recipientKey(sender.id, submission.envelope.id),
+      await this.options.router.recipientKey(sender.id, submission.envelope.id),
       time,
-      traceparent: submission.envelope.traceparent,
-    });
+      submission.envelope.traceparent,
+    );
   }
 
   private async reject(
@@ -475,18 +470,32 @@ export class SubmissionHandler {
         .slice(0, 100)
         .map((reason) => ({ ...reason, message: reason.message.slice(0, 1000) })),
     };
-    const rejectionRecord = await encryptedHubRecord({
+    return [await this.answer(sender, record, 'rejection', document, senderKey, time), deadLetter];
+  }
+
+  /**
+   * A receipt or rejection on the sender's own delivery topic, keyed like its submission so that its answers keep the order of its submissions.
+   */
+  private answer(
+    sender: Partner,
+    record: InboundRecord,
+    type: 'receipt' | 'rejection',
+    document: object,
+    senderKey: PgpPublicKey,
+    time: Date,
+    traceparent?: string,
+  ): Promise<OutboundRecord> {
+    return encryptedHubRecord({
       topic: this.options.topics.delivery(sender.id),
-      // The sender's own key: its rejections stay in order with its other answers.
       key: record.key?.toString() ?? null,
-      type: 'rejection',
+      type,
       document,
       hubSource: this.options.hubSource,
       hubKey: this.options.keys.hub,
       recipientKey: senderKey,
       time,
+      ...(traceparent ? { traceparent } : {}),
     });
-    return [rejectionRecord, deadLetter];
   }
 }
 
