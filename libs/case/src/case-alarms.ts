@@ -116,6 +116,12 @@ export function dueAlarms(alarms: CaseAlarms, now: Date): AlarmKind[] {
   });
 }
 
+export function hasPendingAlarm(alarms: CaseAlarms): boolean {
+  return (Object.values(alarms) as { state: AlarmState }[]).some(
+    (alarm) => alarm.state === 'pending',
+  );
+}
+
 export function markRaised(alarms: CaseAlarms, kind: AlarmKind): CaseAlarms {
   const alarm = alarms[kind];
   return alarm ? { ...alarms, [kind]: { ...alarm, state: 'raised' } } : alarms;

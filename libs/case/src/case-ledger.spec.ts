@@ -84,7 +84,7 @@ describe(CaseLedger.name, () => {
     expect(after.caseOfMessage('m-1')).toBe(accepted.caseKey);
     expect(after.caseRecord(accepted.caseKey)).toEqual({ ...before.caseRecord(accepted.caseKey) });
     expect(after.caseRecord(accepted.caseKey)?.deliveries).toEqual({ 'VT-ZOB': ['d-1'] });
-    expect([...after.casesWithAlarms()].map((record) => record.caseKey)).toEqual([
+    expect([...after.casesWithPendingAlarms()].map((record) => record.caseKey)).toEqual([
       accepted.caseKey,
     ]);
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CaseStage, MessageType } from '@samenloop/contracts';
-import type { CaseAlarms } from './case-alarms';
+import { hasPendingAlarm, type CaseAlarms } from './case-alarms';
 
 export interface CaseFactsKnown {
   readonly domesticViolence?: boolean;
@@ -61,6 +61,8 @@ export class CaseLedger {
   private readonly cases = new Map<string, CaseRecord>();
   private readonly caseByReference = new Map<string, string>();
   private readonly caseByMessage = new Map<string, string>();
+  /** Committed cases with a pending alarm: what a clock tick looks at, not every case. */
+  private readonly withPendingAlarms = new Set<string>();
   private pending = new Map<string, StateEntry>();
 
   /** Rebuilds the ledger from the state topic's records, oldest first. */
@@ -156,13 +158,13 @@ export class CaseLedger {
     return staged ? withDefaults(JSON.parse(staged.value) as CaseRecord) : this.cases.get(caseKey);
   }
 
-  /** Every case with alarms, committed or staged. */
-  *casesWithAlarms(): Generator<CaseRecord> {
-    const keys = new Set(this.cases.keys());
+  /** Every case with a pending alarm, committed or staged. */
+  *casesWithPendingAlarms(): Generator<CaseRecord> {
+    const keys = new Set(this.withPendingAlarms);
     for (const key of this.pending.keys()) if (key.startsWith('case:')) keys.add(key.slice(5));
     for (const key of keys) {
       const record = this.caseRecord(key);
-      if (record && Object.keys(record.alarms).length > 0) yield record;
+      if (record && hasPendingAlarm(record.alarms)) yield record;
     }
   }
 
@@ -208,8 +210,12 @@ export class CaseLedger {
     const separator = key.indexOf(':');
     const kind = key.slice(0, separator);
     const id = key.slice(separator + 1);
-    if (kind === 'case') this.cases.set(id, withDefaults(JSON.parse(value) as CaseRecord));
-    else if (kind === 'ref') this.caseByReference.set(id, value);
+    if (kind === 'case') {
+      const record = withDefaults(JSON.parse(value) as CaseRecord);
+      this.cases.set(id, record);
+      if (hasPendingAlarm(record.alarms)) this.withPendingAlarms.add(id);
+      else this.withPendingAlarms.delete(id);
+    } else if (kind === 'ref') this.caseByReference.set(id, value);
     else if (kind === 'msg') this.caseByMessage.set(id, value);
   }
 }

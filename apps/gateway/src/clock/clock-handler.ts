@@ -40,7 +40,7 @@ export class ClockHandler {
     const tick = parseTick(record.value);
     if (tick > this.hubTime) this.hubTime = tick;
     const records: OutboundRecord[] = [];
-    for (const caseRecord of [...this.ledger.casesWithAlarms()]) {
+    for (const caseRecord of [...this.ledger.casesWithPendingAlarms()]) {
       for (const kind of dueAlarms(caseRecord.alarms, this.hubTime)) {
         records.push(...(await this.alerts.raise(alertFor(caseRecord, kind), this.hubTime)));
         this.ledger.updateAlarms(caseRecord.caseKey, (alarms) => markRaised(alarms, kind));
