@@ -6,21 +6,26 @@ import {
   signDetached,
   verifyDetached,
 } from '@samenloop/crypto';
+import type { RecipientDecision } from '@samenloop/policy';
 
 export interface CryptoFloor {
   readonly messages: number;
-  readonly recipientsPerMessage: number;
+  /** Signed and encrypted per message: the recipients' projections and the sender's receipt. */
+  readonly documentsPerMessage: number;
   readonly msgPerSecond: number;
   readonly msPerMessage: number;
 }
 
 /**
  * The OpenPGP work the hub cannot avoid per message, timed alone on one thread: verify the sender's
- * signature, then sign and encrypt once per distinct recipient projection plus the sender's receipt.
+ * signature, then sign and encrypt each document the hub sends (one per distinct recipient
+ * projection, and the sender's receipt).
  */
 export async function measureCryptoFloor(options: {
-  readonly payload: Buffer;
-  readonly recipients: number;
+  /** The submission as the sender signed it. */
+  readonly submission: Buffer;
+  /** What the hub signs and encrypts: one document per distinct recipient projection. */
+  readonly projections: readonly Buffer[];
   readonly seconds: number;
 }): Promise<CryptoFloor> {
   const keyPair = async (name: string) => {
@@ -33,14 +38,17 @@ export async function measureCryptoFloor(options: {
   const sender = await keyPair('sender');
   const hub = await keyPair('hub');
   const recipients = await Promise.all(
-    Array.from({ length: options.recipients + 1 }, (_, index) => keyPair(`recipient-${index}`)),
+    options.projections.map(async (projection, index) => ({
+      projection,
+      ...(await keyPair(`recipient-${index}`)),
+    })),
   );
-  const signature = await signDetached(options.payload, sender.privateKey);
+  const signature = await signDetached(options.submission, sender.privateKey);
   const once = async () => {
-    const check = await verifyDetached(options.payload, signature, [sender.publicKey]);
+    const check = await verifyDetached(options.submission, signature, [sender.publicKey]);
     if (!check.valid) throw new Error('the benchmark signature does not verify');
     for (const recipient of recipients) {
-      await signAndEncrypt(options.payload, {
+      await signAndEncrypt(recipient.projection, {
         signingKey: hub.privateKey,
         encryptionKeys: [recipient.publicKey],
       });
@@ -57,8 +65,35 @@ export async function measureCryptoFloor(options: {
   const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
   return {
     messages,
-    recipientsPerMessage: options.recipients,
+    documentsPerMessage: options.projections.length,
     msgPerSecond: Math.round((messages / elapsedMs) * 1000),
     msPerMessage: Number((elapsedMs / messages).toFixed(3)),
   };
+}
+
+/**
+ * What the hub signs and encrypts for one message: each recipient's projection and the sender's
+ * receipt (which accounts for every decision), at their real sizes.
+ */
+export function hubDocuments(decisions: readonly RecipientDecision[]): Buffer[] {
+  const shared = decisions.filter((decision) => decision.level !== 'geen');
+  const document = (value: object) => Buffer.from(JSON.stringify(value));
+  return [
+    ...shared.map((decision) =>
+      document({
+        recipient: decision.recipient.id,
+        ruleIds: decision.rules.map((rule) => rule.id),
+        payload: decision.payload,
+      }),
+    ),
+    document({
+      deliveredTo: shared.map((decision) => ({
+        recipient: decision.recipient.id,
+        withheldFields: decision.withheldFields.map((field) => field.path),
+      })),
+      withheldFrom: decisions
+        .filter((decision) => decision.level === 'geen')
+        .map((decision) => ({ recipient: decision.recipient.id, reason: decision.reason })),
+    }),
+  ];
 }

@@ -2,19 +2,54 @@
  * `npm run bench [-- --quick]`: performance figures with ratios against baselines measured in the
  * same run (the machine is small and noisy: compare ratios, not absolute times). Prints a JSON
  * summary and writes it to bench/results/<timestamp>.json. Not part of the tests.
+ *
+ * Kafka is obtained as the integration tests do (KAFKA_BROKERS, a container, or deploy/kafka) and
+ * the gateway runs as its built bundle in its own process, as `npm start` runs it.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ContractValidator } from '@samenloop/contracts';
 import { PartnerRegistry } from '@samenloop/partners';
 import { loadPolicyDirectory, policyContext } from '@samenloop/policy';
-import { measureCryptoFloor } from './crypto-floor';
-import { measurePolicyCost } from './policy-cost';
+import { obtainBroker } from '../test/support/broker';
+import { testKafka } from '../test/support/kafka-test-kit';
+import {
+  ENTRY_FOR_THREE,
+  ENTRY_RECIPIENTS,
+  ZORGMELDING_FOR_VT,
+  signedSubmissions,
+} from './bench-submissions';
+import { hubDocuments, measureCryptoFloor } from './crypto-floor';
+import { HubUnderLoad } from './hub-under-load';
+import type { LoadFigures, OfferedLoad } from './load-generator';
+import { measureCedarPolicy } from './policy-cedar';
+import { measurePolicyCost, policyBenchRequests } from './policy-cost';
+import { measureRawKafka } from './raw-kafka';
 
 const ROOT = path.resolve(__dirname, '..');
 const quick = process.argv.includes('--quick');
 const example = (file: string) => readFileSync(path.join(ROOT, 'schemas', file), 'utf8');
+
+/** Offered loads and how many messages each phase sends; quick mode sends fewer. */
+const PHASES: readonly { load: OfferedLoad; messages: number }[] = quick
+  ? [
+      { load: 10, messages: 30 },
+      { load: 100, messages: 300 },
+      { load: 1_000, messages: 1_500 },
+      { load: 'saturation', messages: 1_500 },
+    ]
+  : [
+      { load: 10, messages: 300 },
+      { load: 100, messages: 3_000 },
+      { load: 1_000, messages: 10_000 },
+      { load: 'saturation', messages: 10_000 },
+    ];
+/** A national year of police reports to VT. */
+const REPLAY_NATIONAL_YEAR = 80_000;
+const REPLAY = quick ? 2_000 : REPLAY_NATIONAL_YEAR;
+const WARM_UP = 50;
 
 async function main(): Promise<void> {
   const validator = new ContractValidator();
@@ -26,7 +61,7 @@ async function main(): Promise<void> {
     path.join(ROOT, 'deploy/policies'),
     policyContext(validator, registry),
   );
-  const zorgmelding = example('zorgmelding/examples/valid/partnergeweld-met-kinderen.json');
+  const zorgmelding = example(ZORGMELDING_FOR_VT);
   const submissions = [
     zorgmelding,
     example('verdachtenmonitor-entry/examples/valid/partnergeweld-aangehouden-met-kinderen.json'),
@@ -35,18 +70,67 @@ async function main(): Promise<void> {
     ),
   ];
 
+  const entry = example(ENTRY_FOR_THREE);
   const cryptoFloor = await measureCryptoFloor({
-    payload: Buffer.from(zorgmelding),
-    recipients: 3,
+    submission: Buffer.from(entry),
+    projections: hubDocuments(
+      policy.decide(policyBenchRequests({ registry, validator, submissions: [entry] })[0]!),
+    ),
     seconds: quick ? 5 : 20,
   });
-  const policyCost = measurePolicyCost({
+  const policyInputs = {
     policy,
     registry,
     validator,
     submissions,
     iterations: quick ? 20_000 : 200_000,
-  });
+  };
+  const policyCost = measurePolicyCost(policyInputs);
+  const cedar = measureCedarPolicy(policyInputs);
+
+  const broker = await obtainBroker();
+  process.env.KAFKA_BROKERS = broker.brokers;
+  execFileSync('npx', ['nest', 'build', 'gateway'], { cwd: ROOT, stdio: 'ignore' });
+  const kafka = testKafka('samenloop-bench');
+  let raw: LoadFigures[];
+  let hub: LoadFigures[];
+  let replay: LoadFigures;
+  const hubUnderLoad = await HubUnderLoad.start(kafka);
+  try {
+    const partners = hubUnderLoad.scenario.partners;
+    const phases = [];
+    for (const phase of PHASES) {
+      phases.push({
+        load: phase.load,
+        records: await signedSubmissions(partners, ENTRY_FOR_THREE, phase.messages),
+      });
+    }
+    // The same records through Kafka alone, then through the hub.
+    const warmUp = await signedSubmissions(partners, ENTRY_FOR_THREE, WARM_UP);
+    raw = await measureRawKafka(kafka, [{ load: 'saturation', records: warmUp }, ...phases]);
+    raw.shift();
+    await hubUnderLoad.offer(warmUp, 'saturation', ENTRY_RECIPIENTS.length);
+    hub = [];
+    for (const { load, records } of phases) {
+      hub.push(await hubUnderLoad.offer(records, load, ENTRY_RECIPIENTS.length));
+    }
+    // A region migrating its backlog pushes it all at once.
+    const backlog = await signedSubmissions(partners, ZORGMELDING_FOR_VT, REPLAY);
+    replay = await hubUnderLoad.offer(backlog, 'saturation', 1);
+  } finally {
+    await hubUnderLoad.stop();
+    await broker.stop();
+  }
+
+  const saturated = (figures: readonly LoadFigures[]) =>
+    figures.find((figure) => figure.offeredPerSecond === 'saturation')!;
+  const at100 = hub.find((figure) => figure.offeredPerSecond === 100)!;
+  const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
+  const policyShare = Number(
+    ((policyCost.usPerMessage / 1_000 / cryptoFloor.msPerMessage) * 100).toFixed(3),
+  );
+  const hubOverCryptoFloor = ratio(saturated(hub).throughputMsgPerSecond, cryptoFloor.msgPerSecond);
+  const cedarOverOurs = ratio(cedar.nsPerDecision, policyCost.nsPerDecision);
   const summary = {
     timestamp: new Date().toISOString(),
     mode: quick ? 'quick' : 'full',
@@ -54,18 +138,54 @@ async function main(): Promise<void> {
       cores: os.cpus().length,
       cpu: os.cpus()[0]?.model ?? 'unknown',
       memoryGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
-      node: process.version,
       platform: `${os.platform()} ${os.release()}`,
     },
-    settings: { policyRules: policy.rules.length, partners: registry.partners.length },
-    crypto_floor: cryptoFloor,
-    policy: {
-      ours: policyCost,
-      shareOfCryptoFloor: Number(
-        ((policyCost.usPerMessage / 1_000 / cryptoFloor.msPerMessage) * 100).toFixed(3),
-      ),
+    versions: {
+      node: process.version,
+      kafkajs: packageVersion('kafkajs'),
+      openpgp: packageVersion('openpgp'),
+      cedarWasm: cedar.version,
+      kafka: broker.origin,
     },
-    notYetMeasured: ['raw', 'hub', 'replay', 'policy.cedar', 'ratios'],
+    settings: {
+      policyRules: policy.rules.length,
+      partners: registry.partners.length,
+      recipientsPerMessage: ENTRY_RECIPIENTS.length,
+      hubMessage: ENTRY_FOR_THREE,
+      replayMessage: ZORGMELDING_FOR_VT,
+      broker: broker.brokers,
+    },
+    raw,
+    crypto_floor: cryptoFloor,
+    hub,
+    policy: { ours: policyCost, cedar, shareOfCryptoFloorPercent: policyShare },
+    replay: {
+      ...replay,
+      zorgmeldingen: REPLAY,
+      seconds: Number((REPLAY / replay.throughputMsgPerSecond).toFixed(1)),
+      ...(quick
+        ? {
+            scaledDown: `quick mode replays ${REPLAY} of a national year's ${REPLAY_NATIONAL_YEAR}`,
+            nationalYearEstimateSeconds: Math.round(
+              REPLAY_NATIONAL_YEAR / replay.throughputMsgPerSecond,
+            ),
+          }
+        : {}),
+    },
+    ratios: {
+      hub_over_raw: ratio(
+        saturated(hub).throughputMsgPerSecond,
+        saturated(raw).throughputMsgPerSecond,
+      ),
+      hub_over_crypto_floor: hubOverCryptoFloor,
+      cedar_over_ours: cedarOverOurs,
+    },
+    targets: {
+      hubAtLeast80PercentOfCryptoFloor: hubOverCryptoFloor >= 0.8,
+      p99AtMost50MsAt100MsgPerSecond: at100.latencyMs.p99 <= 50,
+      policyUnder2PercentOfCryptoFloor: policyShare < 2,
+      singleDecisionAtLeast100TimesFasterThanCedar: cedarOverOurs >= 100,
+    },
   };
   const text = JSON.stringify(summary, null, 2);
   process.stdout.write(`${text}\n`);
@@ -74,6 +194,12 @@ async function main(): Promise<void> {
   const file = path.join(results, `${summary.timestamp.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${text}\n`);
   process.stdout.write(`written to ${path.relative(ROOT, file)}\n`);
+}
+
+function packageVersion(name: string): string {
+  // Read from node_modules: some packages' exports do not include package.json.
+  const file = path.join(ROOT, 'node_modules', name, 'package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
 main().catch((error: unknown) => {

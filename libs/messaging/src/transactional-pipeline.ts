@@ -6,6 +6,7 @@ import {
   type KafkaMessage,
   type Producer,
 } from 'kafkajs';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from '@samenloop/observability';
 import { toDeadLetter } from './dead-letter';
 import { isRetriable } from './errors';
@@ -205,6 +206,7 @@ export class TransactionalPipeline {
     outbound: readonly OutboundRecord[],
   ): Promise<void> {
     const attempts = this.options.transactionAttempts ?? 5;
+    const started = performance.now();
     for (let attempt = 1; ; attempt++) {
       const transaction = await this.producer.transaction();
       try {
@@ -218,7 +220,13 @@ export class TransactionalPipeline {
         });
         await transaction.commit();
         this.logger.debug(
-          { topic, partition, lastOffset, produced: outbound.length },
+          {
+            topic,
+            partition,
+            lastOffset,
+            produced: outbound.length,
+            transactionMs: Math.round(performance.now() - started),
+          },
           'chunk committed',
         );
         return;

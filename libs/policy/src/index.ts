@@ -1,5 +1,7 @@
 export { Policy, InvalidPolicyError } from './policy';
 export type {
+  Authorization,
+  AuthorizationRequest,
   DecisionRequest,
   Level,
   PolicyContext,

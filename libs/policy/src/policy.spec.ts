@@ -1,11 +1,19 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ContractValidator } from '@samenloop/contracts';
-import { PartnerRegistry } from '@samenloop/partners';
-import { Policy, InvalidPolicyError, type DecisionRequest } from './policy';
-import { policyContext } from './policy-loader';
+import { CASE_STAGES, ContractValidator } from '@samenloop/contracts';
+import { hubSender, oinOf, PartnerRegistry, type Partner } from '@samenloop/partners';
+import { mergeFacts, readCaseFacts, type CaseFacts } from './case-facts';
+import {
+  Policy,
+  InvalidPolicyError,
+  mismatch,
+  type AuthorizationRequest,
+  type DecisionRequest,
+} from './policy';
+import { loadPolicyDirectory, policyContext } from './policy-loader';
 
 const DEPLOY = path.resolve(__dirname, '../../../deploy');
+const SCHEMAS = path.resolve(__dirname, '../../../schemas');
 const validator = new ContractValidator();
 const registry = PartnerRegistry.fromYaml(
   readFileSync(path.join(DEPLOY, 'partners/oost-brabant.yaml'), 'utf8'),
@@ -160,6 +168,210 @@ describe(Policy.name, () => {
         reason: 'rule vb.om: does not apply at stage gesloten',
       });
       expect(decisions.map((decision) => decision.recipient.id)).not.toContain('VT-BNO');
+    });
+  });
+  describe('authorize', () => {
+    const policy = Policy.load(
+      [
+        {
+          source: 'a.yaml',
+          text: policyWith(
+            omConclusie,
+            `id: vb.om-zelf
+    recipient: { id: OM }
+    messageType: nl.samenloop.veiligheidsbeoordeling
+    stages: [zsm]
+    fields: [/geadviseerdeVoorwaarden]`,
+            `id: vb.om.meer
+    recipient: { kind: OM }
+    messageType: nl.samenloop.veiligheidsbeoordeling
+    stages: [zsm]
+    when: { minorsInvolved: true }
+    fields: [/risicofactoren]`,
+          ),
+        },
+      ],
+      context,
+    );
+    const request: AuthorizationRequest = {
+      messageType: 'nl.samenloop.veiligheidsbeoordeling',
+      stage: 'zsm',
+      facts: { domesticViolence: true, minorsInvolved: true, gemeentecode: undefined },
+      sender: registry.get('VT-BNO')!,
+    };
+
+    it('decides the level, the granting rules and the allowed fields without a payload', () => {
+      const om = policy.authorize(request, registry.get('OM')!);
+
+      expect(om).toMatchObject({ level: 'inhoud', reason: undefined, awaitsMunicipality: false });
+      // Rules for the partner's id and for its kind add up, in the order of the policy files.
+      expect(om.rules.map((rule) => rule.id)).toEqual(['vb.om', 'vb.om-zelf', 'vb.om.meer']);
+      expect(om.allowedFields).toEqual([
+        '/conclusie',
+        '/geadviseerdeVoorwaarden',
+        '/risicofactoren',
+      ]);
+    });
+
+    it('never authorises the sender to receive its own message', () => {
+      expect(
+        policy.authorize({ ...request, sender: registry.get('OM')! }, registry.get('OM')!),
+      ).toMatchObject({
+        level: 'geen',
+        rules: [],
+        reason: 'OM sent the message',
+      });
+    });
+  });
+
+  /**
+   * The rule index must never drop a rule that could apply: every decision equals the one found by
+   * going through all rules one by one, for every example message at every stage, with known,
+   * unknown and contrary facts, for every partner.
+   */
+  describe('the rule index', () => {
+    const examples = readdirSync(SCHEMAS).flatMap((folder) => {
+      const valid = path.join(SCHEMAS, folder, 'examples/valid');
+      if (!existsSync(valid)) return [];
+      return readdirSync(valid).flatMap((file) => {
+        const validation = validator.validateSubmissionJson(
+          readFileSync(path.join(valid, file), 'utf8'),
+        );
+        return validation.ok ? [validation.value] : [];
+      });
+    });
+    const fromCase: Partial<CaseFacts>[] = [
+      {},
+      {
+        domesticViolence: true,
+        minorsInvolved: true,
+        gemeentecode: 'GM0772',
+        melders: ['POLITIE-OB', 'RVDK', '3RO'],
+      },
+      {
+        domesticViolence: false,
+        minorsInvolved: false,
+        gemeentecode: 'GM0796',
+        melders: ['VT-BNO'],
+      },
+      { gemeentecode: 'GM0363' },
+    ];
+    const requests: AuthorizationRequest[] = examples.flatMap((submission) =>
+      CASE_STAGES.flatMap((stage) =>
+        fromCase.map((known) => ({
+          messageType: submission.messageType,
+          stage,
+          facts: mergeFacts(
+            readCaseFacts(submission.messageType, submission.payload as never),
+            known,
+          ),
+          sender:
+            registry.bySource(submission.envelope.source) ??
+            hubSender(oinOf(submission.envelope.source) ?? ''),
+        })),
+      ),
+    );
+    const byPartnerId = Policy.load(
+      [
+        {
+          source: 'b.yaml',
+          text: policyWith(
+            `id: af.politie.eerst
+    recipient: { kind: POLITIE }
+    notificationOnly: true
+    messageType: nl.samenloop.afdoeningsbeslissing
+    stages: [afdoening, zsm]
+    when: { minorsInvolved: true }`,
+            `id: af.politie-ob.inhoud
+    recipient: { id: POLITIE-OB }
+    messageType: nl.samenloop.afdoeningsbeslissing
+    stages: [afdoening]
+    when: { domesticViolence: true }
+    fields: [/beslissing]`,
+            `id: af.politie.notificatie
+    recipient: { kind: POLITIE }
+    notificationOnly: true
+    messageType: nl.samenloop.afdoeningsbeslissing
+    stages: [afdoening, zsm]`,
+            `id: af.vt-zob.inhoud
+    recipient: { id: VT-ZOB }
+    messageType: nl.samenloop.afdoeningsbeslissing
+    stages: [afdoening]
+    when: { recipientServesMunicipality: true }
+    fields: [/voorwaarden]`,
+          ),
+        },
+      ],
+      context,
+    );
+
+    /** The decision as the engine took it before the index: every rule, one by one. */
+    function ruleByRule(policy: Policy, request: AuthorizationRequest, recipient: Partner) {
+      const candidates = policy.rules.filter(
+        (rule) =>
+          rule.messageType === request.messageType &&
+          (rule.recipient.id !== undefined
+            ? rule.recipient.id === recipient.id
+            : rule.recipient.kind === recipient.kind),
+      );
+      const matching = candidates.filter(
+        (rule) => mismatch(rule, recipient, request) === undefined,
+      );
+      const content = matching.filter((rule) => !rule.notificationOnly);
+      const notification = matching.find((rule) => rule.notificationOnly);
+      const rules = content.length > 0 ? content : notification ? [notification] : [];
+      return {
+        level: content.length > 0 ? 'inhoud' : notification ? 'notificatie' : 'geen',
+        rules: rules.map((rule) => rule.id),
+        allowedFields: content.flatMap((rule) => rule.fields ?? []),
+        candidates: candidates.map((rule) => rule.id),
+        awaitsMunicipality:
+          rules.length === 0 &&
+          candidates.some(
+            (rule) =>
+              mismatch(rule, recipient, request, { municipalityServed: true }) === undefined,
+          ),
+      };
+    }
+
+    it.each([
+      ['the Oost-Brabant policy', loadPolicyDirectory(path.join(DEPLOY, 'policies'), context)],
+      ['a policy with rules for partner ids and kinds', byPartnerId],
+    ])('finds every rule that applies, as rule-by-rule evaluation does, in %s', (_name, policy) => {
+      let inhoud = 0;
+      for (const request of requests) {
+        for (const recipient of registry.partners) {
+          if (recipient.id === request.sender.id) continue;
+          const expected = ruleByRule(policy, request, recipient);
+          const authorization = policy.authorize(request, recipient);
+
+          expect({
+            level: authorization.level,
+            rules: authorization.rules.map((rule) => rule.id),
+            allowedFields: authorization.allowedFields,
+            awaitsMunicipality: authorization.awaitsMunicipality,
+          }).toEqual({
+            level: expected.level,
+            rules: expected.rules,
+            allowedFields: expected.allowedFields,
+            awaitsMunicipality: expected.awaitsMunicipality,
+          });
+          // A refusal names every rule that could have applied, and why it did not.
+          if (authorization.level === 'geen') {
+            expect(
+              expected.candidates.length === 0
+                ? [authorization.reason]
+                : authorization.reason.split('; ').map((part) => part.split(':')[0]),
+            ).toEqual(
+              expected.candidates.length === 0
+                ? [`no rule shares ${request.messageType} with ${recipient.id}`]
+                : expected.candidates.map((id) => `rule ${id}`),
+            );
+          }
+          if (authorization.level === 'inhoud') inhoud++;
+        }
+      }
+      expect(inhoud).toBeGreaterThan(0);
     });
   });
 });

@@ -53,26 +53,89 @@ export interface RecipientDecision {
   readonly awaitsMunicipality: boolean;
 }
 
-export interface DecisionRequest {
+/** What deciding needs to know about a message: everything but its payload and the candidates. */
+export interface AuthorizationRequest {
   readonly messageType: MessageType;
   /** The stage the hub derived for the case; never the sender's claim. */
   readonly stage: CaseStage;
-  readonly payload: Record<string, unknown>;
   readonly facts: CaseFacts;
   readonly sender: Partner;
+}
+
+export interface DecisionRequest extends AuthorizationRequest {
+  readonly payload: Record<string, unknown>;
   readonly candidates: readonly Partner[];
 }
+
+/**
+ * Whether and how much of a message one recipient may receive, and on which rules: the decision
+ * without the data. `decide` projects the payload from it.
+ */
+export type Authorization =
+  | {
+      readonly recipient: Partner;
+      readonly level: 'inhoud';
+      /** The content rules that matched; their allowlists add up. */
+      readonly rules: readonly PolicyRule[];
+      readonly allowedFields: readonly FieldPath[];
+      readonly reason: undefined;
+      readonly awaitsMunicipality: false;
+    }
+  | {
+      readonly recipient: Partner;
+      readonly level: 'notificatie' | 'geen';
+      /** The notification rule, or none. */
+      readonly rules: readonly PolicyRule[];
+      readonly allowedFields: readonly [];
+      readonly reason: string;
+      /** See {@link RecipientDecision.awaitsMunicipality}. */
+      readonly awaitsMunicipality: boolean;
+    };
+
+/** The rules of one message type, by the recipient they address. */
+interface RuleIndex {
+  readonly byKind: ReadonlyMap<string, readonly PolicyRule[]>;
+  readonly byPartner: ReadonlyMap<string, readonly PolicyRule[]>;
+}
+
+const NO_RULES: readonly PolicyRule[] = [];
 
 /**
  * A loaded, checked policy: rules that allow fields per recipient, message type, stage and content.
  * Deny by default: a recipient gets a field only when a matching rule's allowlist covers it.
  */
 export class Policy {
+  /** Rules indexed once at load, so a decision looks only at the rules that address its recipient. */
+  private readonly index: ReadonlyMap<string, RuleIndex>;
+  /** A rule's place in the files: candidates keep that order, which reasons and allowlists show. */
+  private readonly positions: ReadonlyMap<PolicyRule, number>;
+
   private constructor(
     readonly version: string,
     readonly rules: readonly PolicyRule[],
     private readonly neverShare: ReadonlyMap<string, readonly FieldPath[]>,
-  ) {}
+  ) {
+    this.positions = new Map(rules.map((rule, position) => [rule, position]));
+    const index = new Map<
+      string,
+      { byKind: Map<string, PolicyRule[]>; byPartner: Map<string, PolicyRule[]> }
+    >();
+    for (const rule of rules) {
+      let entry = index.get(rule.messageType);
+      if (!entry) {
+        entry = { byKind: new Map(), byPartner: new Map() };
+        index.set(rule.messageType, entry);
+      }
+      const [map, key] =
+        rule.recipient.id !== undefined
+          ? [entry.byPartner, rule.recipient.id]
+          : [entry.byKind, rule.recipient.kind ?? ''];
+      const list = map.get(key);
+      if (list) list.push(rule);
+      else map.set(key, [rule]);
+    }
+    this.index = index;
+  }
 
   /** Parses and checks policy files; every problem in every file is listed in one error. */
   static load(sources: readonly PolicySource[], context: PolicyContext): Policy {
@@ -118,76 +181,145 @@ export class Policy {
 
   /** One decision per candidate recipient (the sender excluded). */
   decide(request: DecisionRequest): RecipientDecision[] {
-    return request.candidates
-      .filter((candidate) => candidate.id !== request.sender.id)
-      .map((recipient) => this.decideFor(recipient, request));
+    const decisions: RecipientDecision[] = [];
+    for (const candidate of request.candidates) {
+      if (candidate.id !== request.sender.id) {
+        decisions.push(this.deliver(this.authorize(request, candidate), request));
+      }
+    }
+    return decisions;
   }
 
-  private decideFor(recipient: Partner, request: DecisionRequest): RecipientDecision {
-    const candidates = this.rules.filter(
-      (rule) => rule.messageType === request.messageType && addresses(rule, recipient),
-    );
-    const matching = candidates.filter((rule) => mismatch(rule, recipient, request) === undefined);
-    const content = matching.filter((rule) => !rule.notificationOnly);
-    const neverShare = this.neverShare.get(request.messageType) ?? [];
-    if (content.length > 0) {
-      const allowed = content.flatMap((rule) => rule.fields ?? []);
-      const projection = project(request.payload, allowed);
+  /**
+   * Which rules let `recipient` receive the message, at which level and with which fields; no
+   * payload is touched. The sender never receives its own message.
+   */
+  authorize(request: AuthorizationRequest, recipient: Partner): Authorization {
+    if (recipient.id === request.sender.id) {
+      return {
+        recipient,
+        level: 'geen',
+        rules: [],
+        allowedFields: [],
+        reason: `${recipient.id} sent the message`,
+        awaitsMunicipality: false,
+      };
+    }
+    const candidates = this.rulesAddressing(request.messageType, recipient);
+    let content: PolicyRule[] | undefined;
+    let notification: PolicyRule | undefined;
+    let mismatches: (string | undefined)[] | undefined;
+    let position = 0;
+    for (const rule of candidates) {
+      const why = mismatch(rule, recipient, request);
+      if (why !== undefined) (mismatches ??= [])[position] = why;
+      else if (!rule.notificationOnly) (content ??= []).push(rule);
+      else notification ??= rule;
+      position++;
+    }
+    if (content) {
       return {
         recipient,
         level: 'inhoud',
         rules: content,
+        allowedFields: allowedFieldsOf(content),
+        reason: undefined,
+        awaitsMunicipality: false,
+      };
+    }
+    if (notification) {
+      return {
+        recipient,
+        level: 'notificatie',
+        rules: [notification],
+        allowedFields: [],
+        reason: `rule ${notification.id} grants a notification only`,
+        awaitsMunicipality: false,
+      };
+    }
+    return {
+      recipient,
+      level: 'geen',
+      rules: [],
+      allowedFields: [],
+      reason:
+        candidates.length === 0
+          ? `no rule shares ${request.messageType} with ${recipient.id}`
+          : candidates
+              .map((rule, position) => `rule ${rule.id}: ${mismatches?.[position] ?? 'no match'}`)
+              .join('; '),
+      // No candidate matched: one awaits the municipality if it would match were that served.
+      awaitsMunicipality: candidates.some(
+        (rule) => mismatch(rule, recipient, request, { municipalityServed: true }) === undefined,
+      ),
+    };
+  }
+
+  /** The rules for this message type that address the recipient, by partner id or kind, in file order. */
+  private rulesAddressing(messageType: string, recipient: Partner): readonly PolicyRule[] {
+    const rules = this.index.get(messageType);
+    if (!rules) return NO_RULES;
+    const byKind = rules.byKind.get(recipient.kind) ?? NO_RULES;
+    const byPartner = rules.byPartner.get(recipient.id);
+    if (!byPartner) return byKind;
+    return [...byKind, ...byPartner].sort(
+      (a, b) => (this.positions.get(a) ?? 0) - (this.positions.get(b) ?? 0),
+    );
+  }
+
+  /** The data side of a decision: the payload projected on what the authorization allows. */
+  private deliver(authorization: Authorization, request: DecisionRequest): RecipientDecision {
+    const { recipient, rules } = authorization;
+    if (authorization.level === 'inhoud') {
+      const neverShare = this.neverShare.get(request.messageType) ?? [];
+      const projection = project(request.payload, authorization.allowedFields);
+      return {
+        recipient,
+        level: 'inhoud',
+        rules,
         payload: projection.payload,
         deliveredFields: projection.delivered,
         withheldFields: projection.withheld.map((path) => ({
           path,
           reason: neverShare.some((secret) => covers(secret, generalise(path)))
             ? 'never shared: marked x-samenloop-never-share in the schema'
-            : `not in the allowlist of ${content.map((rule) => rule.id).join(', ')}`,
+            : `not in the allowlist of ${rules.map((rule) => rule.id).join(', ')}`,
         })),
         reason: undefined,
         awaitsMunicipality: false,
       };
     }
-    const everything = project(request.payload, []).withheld;
-    const notification = matching.find((rule) => rule.notificationOnly);
-    const reason = notification
-      ? `rule ${notification.id} grants a notification only`
-      : candidates.length === 0
-        ? `no rule shares ${request.messageType} with ${recipient.id}`
-        : candidates
-            .map((rule) => `rule ${rule.id}: ${mismatch(rule, recipient, request) ?? 'no match'}`)
-            .join('; ');
+    const { reason } = authorization;
     return {
       recipient,
-      level: notification ? 'notificatie' : 'geen',
-      rules: notification ? [notification] : [],
+      level: authorization.level,
+      rules,
       payload: undefined,
       deliveredFields: [],
-      withheldFields: everything.map((path) => ({ path, reason })),
+      withheldFields: project(request.payload, []).withheld.map((path) => ({ path, reason })),
       reason,
-      awaitsMunicipality:
-        !notification &&
-        candidates.some(
-          (rule) =>
-            mismatch(rule, recipient, request) !== undefined &&
-            mismatch(rule, recipient, request, { municipalityServed: true }) === undefined,
-        ),
+      awaitsMunicipality: authorization.awaitsMunicipality,
     };
   }
 }
 
-function addresses(rule: PolicyRule, recipient: Partner): boolean {
-  return rule.recipient.id !== undefined
-    ? rule.recipient.id === recipient.id
-    : rule.recipient.kind === recipient.kind;
+/** The allowlists of the matching content rules, added up. */
+function allowedFieldsOf(content: readonly PolicyRule[]): readonly FieldPath[] {
+  // Not flatMap: on Node 20 it took three quarters of a decision (540 ns against 130 ns).
+  if (content.length === 1) return content[0]?.fields ?? [];
+  const allowed: FieldPath[] = [];
+  for (const rule of content) allowed.push(...(rule.fields ?? []));
+  return allowed;
 }
 
-/** Why a rule for this recipient and message type does not apply, or undefined when it does. */
-function mismatch(
+/**
+ * Why a rule for this recipient and message type does not apply, or undefined when it does.
+ * Exported for the spec that checks the rule index against rule-by-rule evaluation.
+ */
+export function mismatch(
   rule: PolicyRule,
   recipient: Partner,
-  request: DecisionRequest,
+  request: AuthorizationRequest,
   assume: { municipalityServed?: boolean } = {},
 ): string | undefined {
   if (!rule.stages.includes(request.stage)) return `does not apply at stage ${request.stage}`;

@@ -55,12 +55,13 @@ export class HubAlerts {
       sender: this.hub,
     };
     const routing = this.router.decide(message, alert.stage, alert.facts);
-    const { records, delivered } = await this.router.deliver(
+    const { delivered, records: sealing } = this.router.deliver(
       message,
       routing,
       alert.caseRecord,
       time,
     );
+    const records = await sealing;
     const context = {
       alert: name,
       alertId: message.id,

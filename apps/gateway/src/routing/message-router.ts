@@ -62,28 +62,36 @@ export class MessageRouter {
     };
   }
 
-  /** Deliveries and audit records for a decided message; the case (if any) learns the deliveries. */
-  async deliver(
+  /**
+   * Deliveries and audit records for a decided message. What is delivered is known at once, and
+   * the case (if any) learns it; the records follow once they are encrypted, so that the caller
+   * can seal other documents (the sender's receipt) meanwhile.
+   */
+  deliver(
     message: RoutedMessage,
     routing: Routing,
     caseRecord: CaseRecord | undefined,
     time: Date,
-  ): Promise<{ records: OutboundRecord[]; delivered: Delivered[] }> {
-    const records: OutboundRecord[] = [];
-    const delivered: Delivered[] = [];
-    for (const decision of routing.decisions) {
-      if (decision.level === 'geen') continue;
-      const deliveryId = randomUUID();
-      records.push(await this.delivery(message, decision, routing, caseRecord, deliveryId, time));
-      delivered.push({ recipient: decision.recipient.id, deliveryId, decision });
-    }
+  ): { delivered: Delivered[]; records: Promise<OutboundRecord[]> } {
+    const delivered: Delivered[] = routing.decisions
+      .filter((decision) => decision.level !== 'geen')
+      .map((decision) => ({
+        recipient: decision.recipient.id,
+        deliveryId: randomUUID(),
+        decision,
+      }));
     if (caseRecord) this.options.ledger.recordDeliveries(caseRecord.caseKey, delivered);
-    records.push(
-      ...routing.decisions.map((decision) =>
-        this.auditRecord(message, decision, routing, caseRecord, delivered, time),
-      ),
+    const audits = routing.decisions.map((decision) =>
+      this.auditRecord(message, decision, routing, caseRecord, delivered, time),
     );
-    return { records, delivered };
+    // Concurrently: openpgp's key agreement runs on libuv's thread pool, so the recipients'
+    // encryptions use both cores instead of waiting on each other.
+    const records = Promise.all(
+      delivered.map(({ decision, deliveryId }) =>
+        this.delivery(message, decision, routing, caseRecord, deliveryId, time),
+      ),
+    ).then((deliveries) => [...deliveries, ...audits]);
+    return { delivered, records };
   }
 
   /**

@@ -255,13 +255,12 @@ export class SubmissionHandler {
         )),
       );
     }
-    const { records: shared, delivered } = await this.options.router.deliver(
+    const { records: sealing, delivered } = this.options.router.deliver(
       message,
       routing,
       caseRecord,
       time,
     );
-    records.push(...shared);
     ledger.updateAlarms(caseRecord.caseKey, (alarms) =>
       alarmsAfter(
         alarms,
@@ -281,17 +280,11 @@ export class SubmissionHandler {
         this.options.alarmSettings,
       ),
     );
-    records.push(
-      await this.receipt(
-        submission,
-        sender,
-        record,
-        time,
-        routing.decisions,
-        delivered,
-        caseRecord,
-      ),
-    );
+    const [shared, receipt] = await Promise.all([
+      sealing,
+      this.receipt(submission, sender, record, time, routing.decisions, delivered, caseRecord),
+    ]);
+    records.push(...shared, receipt);
     this.options.logger.info(
       {
         messageId: envelope.id,

@@ -1,0 +1,59 @@
+import type { Kafka } from 'kafkajs';
+import type { GatewayProcess } from '../test/support/gateway-process';
+import { newGatewayScenario, type GatewayScenario } from '../test/support/gateway-scenario';
+import {
+  ArrivalRecorder,
+  offerLoad,
+  type LoadFigures,
+  type OfferedLoad,
+  type OfferedRecord,
+} from './load-generator';
+import { ENTRY_RECIPIENTS, ZORGMELDING_RECIPIENT, traceIdOf } from './bench-submissions';
+
+/**
+ * The built gateway as `npm start` runs it, in its own process, with its own topics and keys, and
+ * a reader on the recipients' delivery topics that notes when each delivery arrives.
+ */
+export class HubUnderLoad {
+  private constructor(
+    private readonly kafka: Kafka,
+    readonly scenario: GatewayScenario,
+    private readonly gateway: GatewayProcess,
+    private readonly recorder: ArrivalRecorder,
+  ) {}
+
+  static async start(kafka: Kafka, settings: Record<string, string> = {}): Promise<HubUnderLoad> {
+    const scenario = await newGatewayScenario(kafka, settings);
+    const gateway = await scenario.startGateway();
+    const recorder = await ArrivalRecorder.start(
+      kafka,
+      [...ENTRY_RECIPIENTS, ZORGMELDING_RECIPIENT].map((partner) =>
+        scenario.topics.delivery(partner),
+      ),
+      (message) =>
+        message.headers?.ce_type?.toString() === 'nl.samenloop.delivery'
+          ? traceIdOf(message.headers.ce_traceparent?.toString())
+          : undefined,
+    );
+    return new HubUnderLoad(kafka, scenario, gateway, recorder);
+  }
+
+  /** Offers POLITIE-OB's submissions at `load` and waits for `recipients` deliveries of each. */
+  async offer(
+    records: readonly OfferedRecord[],
+    load: OfferedLoad,
+    recipients: number,
+  ): Promise<LoadFigures> {
+    const sentAt = new Map<string, number>();
+    await offerLoad(this.kafka, this.scenario.topics.inbound('POLITIE-OB'), records, load, sentAt);
+    const ids = records.map((record) => record.traceId);
+    // Generous: the slowest phase drains at tens of messages a second.
+    await this.recorder.complete(ids, recipients, 120_000 + records.length * 50);
+    return this.recorder.figures(load, ids, sentAt);
+  }
+
+  async stop(): Promise<void> {
+    await this.recorder.stop();
+    await this.gateway.terminate();
+  }
+}
