@@ -94,7 +94,8 @@ export async function offerLoad(
  */
 export class ArrivalRecorder {
   private readonly arrivals = new Map<string, number[]>();
-  private readonly waiters = new Set<() => void>();
+  /** The wait in progress: ids still short of their arrivals, checked per arrival, not rescanned. */
+  private waiting: { missing: Set<string>; perMessage: number; done: () => void } | undefined;
 
   private constructor(private readonly consumer: Consumer) {}
 
@@ -127,30 +128,34 @@ export class ArrivalRecorder {
     const times = this.arrivals.get(id) ?? [];
     times.push(at);
     this.arrivals.set(id, times);
-    for (const waiter of this.waiters) waiter();
+    const { waiting } = this;
+    if (waiting && times.length >= waiting.perMessage && waiting.missing.delete(id)) {
+      if (waiting.missing.size === 0) waiting.done();
+    }
   }
 
   /** Resolves once every id has `perMessage` arrivals; fails after `timeoutMs` with the count. */
   async complete(ids: readonly string[], perMessage: number, timeoutMs: number): Promise<void> {
-    const done = () => ids.every((id) => (this.arrivals.get(id)?.length ?? 0) >= perMessage);
-    if (done()) return;
+    const missing = new Set(ids.filter((id) => (this.arrivals.get(id)?.length ?? 0) < perMessage));
+    if (missing.size === 0) return;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        const arrived = ids.filter((id) => (this.arrivals.get(id)?.length ?? 0) >= perMessage);
+        this.waiting = undefined;
         reject(
           new Error(
-            `only ${arrived.length} of ${ids.length} messages fully arrived within ${timeoutMs} ms`,
+            `only ${ids.length - missing.size} of ${ids.length} messages fully arrived within ${timeoutMs} ms`,
           ),
         );
       }, timeoutMs);
-      const check = () => {
-        if (!done()) return;
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve();
+      this.waiting = {
+        missing,
+        perMessage,
+        done: () => {
+          clearTimeout(timer);
+          this.waiting = undefined;
+          resolve();
+        },
       };
-      this.waiters.add(check);
     });
   }
 

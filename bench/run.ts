@@ -71,6 +71,7 @@ async function main(): Promise<void> {
   ];
 
   const entry = example(ENTRY_FOR_THREE);
+  progress('crypto floor');
   const cryptoFloor = await measureCryptoFloor({
     submission: Buffer.from(entry),
     projections: hubDocuments(
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
     submissions,
     iterations: quick ? 20_000 : 200_000,
   };
+  progress('policy: ours and cedar-wasm');
   const policyCost = measurePolicyCost(policyInputs);
   const cedar = measureCedarPolicy(policyInputs);
 
@@ -95,9 +97,11 @@ async function main(): Promise<void> {
   let raw: LoadFigures[];
   let hub: LoadFigures[];
   let replay: LoadFigures;
+  progress('starting the gateway');
   const hubUnderLoad = await HubUnderLoad.start(kafka);
   try {
     const partners = hubUnderLoad.scenario.partners;
+    progress('signing the submissions of every phase as POLITIE-OB');
     const phases = [];
     for (const phase of PHASES) {
       phases.push({
@@ -107,14 +111,19 @@ async function main(): Promise<void> {
     }
     // The same records through Kafka alone, then through the hub.
     const warmUp = await signedSubmissions(partners, ENTRY_FOR_THREE, WARM_UP);
+    progress('raw Kafka');
     raw = await measureRawKafka(kafka, [{ load: 'saturation', records: warmUp }, ...phases]);
     raw.shift();
     await hubUnderLoad.offer(warmUp, 'saturation', ENTRY_RECIPIENTS.length);
     hub = [];
     for (const { load, records } of phases) {
+      progress(
+        `hub at ${load === 'saturation' ? load : `${load} msg/s`}: ${records.length} messages`,
+      );
       hub.push(await hubUnderLoad.offer(records, load, ENTRY_RECIPIENTS.length));
     }
     // A region migrating its backlog pushes it all at once.
+    progress(`replay: signing ${REPLAY} zorgmeldingen, then pushing them at once`);
     const backlog = await signedSubmissions(partners, ZORGMELDING_FOR_VT, REPLAY);
     replay = await hubUnderLoad.offer(backlog, 'saturation', 1);
   } finally {
@@ -145,7 +154,8 @@ async function main(): Promise<void> {
       kafkajs: packageVersion('kafkajs'),
       openpgp: packageVersion('openpgp'),
       cedarWasm: cedar.version,
-      kafka: broker.origin,
+      kafka:
+        broker.origin === 'deploy/kafka' ? `Apache Kafka ${localKafkaVersion()}` : broker.origin,
     },
     settings: {
       policyRules: policy.rules.length,
@@ -194,6 +204,17 @@ async function main(): Promise<void> {
   const file = path.join(results, `${summary.timestamp.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${text}\n`);
   process.stdout.write(`written to ${path.relative(ROOT, file)}\n`);
+}
+
+/** The version deploy/kafka provisions from Maven Central. */
+function localKafkaVersion(): string {
+  const pom = readFileSync(path.join(ROOT, 'deploy/kafka/pom.xml'), 'utf8');
+  return /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(pom)?.[1] ?? 'unknown';
+}
+
+/** Progress on stderr, so that stdout stays the JSON summary. */
+function progress(step: string): void {
+  process.stderr.write(`bench: ${step}…\n`);
 }
 
 function packageVersion(name: string): string {
