@@ -92,50 +92,22 @@ export type Authorization =
       readonly awaitsMunicipality: boolean;
     };
 
-/** The rules of one message type, by the recipient they address. */
-interface RuleIndex {
-  readonly byKind: ReadonlyMap<string, readonly PolicyRule[]>;
-  readonly byPartner: ReadonlyMap<string, readonly PolicyRule[]>;
-}
-
-const NO_RULES: readonly PolicyRule[] = [];
-
 /**
  * A loaded, checked policy: rules that allow fields per recipient, message type, stage and content.
  * Deny by default: a recipient gets a field only when a matching rule's allowlist covers it.
  */
 export class Policy {
-  /** Rules indexed once at load, so a decision looks only at the rules that address its recipient. */
-  private readonly index: ReadonlyMap<string, RuleIndex>;
-  /** A rule's place in the files: candidates keep that order, which reasons and allowlists show. */
-  private readonly positions: ReadonlyMap<PolicyRule, number>;
+  /**
+   * The rules that address a recipient for a message type, in file order (which reasons and
+   * allowlists show), worked out once per recipient and message type: a decision looks at no others.
+   */
+  private readonly addressing = new WeakMap<Partner, Map<string, readonly PolicyRule[]>>();
 
   private constructor(
     readonly version: string,
     readonly rules: readonly PolicyRule[],
     private readonly neverShare: ReadonlyMap<string, readonly FieldPath[]>,
-  ) {
-    this.positions = new Map(rules.map((rule, position) => [rule, position]));
-    const index = new Map<
-      string,
-      { byKind: Map<string, PolicyRule[]>; byPartner: Map<string, PolicyRule[]> }
-    >();
-    for (const rule of rules) {
-      let entry = index.get(rule.messageType);
-      if (!entry) {
-        entry = { byKind: new Map(), byPartner: new Map() };
-        index.set(rule.messageType, entry);
-      }
-      const [map, key] =
-        rule.recipient.id !== undefined
-          ? [entry.byPartner, rule.recipient.id]
-          : [entry.byKind, rule.recipient.kind ?? ''];
-      const list = map.get(key);
-      if (list) list.push(rule);
-      else map.set(key, [rule]);
-    }
-    this.index = index;
-  }
+  ) {}
 
   /** Parses and checks policy files; every problem in every file is listed in one error. */
   static load(sources: readonly PolicySource[], context: PolicyContext): Policy {
@@ -255,16 +227,20 @@ export class Policy {
     };
   }
 
-  /** The rules for this message type that address the recipient, by partner id or kind, in file order. */
   private rulesAddressing(messageType: string, recipient: Partner): readonly PolicyRule[] {
-    const rules = this.index.get(messageType);
-    if (!rules) return NO_RULES;
-    const byKind = rules.byKind.get(recipient.kind) ?? NO_RULES;
-    const byPartner = rules.byPartner.get(recipient.id);
-    if (!byPartner) return byKind;
-    return [...byKind, ...byPartner].sort(
-      (a, b) => (this.positions.get(a) ?? 0) - (this.positions.get(b) ?? 0),
-    );
+    let byType = this.addressing.get(recipient);
+    if (!byType) {
+      byType = new Map();
+      this.addressing.set(recipient, byType);
+    }
+    let rules = byType.get(messageType);
+    if (!rules) {
+      rules = this.rules.filter(
+        (rule) => rule.messageType === messageType && addresses(rule, recipient),
+      );
+      byType.set(messageType, rules);
+    }
+    return rules;
   }
 
   /** The data side of a decision: the payload projected on what the authorization allows. */
@@ -310,6 +286,12 @@ function allowedFieldsOf(content: readonly PolicyRule[]): readonly FieldPath[] {
   const allowed: FieldPath[] = [];
   for (const rule of content) allowed.push(...(rule.fields ?? []));
   return allowed;
+}
+
+function addresses(rule: PolicyRule, recipient: Partner): boolean {
+  return rule.recipient.id !== undefined
+    ? rule.recipient.id === recipient.id
+    : rule.recipient.kind === recipient.kind;
 }
 
 /**
