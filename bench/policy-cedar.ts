@@ -165,7 +165,7 @@ function conditionOf(rule: PolicyRule): string {
 }
 
 /** A Cedar policy set as one text, and the @id of each of its policies in order. */
-export interface CedarPolicySet {
+interface CedarPolicySet {
   readonly text: string;
   /**
    * Cedar names the policies of a text `policy0`, `policy1`, … in order and ignores `@id`: a
@@ -180,7 +180,7 @@ export interface CedarPolicySet {
  * notification policy therefore holds `unless` a content rule, or an earlier notification rule, of
  * its message type matches, so Cedar's determining policies are exactly our decision's rules.
  */
-export function cedarPolicySet(policy: Policy): CedarPolicySet {
+function cedarPolicySet(policy: Policy): CedarPolicySet {
   const policies = new Map<string, string>();
   for (const [position, rule] of policy.rules.entries()) {
     const precedence = rule.notificationOnly
@@ -238,7 +238,7 @@ const partnerUid = (partner: Pick<Partner, 'id'>): TypeAndId => ({
 });
 const reference = (uid: TypeAndId): { __entity: TypeAndId } => ({ __entity: uid });
 
-export interface CedarRequest {
+interface CedarRequest {
   readonly principal: EntityUidJson;
   readonly action: EntityUidJson;
   readonly resource: EntityUidJson;
@@ -247,7 +247,7 @@ export interface CedarRequest {
 }
 
 /** A decision request as Cedar takes it: the recipient as principal, the message as resource. */
-export function cedarRequest(
+function cedarRequest(
   request: AuthorizationRequest,
   recipient: Partner,
   messageId: string,

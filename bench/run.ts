@@ -11,10 +11,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ContractValidator } from '@samenloop/contracts';
-import { PartnerRegistry } from '@samenloop/partners';
 import { loadPolicyDirectory, policyContext } from '@samenloop/policy';
 import { obtainBroker } from '../test/support/broker';
 import { testKafka } from '../test/support/kafka-test-kit';
+import { registry } from '../test/support/partner-kit';
 import {
   ENTRY_FOR_THREE,
   ENTRY_RECIPIENTS,
@@ -53,10 +53,6 @@ const WARM_UP = 50;
 
 async function main(): Promise<void> {
   const validator = new ContractValidator();
-  const registry = PartnerRegistry.fromYaml(
-    readFileSync(path.join(ROOT, 'deploy/partners/oost-brabant.yaml'), 'utf8'),
-    'oost-brabant.yaml',
-  );
   const policy = loadPolicyDirectory(
     path.join(ROOT, 'deploy/policies'),
     policyContext(validator, registry),
