@@ -9,6 +9,10 @@ import {
   type OfferedRecord,
 } from './load-generator';
 import { ENTRY_RECIPIENTS, ZORGMELDING_RECIPIENT, traceIdOf } from './bench-submissions';
+import { startCpuMeter, type CpuCores } from './cpu-meter';
+
+/** A phase's figures, with where the cores went meanwhile. */
+export type HubLoadFigures = LoadFigures & { readonly cpuCores: CpuCores };
 
 /**
  * The built gateway as `npm start` runs it, in its own process, with its own topics and keys, and
@@ -20,9 +24,14 @@ export class HubUnderLoad {
     readonly scenario: GatewayScenario,
     private readonly gateway: GatewayProcess,
     private readonly recorder: ArrivalRecorder,
+    private readonly brokerPid: number | undefined,
   ) {}
 
-  static async start(kafka: Kafka, settings: Record<string, string> = {}): Promise<HubUnderLoad> {
+  static async start(
+    kafka: Kafka,
+    brokerPid: number | undefined,
+    settings: Record<string, string> = {},
+  ): Promise<HubUnderLoad> {
     const scenario = await newGatewayScenario(kafka, settings);
     const gateway = await scenario.startGateway();
     const recorder = await ArrivalRecorder.start(
@@ -35,7 +44,7 @@ export class HubUnderLoad {
           ? traceIdOf(message.headers.ce_traceparent?.toString())
           : undefined,
     );
-    return new HubUnderLoad(kafka, scenario, gateway, recorder);
+    return new HubUnderLoad(kafka, scenario, gateway, recorder, brokerPid);
   }
 
   /** Offers POLITIE-OB's submissions at `load` and waits for `recipients` deliveries of each. */
@@ -43,13 +52,17 @@ export class HubUnderLoad {
     records: readonly OfferedRecord[],
     load: OfferedLoad,
     recipients: number,
-  ): Promise<LoadFigures> {
+  ): Promise<HubLoadFigures> {
     const sentAt = new Map<string, number>();
+    const cpuCores = startCpuMeter({
+      gateway: this.gateway.pid!,
+      ...(this.brokerPid ? { broker: this.brokerPid } : {}),
+    });
     await offerLoad(this.kafka, this.scenario.topics.inbound('POLITIE-OB'), records, load, sentAt);
     const ids = records.map((record) => record.traceId);
     // Generous: the slowest phase drains at tens of messages a second.
     await this.recorder.complete(ids, recipients, 120_000 + records.length * 50);
-    return this.recorder.figures(load, ids, sentAt);
+    return { ...this.recorder.figures(load, ids, sentAt), cpuCores: cpuCores() };
   }
 
   async stop(): Promise<void> {

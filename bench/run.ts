@@ -22,7 +22,7 @@ import {
   signedSubmissions,
 } from './bench-submissions';
 import { hubDocuments, measureCryptoFloor } from './crypto-floor';
-import { HubUnderLoad } from './hub-under-load';
+import { HubUnderLoad, type HubLoadFigures } from './hub-under-load';
 import type { LoadFigures, OfferedLoad } from './load-generator';
 import { measureCedarPolicy } from './policy-cedar';
 import { measurePolicyCost, policyBenchRequests } from './policy-cost';
@@ -91,10 +91,10 @@ async function main(): Promise<void> {
   execFileSync('npx', ['nest', 'build', 'gateway'], { cwd: ROOT, stdio: 'ignore' });
   const kafka = testKafka('samenloop-bench');
   let raw: LoadFigures[];
-  let hub: LoadFigures[];
-  let replay: LoadFigures;
+  let hub: HubLoadFigures[];
+  let replay: HubLoadFigures;
   progress('starting the gateway');
-  const hubUnderLoad = await HubUnderLoad.start(kafka);
+  const hubUnderLoad = await HubUnderLoad.start(kafka, broker.pid);
   try {
     const partners = hubUnderLoad.scenario.partners;
     progress('signing the submissions of every phase as POLITIE-OB');

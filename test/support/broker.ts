@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { waitForBroker } from '@samenloop/messaging';
@@ -7,6 +8,8 @@ import { freePort } from './free-port';
 export interface TestBroker {
   readonly brokers: string;
   readonly origin: 'KAFKA_BROKERS' | 'testcontainers' | 'deploy/kafka';
+  /** The broker's process id, when it is the project's own broker on this machine. */
+  readonly pid?: number;
   stop(): Promise<void>;
 }
 
@@ -67,9 +70,11 @@ function startLocalBroker(): TestBroker {
   const wasRunning = spawnSync('bash', [path.join(KAFKA_SCRIPTS, 'status.sh')]).status === 0;
   execFileSync('bash', [path.join(KAFKA_SCRIPTS, 'start.sh')], { stdio: 'inherit' });
   const port = process.env.KAFKA_PORT ?? '19092';
+  const workDirectory = process.env.KAFKA_WORK_DIR ?? path.join(KAFKA_SCRIPTS, '.work');
   return {
     brokers: `127.0.0.1:${port}`,
     origin: 'deploy/kafka',
+    pid: Number(readFileSync(path.join(workDirectory, 'broker.pid'), 'utf8').trim()),
     // A broker the developer had running stays up; one started for the tests is stopped after them.
     stop: async () => {
       if (!wasRunning)

@@ -62,6 +62,11 @@ export class GatewayProcess {
     return this.exit;
   }
 
+  /** The running process's id, e.g. to read its CPU time. */
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
   get logs(): string {
     return this.output;
   }
