@@ -16,15 +16,16 @@ export async function readUntilQuiet(
   },
 ): Promise<void> {
   const consumer = kafka.consumer({ groupId: options.groupId });
+  let idle: NodeJS.Timeout | undefined;
+  let deadline: NodeJS.Timeout | undefined;
   await consumer.connect();
   try {
     await consumer.subscribe({ topic: options.topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      let idle: NodeJS.Timeout | undefined;
       consumer.on(consumer.events.GROUP_JOIN, () => {
         idle = setTimeout(resolve, options.idleMs);
       });
-      const deadline = setTimeout(resolve, options.maxMs);
+      deadline = setTimeout(resolve, options.maxMs);
       consumer
         .run({
           eachMessage: async ({ message }) => {
@@ -33,12 +34,13 @@ export async function readUntilQuiet(
             idle = setTimeout(resolve, options.idleMs);
           },
         })
-        .catch((error: unknown) => {
-          clearTimeout(deadline);
-          reject(error instanceof Error ? error : new Error(String(error)));
-        });
+        .catch((error: unknown) =>
+          reject(error instanceof Error ? error : new Error(String(error))),
+        );
     });
   } finally {
-    await consumer.disconnect();
+    // Whichever timer ended the read, the other must not keep the process alive until it fires.
+    clearTimeout(deadline);
+    await consumer.disconnect().finally(() => clearTimeout(idle));
   }
 }
