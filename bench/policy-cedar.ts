@@ -26,13 +26,8 @@ import {
 } from '@cedar-policy/cedar-wasm/nodejs';
 import { CASE_STAGES, type MessageType } from '@samenloop/contracts';
 import type { Partner } from '@samenloop/partners';
-import type {
-  Authorization,
-  AuthorizationRequest,
-  CaseFacts,
-  Policy,
-  PolicyRule,
-} from '@samenloop/policy';
+import type { DecisionFacts } from '@samenloop/case';
+import type { Authorization, AuthorizationRequest, Policy, PolicyRule } from '@samenloop/policy';
 import {
   nsPerCall,
   policyBenchDecisions,
@@ -80,9 +75,13 @@ entity Message = {
   stage: String,
   sender: Partner,
   melders: Set<Partner>,
+  recipients: Set<Partner>,
+  gemeentecodes: Set<String>,
   domesticViolence?: Bool,
   minorsInvolved?: Bool,
-  gemeentecode?: String,
+  raadBetrokken?: Bool,
+  suspectAdult?: Bool,
+  supervisionOrConditions?: Bool,
 };
 action receive appliesTo { principal: Partner, resource: Message, context: {} };
 `;
@@ -103,6 +102,7 @@ const RULE_KEYS: Readonly<
   notificationOnly: 'level',
   fields: 'fields',
   minimum: 'fields',
+  zaakReferenties: 'fields',
   purpose: 'documentation',
   legalBasis: 'documentation',
 };
@@ -116,9 +116,15 @@ const WHEN: { readonly [K in keyof When]-?: (value: NonNullable<When[K]>) => str
     `(resource has domesticViolence && resource.domesticViolence == ${String(value)})`,
   minorsInvolved: (value) =>
     `(resource has minorsInvolved && resource.minorsInvolved == ${String(value)})`,
-  recipientServesMunicipality: () =>
-    '(resource has gemeentecode && principal.gemeenten.contains(resource.gemeentecode))',
+  raadBetrokken: (value) =>
+    `(resource has raadBetrokken && resource.raadBetrokken == ${String(value)})`,
+  suspectAdult: (value) =>
+    `(resource has suspectAdult && resource.suspectAdult == ${String(value)})`,
+  supervisionOrConditions: (value) =>
+    `(resource has supervisionOrConditions && resource.supervisionOrConditions == ${String(value)})`,
+  recipientServesMunicipality: () => 'principal.gemeenten.containsAny(resource.gemeentecodes)',
   recipientReportedCase: () => 'resource.melders.contains(principal)',
+  recipientInThread: () => 'resource.recipients.contains(principal)',
 };
 
 /** A Cedar string literal; policy files only hold ids, codes and enum values, so no escaping. */
@@ -273,11 +279,13 @@ function cedarRequest(
           stage: request.stage,
           sender: reference(partnerUid(request.sender)),
           melders: (facts.melders ?? []).map((id) => reference(partnerUid({ id }))),
-          ...(facts.domesticViolence !== undefined && {
-            domesticViolence: facts.domesticViolence,
-          }),
-          ...(facts.minorsInvolved !== undefined && { minorsInvolved: facts.minorsInvolved }),
-          ...(facts.gemeentecode !== undefined && { gemeentecode: facts.gemeentecode }),
+          recipients: (facts.recipients ?? []).map((id) => reference(partnerUid({ id }))),
+          gemeentecodes: [...(facts.gemeentecodes ?? [])],
+          ...Object.fromEntries(
+            BOOLEAN_FACTS.flatMap((fact) =>
+              facts[fact] === undefined ? [] : [[fact, facts[fact]]],
+            ),
+          ),
         },
         parents: [],
       },
@@ -322,12 +330,30 @@ function checkAgreement(
   }
 }
 
+/** The facts that are true, false or unknown: an unknown one is an absent Cedar attribute. */
+const BOOLEAN_FACTS = [
+  'domesticViolence',
+  'minorsInvolved',
+  'raadBetrokken',
+  'suspectAdult',
+  'supervisionOrConditions',
+] as const;
+
+type VariedFacts = Pick<
+  DecisionFacts,
+  (typeof BOOLEAN_FACTS)[number] | 'gemeentecodes' | 'melders' | 'recipients'
+>;
+
 /** The fact each condition reads: the equivalence check varies those a message type's rules read. */
-const FACT_READ: { readonly [K in keyof When]-?: keyof CaseFacts } = {
+const FACT_READ: { readonly [K in keyof When]-?: keyof VariedFacts } = {
   domesticViolence: 'domesticViolence',
   minorsInvolved: 'minorsInvolved',
-  recipientServesMunicipality: 'gemeentecode',
+  raadBetrokken: 'raadBetrokken',
+  suspectAdult: 'suspectAdult',
+  supervisionOrConditions: 'supervisionOrConditions',
+  recipientServesMunicipality: 'gemeentecodes',
   recipientReportedCase: 'melders',
+  recipientInThread: 'recipients',
 };
 
 /**
@@ -341,14 +367,19 @@ function equivalenceRequests(
   partners: readonly Partner[],
   timed: readonly AuthorizationRequest[],
 ): AuthorizationRequest[] {
-  const values: { readonly [K in keyof CaseFacts]-?: readonly CaseFacts[K][] } = {
+  const firstMunicipalities = [
+    ...new Set(partners.flatMap((partner) => partner.gemeenten?.slice(0, 1) ?? [])),
+  ];
+  const everyone = partners.map((partner) => partner.id);
+  const values: { readonly [K in keyof VariedFacts]-?: readonly VariedFacts[K][] } = {
     domesticViolence: [true, false, undefined],
     minorsInvolved: [true, false, undefined],
-    gemeentecode: [
-      undefined,
-      ...new Set(partners.flatMap((partner) => partner.gemeenten?.slice(0, 1) ?? [])),
-    ],
-    melders: [undefined, partners.map((partner) => partner.id)],
+    raadBetrokken: [true, false, undefined],
+    suspectAdult: [true, false, undefined],
+    supervisionOrConditions: [true, false, undefined],
+    gemeentecodes: [undefined, ...firstMunicipalities.map((code) => [code]), firstMunicipalities],
+    melders: [undefined, everyone],
+    recipients: [undefined, everyone],
   };
   const requests: AuthorizationRequest[] = [...timed];
   const messageTypes = new Set([
@@ -362,9 +393,7 @@ function equivalenceRequests(
         .filter((rule) => rule.messageType === messageType)
         .flatMap((rule) => Object.keys(rule.when ?? {}).map((key) => FACT_READ[key as keyof When])),
     );
-    let facts: CaseFacts[] = [
-      { domesticViolence: undefined, minorsInvolved: undefined, gemeentecode: undefined },
-    ];
+    let facts: VariedFacts[] = [{}];
     for (const fact of read) {
       facts = facts.flatMap((known) => values[fact].map((value) => ({ ...known, [fact]: value })));
     }

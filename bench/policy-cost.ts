@@ -1,6 +1,7 @@
 import type { ContractValidator, Submission } from '@samenloop/contracts';
 import type { Partner, PartnerRegistry } from '@samenloop/partners';
-import { mergeFacts, readCaseFacts, type DecisionRequest, type Policy } from '@samenloop/policy';
+import { decisionFacts, readStatedFacts } from '@samenloop/case';
+import type { DecisionRequest, Policy } from '@samenloop/policy';
 
 export interface PolicyCost {
   /**
@@ -48,9 +49,11 @@ export function policyBenchRequests(
       messageType: submission.messageType,
       stage: 'zsm' as const,
       payload: submission.payload as unknown as Record<string, unknown>,
-      facts: mergeFacts(readCaseFacts(submission.messageType, submission.payload as never), {
-        gemeentecode: 'GM0772',
-      }),
+      zaakReferenties: submission.envelope.data.zaakReferenties,
+      facts: decisionFacts(
+        { facts: { gemeentecodes: ['GM0772'] }, melders: [], recipients: [] },
+        readStatedFacts(submission.messageType, submission.payload as never),
+      ),
       sender,
       candidates: options.registry.partners,
       others: options.registry.partners.filter((partner) => partner.id !== sender.id),

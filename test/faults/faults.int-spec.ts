@@ -1,6 +1,7 @@
 import { renameSync } from 'node:fs';
 import { keyFiles } from '@samenloop/crypto';
 import { DEAD_LETTER_HEADERS } from '@samenloop/messaging';
+import { decisionAudits } from '../support/audit-trail';
 import type { GatewayProcess } from '../support/gateway-process';
 import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
 import {
@@ -82,15 +83,7 @@ describe(`faults in the middle of ${SUBMISSIONS} submissions`, () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     const deliveries = deliveriesAmong(await readToEnd(kafka, scenario.topics.delivery('VT-ZOB')));
-    const audits = (await readToEnd(kafka, scenario.topics.audit)).map(
-      (record) =>
-        JSON.parse(record.value ?? '') as {
-          messageId: string;
-          recipient: string;
-          level: string;
-          deliveryId: string | null;
-        },
-    );
+    const audits = decisionAudits(await readToEnd(kafka, scenario.topics.audit));
     const deadLetters = await readToEnd(kafka, scenario.topics.deadLetter);
     const toVt = audits.filter((audit) => audit.recipient === 'VT-ZOB');
     process.stdout.write(

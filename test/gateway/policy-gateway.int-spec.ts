@@ -1,3 +1,4 @@
+import { decisionAudits } from '../support/audit-trail';
 import type { GatewayProcess } from '../support/gateway-process';
 import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
 import {
@@ -22,15 +23,6 @@ interface Delivery {
   grondslag: { ruleIds: string[] };
   caseThread: { caseKey: string; fase: string; relatedDeliveries: string[] };
 }
-interface AuditRecord {
-  messageId: string;
-  recipient: string;
-  level: string;
-  deliveryId: string | null;
-  ruleIds: string[];
-  deliveredFields: string[];
-}
-
 const fieldsOf = (delivery: Delivery | undefined) => Object.keys(delivery?.payload ?? {}).sort();
 const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
 
@@ -85,8 +77,8 @@ describe('policy gateway on a real broker', () => {
     // As in the chain, one message after the other: each is routed before the next is sent
     // (they travel on different topics, so Kafka alone does not order them).
     const auditsAfter = async (count: number) =>
-      (await consumeUntil(kafka, topics.audit, (read) => read.length >= count)).map(
-        (record) => JSON.parse(record.value ?? '') as AuditRecord,
+      decisionAudits(
+        await consumeUntil(kafka, topics.audit, (read) => decisionAudits(read).length >= count),
       );
     await produce(kafka, topics.inbound('POLITIE-OB'), [
       await partners.signed('POLITIE-OB', zorgmelding, politieNummer),
@@ -141,15 +133,20 @@ describe('policy gateway on a real broker', () => {
     expect(byType(om, 'verdachtenmonitor-entry')?.payload?.justitieleDocumentatie).toHaveProperty(
       'volledigOverzicht',
     );
+    // OM decides: it also gets the risk factors, the current care and whom at VT to call.
     expect(fieldsOf(byType(om, 'veiligheidsbeoordeling'))).toEqual([
+      'beoordelaar',
       'conclusie',
       'geadviseerdeVoorwaarden',
+      'huidigeHulpverlening',
+      'risicofactoren',
     ]);
     expect(fieldsOf(byType(politie, 'veiligheidsbeoordeling'))).toEqual([
       'conclusie',
       'geadviseerdeVoorwaarden',
     ]);
     expect(fieldsOf(byType(reclassering, 'veiligheidsbeoordeling'))).toEqual([
+      'beoordelaar',
       'conclusie',
       'geadviseerdeVoorwaarden',
       'huidigeHulpverlening',

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { decisionAudits } from '../support/audit-trail';
 import type { GatewayProcess } from '../support/gateway-process';
 import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
 import { consumeUntil, produce, testKafka, type ConsumedRecord } from '../support/kafka-test-kit';
@@ -20,15 +21,7 @@ describe('policy hot reload in a running gateway', () => {
     await gateway?.kill();
   });
 
-  const audits = (records: readonly ConsumedRecord[]) =>
-    records.map(
-      (record) =>
-        JSON.parse(record.value ?? '') as {
-          recipient: string;
-          level: string;
-          policyVersion: string;
-        },
-    );
+  const audits = (records: readonly ConsumedRecord[]) => decisionAudits(records);
 
   async function sendZorgmelding(): Promise<void> {
     const nummer = policeNumber();

@@ -38,6 +38,7 @@ export function createHubHandlers(options: HubHandlerOptions): HubHandlers {
   const router = new MessageRouter({ ...options, hubSource });
   const alerts = new HubAlerts(
     router,
+    options.ledger,
     options.validator,
     hubSender(options.hubOin),
     options.logger,

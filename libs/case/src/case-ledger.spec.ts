@@ -7,7 +7,7 @@ const entry = (overrides: Partial<AcceptedMessage>): AcceptedMessage => ({
   stage: 'melding',
   references: ['politieRegistratienummer:PL2100-2026112345'],
   relatesTo: [],
-  facts: { domesticViolence: true, gemeentecode: 'GM0772' },
+  facts: { domesticViolence: true, gemeentecodes: ['GM0772'] },
   ...overrides,
 });
 
@@ -129,7 +129,7 @@ describe(CaseLedger.name, () => {
 
   it('remembers facts from earlier messages when a later one does not state them', () => {
     const ledger = new CaseLedger();
-    ledger.accept(entry({ facts: { domesticViolence: true, gemeentecode: 'GM0772' } }));
+    ledger.accept(entry({ facts: { domesticViolence: true, gemeentecodes: ['GM0772'] } }));
     const later = ledger.accept(
       entry({
         messageId: 'm-2',
@@ -141,10 +141,65 @@ describe(CaseLedger.name, () => {
 
     expect(later.facts).toEqual({
       domesticViolence: true,
-      gemeentecode: 'GM0772',
+      gemeentecodes: ['GM0772'],
       minorsInvolved: false,
     });
     expect(later.stage).toBe('afdoening');
+  });
+
+  it('never lets a later message shrink the facts of a thread; only a correction retracts one', () => {
+    const ledger = new CaseLedger();
+    ledger.accept(
+      entry({ facts: { domesticViolence: true, minorsInvolved: true, gemeentecodes: ['GM0772'] } }),
+    );
+    const later = ledger.accept(
+      entry({
+        messageId: 'm-2',
+        messageType: 'nl.samenloop.verdachtenmonitor-entry',
+        stage: 'zsm',
+        facts: { domesticViolence: false, minorsInvolved: false, gemeentecodes: ['GM0828'] },
+      }),
+    );
+    expect(later.facts).toEqual({
+      domesticViolence: true,
+      minorsInvolved: true,
+      gemeentecodes: ['GM0772', 'GM0828'],
+    });
+
+    const corrected = ledger.accept(
+      entry({
+        messageId: 'm-3',
+        messageType: 'nl.samenloop.zaakfeiten-correctie',
+        stage: 'zsm',
+        facts: {},
+        retractions: [
+          { fact: 'minorsInvolved' },
+          { fact: 'gemeentecodes', gemeentecode: 'GM0828' },
+        ],
+      }),
+    );
+    expect(corrected.facts).toEqual({ domesticViolence: true, gemeentecodes: ['GM0772'] });
+    expect(corrected.participants).toEqual(['POLITIE-OB']);
+  });
+
+  it('reads a thread written when it held one municipality as a set of one', () => {
+    const ledger = new CaseLedger();
+    ledger.restore([
+      {
+        key: 'case:case-0000aaaa',
+        value: JSON.stringify({
+          caseKey: 'case-0000aaaa',
+          stage: 'melding',
+          references: [],
+          facts: { domesticViolence: true, gemeentecode: 'GM0772' },
+          deliveries: {},
+        }),
+      },
+    ]);
+    expect(ledger.caseRecord('case-0000aaaa')?.facts).toEqual({
+      domesticViolence: true,
+      gemeentecodes: ['GM0772'],
+    });
   });
 
   it('flags a message that links two separate threads, joins the first and merges nothing', () => {

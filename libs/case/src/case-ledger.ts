@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { CaseStage, MessageType } from '@samenloop/contracts';
 import { hasPendingAlarm, type CaseAlarms } from './case-alarms';
-
-export interface CaseFactsKnown {
-  readonly domesticViolence?: boolean;
-  readonly minorsInvolved?: boolean;
-  readonly gemeentecode?: string;
-}
+import {
+  decisionFacts,
+  growFacts,
+  retractFacts,
+  type CaseFacts,
+  type DecisionFacts,
+  type Retraction,
+  type StatedFacts,
+} from './case-facts';
 
 /** What the hub knows of one case thread. Ids and facts only; no message content. */
 export interface CaseRecord {
@@ -14,13 +17,16 @@ export interface CaseRecord {
   readonly stage: CaseStage;
   /** Every case reference seen, as `<kind>:<value>`, e.g. `politieRegistratienummer:PL2100-2026112345`. */
   readonly references: readonly string[];
-  readonly facts: CaseFactsKnown;
+  /** Facts only grow (see `growFacts`); a zaakfeiten-correctie alone takes one back. */
+  readonly facts: CaseFacts;
   /** Per recipient, the ids of the deliveries it received in this thread (newest last). */
   readonly deliveries: Readonly<Record<string, readonly string[]>>;
   /** The message types accepted in this thread. */
   readonly received: readonly MessageType[];
   /** The partners that reported the case (a melding of some kind): whom VT's feedback may reach. */
   readonly melders: readonly string[];
+  /** The partners that sent a message in the thread: who may correct its facts. */
+  readonly participants: readonly string[];
   readonly alarms: CaseAlarms;
 }
 
@@ -47,7 +53,10 @@ export interface AcceptedMessage {
   readonly stage: CaseStage;
   readonly references: readonly string[];
   readonly relatesTo: readonly string[];
-  readonly facts: CaseFactsKnown;
+  /** The case facts the message states; they are added to the thread's. */
+  readonly facts: CaseFacts;
+  /** Facts a zaakfeiten-correctie takes back, after the stated ones are added. */
+  readonly retractions?: readonly Retraction[];
 }
 
 const MAX_DELIVERIES_PER_RECIPIENT = 200;
@@ -111,17 +120,24 @@ export class CaseLedger {
       return owner === undefined || !conflictingKeys.has(owner);
     });
     const melders = existing?.melders ?? [];
+    const participants = existing?.participants ?? [];
     const record: CaseRecord = {
       caseKey: existing?.caseKey ?? `case-${randomUUID()}`,
       stage: message.stage,
       references: [...new Set([...(existing?.references ?? []), ...references])],
-      facts: { ...existing?.facts, ...definedOnly(message.facts) },
+      facts: retractFacts(
+        growFacts(existing?.facts ?? {}, message.facts),
+        message.retractions ?? [],
+      ),
       deliveries: existing?.deliveries ?? {},
       received: [...new Set([...(existing?.received ?? []), message.messageType])],
       melders:
         REPORTS.has(message.messageType) && !melders.includes(message.sender)
           ? [...melders, message.sender]
           : melders,
+      participants: participants.includes(message.sender)
+        ? participants
+        : [...participants, message.sender],
       alarms: existing?.alarms ?? {},
     };
     this.stage({ key: `case:${record.caseKey}`, value: JSON.stringify(record) });
@@ -222,11 +238,32 @@ export class CaseLedger {
 
 /** Records written before a field existed read as if it had its empty value. */
 function withDefaults(
-  record: Omit<CaseRecord, 'received' | 'melders' | 'alarms'> & Partial<CaseRecord>,
+  record: Omit<CaseRecord, 'received' | 'melders' | 'participants' | 'alarms'> &
+    Partial<CaseRecord>,
 ): CaseRecord {
-  return { received: [], melders: [], alarms: {}, ...record };
+  // Before facts only grew, a thread held one municipality, the newest message's.
+  const { gemeentecode, ...facts } = record.facts as CaseFacts & { gemeentecode?: string };
+  return {
+    received: [],
+    melders: [],
+    participants: [],
+    alarms: {},
+    ...record,
+    facts: gemeentecode ? growFacts(facts, { gemeentecodes: [gemeentecode] }) : record.facts,
+  };
 }
 
-function definedOnly(facts: CaseFactsKnown): CaseFactsKnown {
-  return Object.fromEntries(Object.entries(facts).filter(([, value]) => value !== undefined));
+/** What a decision in a thread rests on: its facts, grown with what a new message states. */
+export function factsInThread(
+  record: CaseRecord | undefined,
+  stated: StatedFacts = { caseFacts: {} },
+): DecisionFacts {
+  return decisionFacts(
+    record && {
+      facts: record.facts,
+      melders: record.melders,
+      recipients: Object.keys(record.deliveries),
+    },
+    stated,
+  );
 }

@@ -88,6 +88,11 @@ export const STAGE_TRANSITIONS: Readonly<Record<MessageType, MessageTransitions>
     to: moves(OPEN_STAGES, 'gesloten'),
     allowedWhen: 'a zaakafsluiting closes an open case the hub knows',
   },
+  'nl.samenloop.zaakfeiten-correctie': {
+    to: stays(OPEN_STAGES),
+    allowedWhen:
+      "a correction belongs to an open case the hub knows: name the case's references or the message it corrects in relatesTo",
+  },
   // The hub's own alerts are never submitted (x-samenloop-senders) and move no case.
   'nl.samenloop.zsm-termijn-signalering': { to: {}, allowedWhen: 'only the hub sends alerts' },
   'nl.samenloop.zorgmelding-ontbreekt': { to: {}, allowedWhen: 'only the hub sends alerts' },

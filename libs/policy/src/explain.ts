@@ -1,4 +1,4 @@
-import type { FieldPath } from './field-path';
+import { covers, generalise, type FieldPath } from './field-path';
 import type { RecipientDecision } from './policy';
 
 export interface FieldExplanation {
@@ -10,12 +10,17 @@ export interface FieldExplanation {
 
 /** Per field of the message: which rule let it through to this recipient, or why it stayed behind. */
 export function explainDecision(decision: RecipientDecision): FieldExplanation[] {
-  const ruleIds = decision.rules.map((rule) => rule.id).join(', ');
+  // Only the rules whose allowlist covers the field: "why did VT receive this field?" exactly.
+  const allowing = (path: FieldPath) =>
+    decision.rules
+      .filter((rule) => (rule.fields ?? []).some((allowed) => covers(allowed, generalise(path))))
+      .map((rule) => rule.id)
+      .join(', ');
   return [
     ...decision.deliveredFields.map((path) => ({
       path,
       delivered: true,
-      because: `allowed by ${ruleIds}`,
+      because: `allowed by ${allowing(path)}`,
     })),
     ...decision.withheldFields.map(({ path, reason }) => ({
       path,

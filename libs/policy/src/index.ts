@@ -10,8 +10,16 @@ export type {
   WithheldField,
 } from './policy';
 export type { PolicyFile, PolicyRule } from './policy-file';
-export { mergeFacts, readCaseFacts } from './case-facts';
-export type { CaseFacts } from './case-facts';
+export { acceptInCase, decideInCase, recipientsOfDecisions } from './case-decision';
+export { caseMessageOf, replayCase, senderOf } from './case-replay';
+export type { CaseReplay, ReplayedMessage } from './case-replay';
+export type {
+  CaseDecider,
+  CaseDecision,
+  CaseMessage,
+  DecidedInCase,
+  ParkingReason,
+} from './case-decision';
 export { covers, generalise, type FieldPath } from './field-path';
 export { project, type Projection } from './projection';
 export { schemaFields, type SchemaFields } from './schema-fields';

@@ -41,9 +41,18 @@ const ruleSchema = z
       .object({
         domesticViolence: z.boolean().optional(),
         minorsInvolved: z.boolean().optional(),
+        /** VT decided to involve the Raad voor de Kinderbescherming (or the Raad is involved). */
+        raadBetrokken: z.boolean().optional(),
+        /** The suspect concerned is an adult (3RO is adult probation; juveniles are the Raad's). */
+        suspectAdult: z.boolean().optional(),
+        /** The OM's decision imposes probation supervision or special conditions. */
+        supervisionOrConditions: z.boolean().optional(),
+        /** The recipient serves one of the household's municipalities the thread knows. */
         recipientServesMunicipality: z.literal(true).optional(),
         /** Only the partner that reported the case (sent its melding), e.g. for VT's feedback. */
         recipientReportedCase: z.literal(true).optional(),
+        /** Only a partner that received something in the thread before, e.g. its closure. */
+        recipientInThread: z.literal(true).optional(),
       })
       .strict()
       .optional(),
@@ -51,6 +60,11 @@ const ruleSchema = z
     notificationOnly: z.literal(true).optional(),
     /** The allowlist ("ten hoogste"): the only fields this rule lets through. */
     fields: z.array(fieldPath).max(200).optional(),
+    /**
+     * The sender's case references the recipient gets (e.g. zsmZaakId), to file the delivery in
+     * its own system; none when absent. References are shared like fields: only when listed.
+     */
+    zaakReferenties: z.array(z.string().min(1).max(60)).max(10).optional(),
     /** What the recipient must at least receive ("ten minste"); must lie within `fields`. */
     minimum: z.array(fieldPath).max(200).optional(),
     purpose: z.string().min(1).max(200),

@@ -16,6 +16,21 @@ export function messageFieldsOf(validator: ContractValidator): Map<string, Schem
   return fields;
 }
 
+/** The kinds of case reference the envelope (major version 1) lets a submission carry. */
+function referenceKindsOf(): Set<string> {
+  const envelope = SCHEMA_CATALOGUE.find((entry) => entry.name === 'envelope' && entry.major === 1);
+  const data = (envelope?.document as EnvelopeDocument | undefined)?.properties?.data;
+  return new Set(Object.keys(data?.properties?.zaakReferenties?.properties ?? {}));
+}
+
+interface EnvelopeDocument {
+  readonly properties?: {
+    readonly data?: {
+      readonly properties?: { readonly zaakReferenties?: { readonly properties?: object } };
+    };
+  };
+}
+
 export function policyContext(
   validator: ContractValidator,
   registry: PartnerRegistry,
@@ -23,6 +38,7 @@ export function policyContext(
   return {
     messageFields: messageFieldsOf(validator),
     partnerIds: new Set(registry.partners.map((partner) => partner.id)),
+    referenceKinds: referenceKindsOf(),
   };
 }
 

@@ -1,15 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  HUB_SENDER,
-  isCaseStage,
-  type ContractValidator,
-  type Submission,
-} from '@samenloop/contracts';
-import { hubSender, oinOf, type PartnerRegistry } from '@samenloop/partners';
+import { decisionFacts, readStatedFacts } from '@samenloop/case';
+import { isCaseStage, type ContractValidator } from '@samenloop/contracts';
+import type { PartnerRegistry } from '@samenloop/partners';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { mergeFacts, readCaseFacts, type CaseFacts } from './case-facts';
+import { decideInCase } from './case-decision';
+import { caseMessageOf, replayCase, senderOf, type ReplayedMessage } from './case-replay';
 import { generalise } from './field-path';
 import type { Policy, RecipientDecision } from './policy';
 
@@ -21,17 +18,23 @@ const policyTestSchema = z
   .object({
     description: z.string().min(1),
     message: z.string().min(1),
-    stage: z.string().refine(isCaseStage, 'must be a case stage such as melding or zsm'),
+    /**
+     * Earlier messages of the case thread, in order: replayed through the gateway's own case code,
+     * so that stage and facts are the hub's. Then `stage` and `case` are not given.
+     */
+    thread: z.array(z.string().min(1)).min(1).max(20).optional(),
+    stage: z.string().refine(isCaseStage, 'must be a case stage such as melding or zsm').optional(),
     /** What the hub knows from the case thread, where the message itself does not say. */
     case: z
       .object({
         domesticViolence: z.boolean().optional(),
         minorsInvolved: z.boolean().optional(),
-        gemeentecode: z
-          .string()
-          .regex(/^GM[0-9]{4}$/)
-          .optional(),
+        gemeentecodes: z.array(z.string().regex(/^GM[0-9]{4}$/)).optional(),
+        raadBetrokken: z.boolean().optional(),
+        adultSuspect: z.boolean().optional(),
+        minorSuspect: z.boolean().optional(),
         melders: z.array(z.string()).optional(),
+        recipients: z.array(z.string()).optional(),
       })
       .strict()
       .optional(),
@@ -43,7 +46,15 @@ const policyTestSchema = z
       ]),
     ),
   })
-  .strict();
+  .strict()
+  .refine((test) => (test.thread === undefined) !== (test.stage === undefined), {
+    message: 'give either the stage (and what the case knows) or the thread before the message',
+  })
+  .refine((test) => test.thread === undefined || test.case === undefined, {
+    message: 'a test with a thread takes the case facts from it; leave out case',
+  });
+
+type PolicyTest = z.infer<typeof policyTestSchema>;
 
 export interface PolicyTestResult {
   readonly file: string;
@@ -84,17 +95,18 @@ export function runPolicyTest(
   }
   const test = parsed.data;
   const failures: string[] = [];
-  const messageFile = path.resolve(path.dirname(file), test.message);
-  const validation = dependencies.validator.validateSubmissionJson(
-    readFileSync(messageFile, 'utf8'),
+  const read = (message: string) => readSubmission(path.dirname(file), message, dependencies);
+  const submission = read(test.message);
+  const thread = (test.thread ?? []).map(read);
+  const unreadable = [submission, ...thread].find((entry) => typeof entry === 'string');
+  if (typeof unreadable === 'string')
+    return { file: name, description: test.description, failures: [unreadable] };
+  const decisions = decide(
+    submission as ReplayedMessage,
+    thread as ReplayedMessage[],
+    test,
+    dependencies,
   );
-  if (!validation.ok)
-    return {
-      file: name,
-      description: test.description,
-      failures: [`message ${test.message} is not a valid submission`],
-    };
-  const decisions = decide(validation.value, test.stage, test.case ?? {}, dependencies);
   if (typeof decisions === 'string')
     return { file: name, description: test.description, failures: [decisions] };
   for (const decision of decisions) {
@@ -131,25 +143,46 @@ export function runPolicyTest(
   return { file: name, description: test.description, failures };
 }
 
+function readSubmission(
+  directory: string,
+  message: string,
+  { validator }: PolicyTestDependencies,
+): ReplayedMessage | string {
+  const validation = validator.validateSubmissionJson(
+    readFileSync(path.resolve(directory, message), 'utf8'),
+  );
+  return validation.ok
+    ? { label: message, submission: validation.value }
+    : `message ${message} is not a valid submission`;
+}
+
+/** The decisions on the message: after its thread replayed, or on the stage and facts given. */
 function decide(
-  submission: Submission,
-  stage: string,
-  caseFacts: Partial<CaseFacts>,
+  { submission }: ReplayedMessage,
+  thread: readonly ReplayedMessage[],
+  test: PolicyTest,
   { policy, registry, validator }: PolicyTestDependencies,
-): RecipientDecision[] | string {
-  const { source } = submission.envelope;
-  const sender = validator.sendersOf(submission.messageType).includes(HUB_SENDER)
-    ? hubSender(oinOf(source) ?? '')
-    : registry.bySource(source);
+): readonly RecipientDecision[] | string {
+  const sender = senderOf(submission, registry, validator);
   if (!sender) return `the message's source OIN is not in the partner registry`;
-  if (!isCaseStage(stage)) return `unknown stage ${stage}`;
+  if (test.stage === undefined) {
+    const replay = replayCase({ policy, registry }, validator, thread);
+    if (replay.problems.length > 0) return replay.problems.join('; ');
+    const decision = decideInCase(
+      { ledger: replay.ledger, policy, registry },
+      caseMessageOf(submission, sender),
+    );
+    return decision.outcome === 'rejected' ? `rejected: ${decision.reason}` : decision.decisions;
+  }
+  const { melders, recipients, ...caseFacts } = test.case ?? {};
   return policy.decide({
     messageType: submission.messageType,
-    stage,
+    stage: test.stage,
     payload: submission.payload as unknown as Record<string, unknown>,
-    facts: mergeFacts(
-      readCaseFacts(submission.messageType, submission.payload as never),
-      caseFacts,
+    zaakReferenties: submission.envelope.data.zaakReferenties,
+    facts: decisionFacts(
+      { facts: caseFacts, melders: melders ?? [], recipients: recipients ?? [] },
+      readStatedFacts(submission.messageType, submission.payload as never),
     ),
     sender,
     candidates: registry.partners,

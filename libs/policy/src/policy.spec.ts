@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CASE_STAGES, ContractValidator } from '@samenloop/contracts';
 import { hubSender, oinOf, PartnerRegistry, type Partner } from '@samenloop/partners';
-import { mergeFacts, readCaseFacts, type CaseFacts } from './case-facts';
+import { decisionFacts, readStatedFacts, type CaseFacts } from '@samenloop/case';
 import {
   Policy,
   InvalidPolicyError,
@@ -130,7 +130,8 @@ describe(Policy.name, () => {
         conclusie: { acuteOnveiligheid: true, structureleOnveiligheid: 'ja', samenvatting: 'x' },
         vertrouwensartsBevindingen: { bevindingen: 'y' },
       },
-      facts: { domesticViolence: true, minorsInvolved: false, gemeentecode: undefined },
+      facts: { domesticViolence: true, minorsInvolved: false },
+      zaakReferenties: { zsmZaakId: 'ZSM-OB-2026-004211' },
       sender: vt,
       candidates: registry.partners,
     };
@@ -169,6 +170,79 @@ describe(Policy.name, () => {
       });
       expect(decisions.map((decision) => decision.recipient.id)).not.toContain('VT-BNO');
     });
+
+    it('shares a case reference only when a rule lists it, and records the paths either way', () => {
+      const withReference = Policy.load(
+        [
+          {
+            source: 'a.yaml',
+            text: policyWith(`${omConclusie}
+    zaakReferenties: [zsmZaakId]`),
+          },
+        ],
+        context,
+      );
+      const request2 = {
+        ...request,
+        zaakReferenties: {
+          zsmZaakId: 'ZSM-OB-2026-004211',
+          politieRegistratienummer: 'PL2100-2026113017',
+        },
+      };
+      const om = withReference.decide(request2).find((decision) => decision.recipient.id === 'OM')!;
+      const without = policy.decide(request2).find((decision) => decision.recipient.id === 'OM')!;
+
+      expect(om).toMatchObject({
+        zaakReferenties: { zsmZaakId: 'ZSM-OB-2026-004211' },
+        deliveredReferences: ['/zaakReferenties/zsmZaakId'],
+        withheldReferences: ['/zaakReferenties/politieRegistratienummer'],
+      });
+      expect(without).toMatchObject({ zaakReferenties: {}, deliveredReferences: [] });
+    });
+
+    it('refuses a rule that lists a kind of case reference the envelope does not have', () => {
+      expect(
+        refusal(
+          policyWith(`${omConclusie}
+    zaakReferenties: [bsn]`),
+        ),
+      ).toEqual([
+        'test.yaml: rule vb.om: zaakReferenties: bsn is not a kind of case reference (politieRegistratienummer, zsmZaakId, parketnummer, vtZaakReferentie)',
+      ]);
+    });
+
+    it('lets every VT of the household municipalities a thread knows receive, and no other', () => {
+      const vtPolicy = Policy.load(
+        [
+          {
+            source: 'a.yaml',
+            text: policyWith(`id: vb.vt
+    recipient: { kind: VT }
+    messageType: nl.samenloop.zorgmelding
+    stages: [melding]
+    when: { recipientServesMunicipality: true }
+    fields: [/incident]`),
+          },
+        ],
+        context,
+      );
+      const receivers = (gemeentecodes: string[]) =>
+        vtPolicy
+          .decide({
+            ...request,
+            messageType: 'nl.samenloop.zorgmelding',
+            stage: 'melding',
+            payload: { incident: {} },
+            sender: registry.get('POLITIE-OB')!,
+            facts: { domesticViolence: true, gemeentecodes },
+          })
+          .filter((decision) => decision.level === 'inhoud')
+          .map((decision) => decision.recipient.id);
+
+      expect(receivers(['GM0772'])).toEqual(['VT-ZOB']);
+      expect(receivers(['GM0772', 'GM0828'])).toEqual(['VT-BNO', 'VT-ZOB']);
+      expect(receivers(['GM0363'])).toEqual([]);
+    });
   });
   describe('authorize', () => {
     const policy = Policy.load(
@@ -196,7 +270,7 @@ describe(Policy.name, () => {
     const request: AuthorizationRequest = {
       messageType: 'nl.samenloop.veiligheidsbeoordeling',
       stage: 'zsm',
-      facts: { domesticViolence: true, minorsInvolved: true, gemeentecode: undefined },
+      facts: { domesticViolence: true, minorsInvolved: true },
       sender: registry.get('VT-BNO')!,
     };
 
@@ -240,30 +314,35 @@ describe(Policy.name, () => {
         return validation.ok ? [validation.value] : [];
       });
     });
-    const fromCase: Partial<CaseFacts>[] = [
+    const fromCase: (CaseFacts & { melders?: string[]; recipients?: string[] })[] = [
       {},
       {
         domesticViolence: true,
         minorsInvolved: true,
-        gemeentecode: 'GM0772',
+        gemeentecodes: ['GM0772'],
+        raadBetrokken: true,
+        adultSuspect: true,
         melders: ['POLITIE-OB', 'RVDK', '3RO'],
+        recipients: ['OM', 'VT-ZOB', '3RO'],
       },
       {
         domesticViolence: false,
         minorsInvolved: false,
-        gemeentecode: 'GM0796',
+        gemeentecodes: ['GM0796', 'GM0772'],
+        minorSuspect: true,
         melders: ['VT-BNO'],
+        recipients: ['VT-BNO', 'RVDK'],
       },
-      { gemeentecode: 'GM0363' },
+      { gemeentecodes: ['GM0363'] },
     ];
     const requests: AuthorizationRequest[] = examples.flatMap((submission) =>
       CASE_STAGES.flatMap((stage) =>
         fromCase.map((known) => ({
           messageType: submission.messageType,
           stage,
-          facts: mergeFacts(
-            readCaseFacts(submission.messageType, submission.payload as never),
-            known,
+          facts: decisionFacts(
+            { facts: known, melders: known.melders ?? [], recipients: known.recipients ?? [] },
+            readStatedFacts(submission.messageType, submission.payload as never),
           ),
           sender:
             registry.bySource(submission.envelope.source) ??

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { DecisionFacts } from '@samenloop/case';
 import type { CaseStage, MessageType } from '@samenloop/contracts';
 import type { Partner } from '@samenloop/partners';
 import { parse } from 'yaml';
-import type { CaseFacts } from './case-facts';
 import { covers, generalise, type FieldPath } from './field-path';
 import { policyFileSchema, type PolicyRule } from './policy-file';
 import { project } from './projection';
@@ -19,6 +19,8 @@ export interface PolicyContext {
   /** The fields of each message type partners can submit, from its schema. */
   readonly messageFields: ReadonlyMap<string, SchemaFields>;
   readonly partnerIds: ReadonlySet<string>;
+  /** The kinds of case reference a submission can carry (the envelope's zaakReferenties). */
+  readonly referenceKinds: ReadonlySet<string>;
 }
 
 export class InvalidPolicyError extends Error {
@@ -44,6 +46,11 @@ export interface RecipientDecision {
   readonly payload: Record<string, unknown> | undefined;
   readonly deliveredFields: readonly FieldPath[];
   readonly withheldFields: readonly WithheldField[];
+  /** The case references the rules let through, e.g. `{ zsmZaakId: … }`. */
+  readonly zaakReferenties: Readonly<Record<string, string>>;
+  /** Their paths, `/zaakReferenties/<kind>`, and those of the references withheld. */
+  readonly deliveredReferences: readonly FieldPath[];
+  readonly withheldReferences: readonly FieldPath[];
   /** Why the recipient gets nothing (level geen) or only a notification. */
   readonly reason: string | undefined;
   /**
@@ -58,12 +65,15 @@ export interface AuthorizationRequest {
   readonly messageType: MessageType;
   /** The stage the hub derived for the case; never the sender's claim. */
   readonly stage: CaseStage;
-  readonly facts: CaseFacts;
+  /** The case thread's facts grown with the message's: never the message's alone. */
+  readonly facts: DecisionFacts;
   readonly sender: Partner;
 }
 
 export interface DecisionRequest extends AuthorizationRequest {
   readonly payload: Record<string, unknown>;
+  /** The sender's case references, by kind. */
+  readonly zaakReferenties: Readonly<Record<string, string>>;
   readonly candidates: readonly Partner[];
 }
 
@@ -246,6 +256,7 @@ export class Policy {
   /** The data side of a decision: the payload projected on what the authorization allows. */
   private deliver(authorization: Authorization, request: DecisionRequest): RecipientDecision {
     const { recipient, rules } = authorization;
+    const references = projectReferences(request.zaakReferenties, rules);
     if (authorization.level === 'inhoud') {
       const neverShare = this.neverShare.get(request.messageType) ?? [];
       const projection = project(request.payload, authorization.allowedFields);
@@ -261,6 +272,7 @@ export class Policy {
             ? 'never shared: marked x-samenloop-never-share in the schema'
             : `not in the allowlist of ${rules.map((rule) => rule.id).join(', ')}`,
         })),
+        ...references,
         reason: undefined,
         awaitsMunicipality: false,
       };
@@ -273,10 +285,40 @@ export class Policy {
       payload: undefined,
       deliveredFields: [],
       withheldFields: project(request.payload, []).withheld.map((path) => ({ path, reason })),
+      ...(authorization.level === 'notificatie'
+        ? references
+        : withholdAll(request.zaakReferenties)),
       reason,
       awaitsMunicipality: authorization.awaitsMunicipality,
     };
   }
+}
+
+type ReferenceProjection = Pick<
+  RecipientDecision,
+  'zaakReferenties' | 'deliveredReferences' | 'withheldReferences'
+>;
+
+/** The case references the rules list, as the sender gave them; the others withheld. */
+function projectReferences(
+  references: Readonly<Record<string, string>>,
+  rules: readonly PolicyRule[],
+): ReferenceProjection {
+  const allowed = new Set(rules.flatMap((rule) => rule.zaakReferenties ?? []));
+  const shared: Record<string, string> = {};
+  const deliveredReferences: FieldPath[] = [];
+  const withheldReferences: FieldPath[] = [];
+  for (const [kind, value] of Object.entries(references)) {
+    if (allowed.has(kind)) {
+      shared[kind] = value;
+      deliveredReferences.push(`/zaakReferenties/${kind}`);
+    } else withheldReferences.push(`/zaakReferenties/${kind}`);
+  }
+  return { zaakReferenties: shared, deliveredReferences, withheldReferences };
+}
+
+function withholdAll(references: Readonly<Record<string, string>>): ReferenceProjection {
+  return projectReferences(references, []);
 }
 
 /** The allowlists of the matching content rules, added up. */
@@ -319,13 +361,34 @@ export function mismatch(
       ? 'applies only when minors are involved'
       : 'applies only when no minors are involved';
   }
+  if (when.raadBetrokken !== undefined && request.facts.raadBetrokken !== when.raadBetrokken) {
+    return when.raadBetrokken
+      ? 'applies only once VT has involved the Raad voor de Kinderbescherming'
+      : 'applies only while the Raad voor de Kinderbescherming is not involved';
+  }
+  if (when.suspectAdult !== undefined && request.facts.suspectAdult !== when.suspectAdult) {
+    return when.suspectAdult
+      ? 'applies only when the suspect is known to be an adult'
+      : 'applies only when the suspect is known to be a minor';
+  }
+  if (
+    when.supervisionOrConditions !== undefined &&
+    request.facts.supervisionOrConditions !== when.supervisionOrConditions
+  ) {
+    return when.supervisionOrConditions
+      ? 'applies only to decisions with probation supervision or special conditions'
+      : 'applies only to decisions without supervision or special conditions';
+  }
   if (when.recipientReportedCase && !(request.facts.melders ?? []).includes(recipient.id)) {
     return `${recipient.id} did not report this case`;
   }
+  if (when.recipientInThread && !(request.facts.recipients ?? []).includes(recipient.id)) {
+    return `${recipient.id} received nothing in this case`;
+  }
   if (when.recipientServesMunicipality && !assume.municipalityServed) {
-    const code = request.facts.gemeentecode;
-    if (code === undefined) return "the household's municipality is not known";
-    if (!(recipient.gemeenten ?? []).includes(code))
+    const codes = request.facts.gemeentecodes ?? [];
+    if (codes.length === 0) return "the household's municipality is not known";
+    if (!codes.some((code) => (recipient.gemeenten ?? []).includes(code)))
       return `the household's municipality is not one ${recipient.id} serves`;
   }
   return undefined;
@@ -350,6 +413,12 @@ function checkRule(rule: PolicyRule, context: PolicyContext): string[] {
         );
       }
     }
+  }
+  for (const kind of rule.zaakReferenties ?? []) {
+    if (!context.referenceKinds.has(kind))
+      problems.push(
+        `zaakReferenties: ${kind} is not a kind of case reference (${[...context.referenceKinds].join(', ')})`,
+      );
   }
   for (const path of rule.minimum ?? []) {
     if (!(rule.fields ?? []).some((allowed) => covers(allowed, path))) {

@@ -15,7 +15,9 @@ describe(policyTest.name, () => {
     const outcome = policyTest(DEPLOY);
 
     expect(outcome.exitCode).toBe(0);
-    const tests = readdirSync(path.join(DEPLOY, 'policies/tests')).length;
+    const tests = readdirSync(path.join(DEPLOY, 'policies/tests')).filter((file) =>
+      file.endsWith('.yaml'),
+    ).length;
     expect(outcome.lines.at(-1)).toMatch(
       new RegExp(`^${tests} passed, 0 failed \\(policy sha256:[0-9a-f]{64}\\)$`),
     );
@@ -44,7 +46,7 @@ describe(policyTest.name, () => {
 
 describe(policyExplain.name, () => {
   it('names, per field, the rule that allowed it or why it was withheld', () => {
-    const outcome = policyExplain(DEPLOY, ENTRY, 'VT-ZOB', 'zsm');
+    const outcome = policyExplain(DEPLOY, ENTRY, 'VT-ZOB', { stage: 'zsm' });
 
     expect(outcome.exitCode).toBe(0);
     expect(outcome.lines).toEqual(
@@ -57,13 +59,48 @@ describe(policyExplain.name, () => {
   });
 
   it('explains why the other VT receives nothing', () => {
-    expect(policyExplain(DEPLOY, ENTRY, 'VT-BNO', 'zsm').lines[0]).toBe(
+    expect(policyExplain(DEPLOY, ENTRY, 'VT-BNO', { stage: 'zsm' }).lines[0]).toBe(
       "nl.samenloop.verdachtenmonitor-entry to VT-BNO at stage zsm: geen (rule vm.vt.huiselijk-geweld: the household's municipality is not one VT-BNO serves)",
     );
   });
 
+  it('answers for the case with --case: the decision reaches VT and RVDK, which the message alone does not say', () => {
+    const afdoening = path.join(
+      ROOT,
+      'schemas/afdoeningsbeslissing/examples/valid/heenzenden-met-voorwaarden-partnergeweld.json',
+    );
+    const alone = policyExplain(DEPLOY, afdoening, 'VT-ZOB', { stage: 'afdoening' });
+    const inCase = policyExplain(DEPLOY, afdoening, 'VT-ZOB', { case: [ENTRY] });
+    const raad = policyExplain(DEPLOY, afdoening, 'RVDK', { case: [ENTRY] });
+
+    expect(alone.lines[0]).toMatch(/: geen \(/);
+    expect(inCase.lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^ {2}case: partnergeweld-aangehouden-met-kinderen\.json: routed at stage zsm to /,
+        ),
+        'nl.samenloop.afdoeningsbeslissing to VT-ZOB at stage afdoening: inhoud',
+        expect.stringMatching(/^ {2}deliver {2}\/beslissing {2}allowed by /),
+      ]),
+    );
+    expect(raad.lines).toContain(
+      'nl.samenloop.afdoeningsbeslissing to RVDK at stage afdoening: inhoud',
+    );
+  });
+
+  it("refuses a message the case does not allow, with the hub's reason", () => {
+    const afdoening = path.join(
+      ROOT,
+      'schemas/afdoeningsbeslissing/examples/valid/heenzenden-met-voorwaarden-partnergeweld.json',
+    );
+    expect(policyExplain(DEPLOY, afdoening, 'VT-ZOB', { case: [] })).toMatchObject({
+      exitCode: 1,
+      lines: [expect.stringMatching(/^rejected \(invalid-stage-transition\): /)],
+    });
+  });
+
   it('refuses an unknown stage with the list of stages', () => {
-    expect(policyExplain(DEPLOY, ENTRY, 'OM', 'vergeten')).toEqual({
+    expect(policyExplain(DEPLOY, ENTRY, 'OM', { stage: 'vergeten' })).toEqual({
       exitCode: 1,
       lines: [
         '--stage must be one of: acuut, melding, zsm, afdoening, actie-overleg, strafbare-kindermishandeling, gesloten',

@@ -1,7 +1,24 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CASE_STAGES, formatContractError, isCaseStage } from '@samenloop/contracts';
-import { explainDecision, mergeFacts, readCaseFacts, runPolicyTests } from '@samenloop/policy';
+import { factsInThread, readStatedFacts } from '@samenloop/case';
+import {
+  CASE_STAGES,
+  formatContractError,
+  isCaseStage,
+  type CaseStage,
+} from '@samenloop/contracts';
+import {
+  caseMessageOf,
+  decideInCase,
+  explainDecision,
+  replayCase,
+  runPolicyTests,
+  senderOf,
+  type RecipientDecision,
+  type ReplayedMessage,
+} from '@samenloop/policy';
+import { parse } from 'yaml';
+import { z } from 'zod';
 import type { CommandOutcome } from '../validate/validate-file';
 import { loadPolicyWorkspace, type PolicyWorkspace } from './policy-workspace';
 
@@ -27,40 +44,89 @@ export function policyTest(deployDirectory: string, testDirectory?: string): Com
   return { exitCode: failed === 0 && results.length > 0 ? 0 : 1, lines };
 }
 
-/** `samenloop policy explain <message> --recipient <id> [--stage <stage>]`: per field, why. */
+/**
+ * `samenloop policy explain <message> --recipient <id> [--case <files...>] [--stage <stage>]`: per
+ * field, why. With `--case`, the thread's earlier messages are replayed first through the gateway's
+ * own case code, so the answer is the one the hub gives in that case; with `--stage` alone, the
+ * message is judged on the facts it states itself at that stage.
+ */
 export function policyExplain(
   deployDirectory: string,
   messageFile: string,
   recipientId: string,
-  stage: string | undefined,
+  options: { readonly stage?: string; readonly case?: readonly string[] } = {},
 ): CommandOutcome {
   const workspace: PolicyWorkspace = loadPolicyWorkspace(deployDirectory);
-  const validation = workspace.validator.validateSubmissionJson(readFileSync(messageFile, 'utf8'));
-  if (!validation.ok) return { exitCode: 1, lines: validation.errors.map(formatContractError) };
-  const submission = validation.value;
-  const recipient = workspace.registry.get(recipientId);
+  const { registry, validator, policy } = workspace;
+  const read = (file: string) => {
+    const validation = validator.validateSubmissionJson(readFileSync(file, 'utf8'));
+    return validation.ok
+      ? { label: path.basename(file), submission: validation.value }
+      : validation.errors.map((error) => `${path.basename(file)}: ${formatContractError(error)}`);
+  };
+  const target = read(messageFile);
+  if (Array.isArray(target)) return { exitCode: 1, lines: target };
+  const { submission } = target;
+  const recipient = registry.get(recipientId);
   if (!recipient) return { exitCode: 1, lines: [`${recipientId} is not in the partner registry`] };
-  const sender = workspace.registry.bySource(submission.envelope.source);
+  const sender = senderOf(submission, registry, validator);
   if (!sender)
     return { exitCode: 1, lines: ["the message's source OIN is not in the partner registry"] };
-  const caseStage = stage ?? 'melding';
-  if (!isCaseStage(caseStage))
-    return { exitCode: 1, lines: [`--stage must be one of: ${CASE_STAGES.join(', ')}`] };
   if (recipient.id === sender.id)
     return {
       exitCode: 1,
       lines: [`${recipient.id} sent this message; a sender receives nothing back`],
     };
-  const [decision] = workspace.policy.decide({
-    messageType: submission.messageType,
-    stage: caseStage,
-    payload: submission.payload as unknown as Record<string, unknown>,
-    facts: mergeFacts(readCaseFacts(submission.messageType, submission.payload as never), {}),
-    sender,
-    candidates: [recipient],
-  });
+  if (options.stage !== undefined && !isCaseStage(options.stage))
+    return { exitCode: 1, lines: [`--stage must be one of: ${CASE_STAGES.join(', ')}`] };
+  if (options.stage !== undefined && options.case !== undefined)
+    return {
+      exitCode: 1,
+      lines: ['give --case or --stage, not both: with --case the hub derives the stage'],
+    };
+  let stage: CaseStage;
+  let decision: RecipientDecision | undefined;
+  const replayed: string[] = [];
+  if (options.stage !== undefined) {
+    stage = options.stage;
+    [decision] = policy.decide({
+      messageType: submission.messageType,
+      stage,
+      payload: submission.payload as unknown as Record<string, unknown>,
+      zaakReferenties: submission.envelope.data.zaakReferenties,
+      facts: factsInThread(
+        undefined,
+        readStatedFacts(submission.messageType, submission.payload as never),
+      ),
+      sender,
+      candidates: [recipient],
+    });
+  } else {
+    const earlier = caseFiles(options.case ?? []).map(read);
+    const unreadable = earlier.filter((entry) => Array.isArray(entry)).flat();
+    if (unreadable.length > 0) return { exitCode: 1, lines: unreadable };
+    const replay = replayCase({ policy, registry }, validator, earlier as ReplayedMessage[]);
+    if (replay.problems.length > 0) return { exitCode: 1, lines: [...replay.problems] };
+    replayed.push(...replay.steps.map((step) => `  case: ${step}`));
+    const inCase = decideInCase(
+      { ledger: replay.ledger, policy, registry },
+      caseMessageOf(submission, sender),
+    );
+    if (inCase.outcome === 'rejected')
+      return { exitCode: 1, lines: [...replayed, `rejected (${inCase.code}): ${inCase.reason}`] };
+    if (inCase.outcome === 'parked')
+      return {
+        exitCode: 0,
+        lines: [
+          ...replayed,
+          `parked (${inCase.parking ?? ''}): the hub delivers nothing of it until the operator releases it`,
+        ],
+      };
+    stage = inCase.stage;
+    decision = inCase.decisions.find((candidate) => candidate.recipient.id === recipient.id);
+  }
   if (!decision) return { exitCode: 1, lines: ['no decision'] };
-  const header = `${submission.messageType} to ${recipient.id} at stage ${caseStage}: ${decision.level}${
+  const header = `${submission.messageType} to ${recipient.id} at stage ${stage}: ${decision.level}${
     decision.reason ? ` (${decision.reason})` : ''
   }`;
   const grounds = decision.rules.map(
@@ -71,6 +137,17 @@ export function policyExplain(
   );
   return {
     exitCode: 0,
-    lines: [header, ...grounds, ...fields, `policy ${workspace.policy.version}`],
+    lines: [...replayed, header, ...grounds, ...fields, `policy ${policy.version}`],
   };
 }
+
+/** `--case` takes message files, or a case file (YAML) listing them in order. */
+function caseFiles(files: readonly string[]): string[] {
+  return files.flatMap((file) => {
+    if (!/\.ya?ml$/.test(file)) return [file];
+    const listed = caseFileSchema.parse(parse(readFileSync(file, 'utf8')));
+    return listed.messages.map((message) => path.resolve(path.dirname(file), message));
+  });
+}
+
+const caseFileSchema = z.object({ messages: z.array(z.string().min(1)).min(1).max(50) }).strict();

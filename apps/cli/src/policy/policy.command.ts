@@ -33,15 +33,20 @@ export function registerPolicyCommands(program: Command): void {
     )
     .argument('<message>', 'a submission JSON file')
     .requiredOption('--recipient <partner>', 'partner id, e.g. VT-ZOB')
-    .option('--stage <stage>', 'the case stage (default: melding)')
-    .action((message: string, options: { recipient: string; stage?: string }) =>
+    .option(
+      '--case <files...>',
+      "the case thread's earlier messages in order (submission JSON files, or a YAML case file listing them): replayed as the gateway would, so the answer is the hub's in that case",
+    )
+    .option(
+      '--stage <stage>',
+      'judge the message alone, on the facts it states, at this stage (instead of --case)',
+    )
+    .action((message: string, options: { recipient: string; stage?: string; case?: string[] }) =>
       print(
-        policyExplain(
-          policy.opts<{ deploy: string }>().deploy,
-          message,
-          options.recipient,
-          options.stage,
-        ),
+        policyExplain(policy.opts<{ deploy: string }>().deploy, message, options.recipient, {
+          ...(options.stage !== undefined ? { stage: options.stage } : {}),
+          ...(options.case !== undefined ? { case: options.case } : {}),
+        }),
       ),
     );
 }

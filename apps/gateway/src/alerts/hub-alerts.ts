@@ -1,11 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { CaseRecord } from '@samenloop/case';
+import type { CaseLedger, CaseRecord, DecisionFacts } from '@samenloop/case';
 import type { CaseStage, ContractValidator, MessagePayloads } from '@samenloop/contracts';
 import type { OutboundRecord } from '@samenloop/messaging';
 import type { Logger } from '@samenloop/observability';
 import type { Partner } from '@samenloop/partners';
-import type { CaseFacts } from '@samenloop/policy';
-import type { MessageRouter } from '../routing/message-router';
+import { MessageRouter } from '../routing/message-router';
 import { zaakReferentiesOf, type RoutedMessage } from '../routing/routed-message';
 
 /** The hub's own alert types (`x-samenloop-senders: [SAMENLOOP]`). */
@@ -22,7 +21,7 @@ export interface Alert<T extends AlertType> {
   readonly caseRecord?: CaseRecord;
   /** The stage the policy decides at: the case's, or the one a parked message would open. */
   readonly stage: CaseStage;
-  readonly facts: CaseFacts;
+  readonly facts: DecisionFacts;
   /** The trace of the message that caused the alert, if any. */
   readonly traceparent?: string;
 }
@@ -35,6 +34,7 @@ export interface Alert<T extends AlertType> {
 export class HubAlerts {
   constructor(
     private readonly router: MessageRouter,
+    private readonly ledger: CaseLedger,
     private readonly validator: ContractValidator,
     private readonly hub: Partner,
     private readonly logger: Logger,
@@ -55,13 +55,9 @@ export class HubAlerts {
       sender: this.hub,
     };
     const routing = this.router.decide(message, alert.stage, alert.facts);
-    const { delivered, records: sealing } = this.router.deliver(
-      message,
-      routing,
-      alert.caseRecord,
-      time,
-    );
-    const records = await sealing;
+    const delivered = MessageRouter.deliveriesOf(routing);
+    if (alert.caseRecord) this.ledger.recordDeliveries(alert.caseRecord.caseKey, delivered);
+    const records = await this.router.seal(message, routing, alert.caseRecord, delivered, time);
     const context = {
       alert: name,
       alertId: message.id,

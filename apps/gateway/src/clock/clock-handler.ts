@@ -1,5 +1,6 @@
 import {
   dueAlarms,
+  factsInThread,
   inDutchTime,
   markRaised,
   type AlarmKind,
@@ -70,12 +71,7 @@ function alertFor(caseRecord: CaseRecord, kind: AlarmKind): Alert<AlertType> {
   const common = {
     caseRecord,
     stage: caseRecord.stage,
-    facts: {
-      domesticViolence: caseRecord.facts.domesticViolence,
-      minorsInvolved: caseRecord.facts.minorsInvolved,
-      gemeentecode: caseRecord.facts.gemeentecode,
-      melders: caseRecord.melders,
-    },
+    facts: factsInThread(caseRecord),
   };
   if (kind === 'zsmTermijn') {
     const alarm = caseRecord.alarms.zsmTermijn;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CaseLedger, CaseRecord } from '@samenloop/case';
+import type { CaseRecord, DecisionFacts } from '@samenloop/case';
 import type { CaseStage, ContractValidator } from '@samenloop/contracts';
 import {
   TransientProcessingError,
@@ -8,7 +8,7 @@ import {
 } from '@samenloop/messaging';
 import type { Logger } from '@samenloop/observability';
 import type { PartnerRegistry } from '@samenloop/partners';
-import type { CaseFacts, Policy, RecipientDecision } from '@samenloop/policy';
+import { recipientsOfDecisions, type Policy, type RecipientDecision } from '@samenloop/policy';
 import type { HubKeys } from './hub-keys';
 import { encryptedHubRecord } from './outbound-record.factory';
 import type { RoutedMessage } from './routed-message';
@@ -18,7 +18,6 @@ export interface MessageRouterOptions {
   readonly validator: ContractValidator;
   /** The policy in force now; a hot reload swaps what this returns. */
   readonly policy: () => Policy;
-  readonly ledger: CaseLedger;
   readonly keys: HubKeys;
   readonly hubSource: string;
   readonly topics: TopicNames;
@@ -46,13 +45,14 @@ export interface Delivered {
 export class MessageRouter {
   constructor(private readonly options: MessageRouterOptions) {}
 
-  decide(message: RoutedMessage, stage: CaseStage, facts: CaseFacts): Routing {
+  decide(message: RoutedMessage, stage: CaseStage, facts: DecisionFacts): Routing {
     const policy = this.options.policy();
     return {
       decisions: policy.decide({
         messageType: message.type,
         stage,
         payload: message.payload,
+        zaakReferenties: message.zaakReferenties,
         facts,
         sender: message.sender,
         candidates: this.options.registry.partners,
@@ -62,36 +62,37 @@ export class MessageRouter {
     };
   }
 
+  /** A delivery id for each recipient the policy lets receive something. */
+  static deliveriesOf(routing: Pick<Routing, 'decisions'>): Delivered[] {
+    return recipientsOfDecisions(routing.decisions).map((decision) => ({
+      recipient: decision.recipient.id,
+      deliveryId: randomUUID(),
+      decision,
+    }));
+  }
+
   /**
-   * Deliveries and audit records for a decided message. What is delivered is known at once, and
-   * the case (if any) learns it; the records follow once they are encrypted, so that the caller
-   * can seal other documents (the sender's receipt) meanwhile.
+   * Deliveries and audit records for a decided message, sealed for their recipients: the caller
+   * can seal other documents (the sender's receipt) meanwhile. `caseRecord` is the thread as it
+   * was before these deliveries.
    */
-  deliver(
+  seal(
     message: RoutedMessage,
     routing: Routing,
     caseRecord: CaseRecord | undefined,
+    delivered: readonly Delivered[],
     time: Date,
-  ): { delivered: Delivered[]; records: Promise<OutboundRecord[]> } {
-    const delivered: Delivered[] = routing.decisions
-      .filter((decision) => decision.level !== 'geen')
-      .map((decision) => ({
-        recipient: decision.recipient.id,
-        deliveryId: randomUUID(),
-        decision,
-      }));
-    if (caseRecord) this.options.ledger.recordDeliveries(caseRecord.caseKey, delivered);
+  ): Promise<OutboundRecord[]> {
     const audits = routing.decisions.map((decision) =>
       this.auditRecord(message, decision, routing, caseRecord, delivered, time),
     );
     // Concurrently: openpgp's key agreement runs on libuv's thread pool, so the recipients'
     // encryptions use both cores instead of waiting on each other.
-    const records = Promise.all(
+    return Promise.all(
       delivered.map(({ decision, deliveryId }) =>
         this.delivery(message, decision, routing, caseRecord, deliveryId, time),
       ),
     ).then((deliveries) => [...deliveries, ...audits]);
-    return { delivered, records };
   }
 
   /**
@@ -130,7 +131,9 @@ export class MessageRouter {
       niveau: decision.level,
       deliveredAt: time.toISOString(),
       occurredAt: message.occurredAt,
-      zaakReferenties: message.zaakReferenties,
+      ...(decision.deliveredReferences.length > 0
+        ? { zaakReferenties: decision.zaakReferenties }
+        : {}),
       ...(decision.level === 'inhoud' ? { payload: decision.payload ?? {} } : {}),
       grondslag: {
         ruleIds: rules.map((rule) => rule.id),
@@ -178,6 +181,7 @@ export class MessageRouter {
     time: Date,
   ): OutboundRecord {
     const audit = {
+      kind: 'decision',
       auditId: randomUUID(),
       messageId: message.id,
       messageType: message.type,
@@ -192,6 +196,8 @@ export class MessageRouter {
       ruleIds: decision.rules.map((rule) => rule.id),
       deliveredFields: decision.deliveredFields,
       withheldFields: decision.withheldFields,
+      deliveredReferences: decision.deliveredReferences,
+      withheldReferences: decision.withheldReferences,
       purposes: decision.rules.map((rule) => rule.purpose),
       legalBases: decision.rules.map((rule) => rule.legalBasis),
       reason: decision.reason ?? null,

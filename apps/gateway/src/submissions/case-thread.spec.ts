@@ -134,6 +134,7 @@ describe('case threads through the gateway handlers', () => {
     );
 
     expect(records.map((record) => record.topic).sort()).toEqual([
+      topics.audit,
       topics.deadLetter,
       topics.delivery('VT-ZOB'),
     ]);
@@ -318,6 +319,122 @@ describe('case threads through the gateway handlers', () => {
         payload: { messageId: linking.id, afzender: 'VT-ZOB' },
       },
     ]);
+  });
+
+  describe('need-to-know per case, not per message', () => {
+    /** An entry whose suspect lives, and was arrested, in VT-BNO's region ('s-Hertogenbosch). */
+    const entryOfExPartner = (household?: string) =>
+      message(ENTRY, 'POLITIE-OB', { ...POLICE_NUMBER, ...ZSM_CASE }, (payload) => {
+        const verdachte = payload.verdachte as Record<string, unknown>;
+        verdachte.adres = { woonplaats: "'s-Hertogenbosch", gemeentecode: 'GM0796' };
+        payload.aanhouding = {
+          ...(payload.aanhouding as object),
+          tijdstip: ARRESTED_AT,
+          locatie: { woonplaats: "'s-Hertogenbosch", gemeentecode: 'GM0796' },
+        };
+        if (household) payload.huishouden = { gemeentecode: household };
+        else delete payload.huishouden;
+      });
+
+    it("lets the household, never the suspect's address, decide the VT", async () => {
+      const records = await submit(entryOfExPartner('GM0772'), 'POLITIE-OB');
+
+      expect(await deliveredTo(records, 'VT-ZOB')).toMatchObject([
+        { messageType: 'nl.samenloop.verdachtenmonitor-entry', niveau: 'inhoud' },
+      ]);
+      expect(await deliveredTo(records, 'VT-BNO')).toEqual([]);
+      const afdoening = await submit(message(AFDOENING, 'OM', ZSM_CASE), 'OM');
+      expect(await deliveredTo(afdoening, 'VT-ZOB')).toHaveLength(1);
+      expect(await deliveredTo(afdoening, 'VT-BNO')).toEqual([]);
+    });
+
+    it('takes the household from the thread when the entry does not know it', async () => {
+      await submit(message(ZORGMELDING, 'POLITIE-OB', POLICE_NUMBER), 'POLITIE-OB');
+      const records = await submit(entryOfExPartner(), 'POLITIE-OB');
+
+      expect(await deliveredTo(records, 'VT-ZOB')).toHaveLength(1);
+      expect(await deliveredTo(records, 'VT-BNO')).toEqual([]);
+    });
+
+    it('adds a second household municipality, never replaces one, alerts the operator and lets both VTs receive', async () => {
+      await submit(message(ZORGMELDING, 'POLITIE-OB', POLICE_NUMBER), 'POLITIE-OB');
+      const moved = entryOfExPartner('GM0828');
+      const records = await submit(moved, 'POLITIE-OB');
+
+      expect(await deliveredTo(records, 'VT-ZOB')).toHaveLength(1);
+      expect(await deliveredTo(records, 'VT-BNO')).toHaveLength(1);
+      expect(await deliveredTo(records, 'SAMENLOOP-BEHEER')).toMatchObject([
+        {
+          messageType: 'nl.samenloop.koppeling-conflict',
+          payload: {
+            messageId: moved.id,
+            bekendeGemeentecodes: ['GM0772'],
+            nieuweGemeentecodes: ['GM0828'],
+          },
+        },
+      ]);
+      expect(ledger.caseRecord(ledger.caseOfMessage(moved.id)!)?.facts.gemeentecodes).toEqual([
+        'GM0772',
+        'GM0828',
+      ]);
+    });
+
+    it('keeps a fact a later message does not state: an assessment without children leaves minors involved', async () => {
+      await submit(entry(), 'POLITIE-OB');
+      await submit(
+        message(BEOORDELING, 'VT-ZOB', ZSM_CASE, (payload) => delete payload.kinderenInBeeld),
+        'VT-ZOB',
+      );
+      const records = await submit(message(AFDOENING, 'OM', ZSM_CASE), 'OM');
+
+      expect(await deliveredTo(records, 'RVDK')).toMatchObject([
+        { messageType: 'nl.samenloop.afdoeningsbeslissing', niveau: 'inhoud' },
+      ]);
+    });
+
+    it('retracts a fact only by a correction from a partner of the thread, and audits it', async () => {
+      await submit(entry(), 'POLITIE-OB');
+      const correction = (sender: string) =>
+        message(
+          'zaakfeiten-correctie/examples/valid/vt-geen-kinderen-in-het-gezin.json',
+          sender,
+          ZSM_CASE,
+        );
+      const fromOutsider = await submit(correction('VT-BNO'), 'VT-BNO');
+      expect(await deliveredTo(fromOutsider, 'VT-BNO')).toMatchObject([
+        { errors: [{ code: 'sender-not-allowed' }] },
+      ]);
+
+      const corrected = await submit(correction('POLITIE-OB'), 'POLITIE-OB');
+      const audit = corrected
+        .filter((record) => record.topic === topics.audit)
+        .map((record) => JSON.parse(String(record.value)) as { kind: string; retracted?: string[] })
+        .find((record) => record.kind === 'facts-corrected');
+      expect(audit).toMatchObject({ retracted: ['minorsInvolved', 'raadBetrokken'] });
+      const records = await submit(message(AFDOENING, 'OM', ZSM_CASE), 'OM');
+      expect(await deliveredTo(records, 'RVDK')).toEqual([]);
+    });
+
+    it('audits a rejection in a closed case with its codes, no values', async () => {
+      await submit(entry(), 'POLITIE-OB');
+      await submit(message(AFSLUITING, 'OM', ZSM_CASE), 'OM');
+      const late = message(ZORGMELDING, 'POLITIE-OB', POLICE_NUMBER);
+      const records = await submit(late, 'POLITIE-OB');
+
+      const audits = records
+        .filter((record) => record.topic === topics.audit)
+        .map((record) => JSON.parse(String(record.value)) as Record<string, unknown>);
+      expect(audits).toEqual([
+        expect.objectContaining({
+          kind: 'rejection',
+          messageId: late.id,
+          sender: 'POLITIE-OB',
+          step: 'stage',
+          codes: ['invalid-stage-transition'],
+        }),
+      ]);
+      expect(JSON.stringify(audits)).not.toContain('Hoogstraten');
+    });
   });
 
   it('dead-letters a clock tick it cannot read, and keeps running', async () => {

@@ -95,12 +95,21 @@ describe('the submission path under fuzzing', () => {
     heapBefore = liveHeap();
   });
 
-  async function expectRejected(record: InboundRecord, ledger = new CaseLedger()): Promise<void> {
+  /** `audited`: whether the signature held, so the rejection is audited (codes and paths only). */
+  async function expectRejected(
+    record: InboundRecord,
+    ledger = new CaseLedger(),
+    audited = true,
+  ): Promise<void> {
     const output: readonly OutboundRecord[] = await fixture.handlers(ledger).handle(record);
     const rejection = output.find((item) => item.headers?.ce_type === 'nl.samenloop.rejection');
     expect(output.filter((item) => item.headers?.ce_type === 'nl.samenloop.delivery')).toEqual([]);
     expect(output.filter((item) => item.topic === 'samenloop.deadletter.v1')).toHaveLength(1);
-    expect(output).toHaveLength(2);
+    const audits = output.filter((item) => item.topic === 'samenloop.audit.v1');
+    expect(audits).toHaveLength(audited ? 1 : 0);
+    for (const audit of audits)
+      expect(JSON.parse(String(audit.value))).toMatchObject({ kind: 'rejection' });
+    expect(output).toHaveLength(audited ? 3 : 2);
     const document = await fixture.open(rejection!, 'POLITIE-OB');
     expect(validator.validateDocument('rejection', document).ok).toBe(true);
     expect(ledger.pendingEntries).toEqual([]);
@@ -149,7 +158,7 @@ describe('the submission path under fuzzing', () => {
       );
       await fc.assert(
         fc.asyncProperty(signatures, async (signing) =>
-          expectRejected(await fixture.submission(signing)),
+          expectRejected(await fixture.submission(signing), undefined, false),
         ),
         {
           numRuns: RUNS.wronglySigned,
@@ -165,7 +174,11 @@ describe('the submission path under fuzzing', () => {
       const sizes = fc.integer({ min: MAX_MESSAGE_BYTES + 1, max: MAX_MESSAGE_BYTES * 4 });
       await fc.assert(
         fc.asyncProperty(sizes, async (size) =>
-          expectRejected(await fixture.submission({ value: Buffer.alloc(size, 0x7b) })),
+          expectRejected(
+            await fixture.submission({ value: Buffer.alloc(size, 0x7b) }),
+            undefined,
+            false,
+          ),
         ),
         { numRuns: RUNS.oversized },
       );

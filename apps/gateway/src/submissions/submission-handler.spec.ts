@@ -111,27 +111,53 @@ describe(SubmissionHandler.name, () => {
     expect(JSON.stringify(audits)).not.toContain('Hoogstraten');
   });
 
+  // Once the signature holds, the sender is known and the rejection is audited; before, it is not.
   it.each([
-    ['unsigned', { signer: null }, 'missing-signature', 'POLITIE-OB'],
-    ['signed by another partner (forged)', { signer: 'VT-BNO' }, 'invalid-signature', 'POLITIE-OB'],
+    ['unsigned', { signer: null }, 'missing-signature', 'POLITIE-OB', 0],
+    [
+      'signed by another partner (forged)',
+      { signer: 'VT-BNO' },
+      'invalid-signature',
+      'POLITIE-OB',
+      0,
+    ],
     [
       'sent on another partner’s topic',
       { signer: 'OM', topic: 'samenloop.in.om.v1' },
       'wrong-topic',
       'OM',
+      1,
     ],
-    ['not JSON', { value: '{"specversion":' }, 'not-json', 'POLITIE-OB'],
-    ['oversized', { value: `{"pad":"${'x'.repeat(70 * 1024)}"}` }, 'too-large', 'POLITIE-OB'],
+    ['not JSON', { value: '{"specversion":' }, 'not-json', 'POLITIE-OB', 1],
+    ['oversized', { value: `{"pad":"${'x'.repeat(70 * 1024)}"}` }, 'too-large', 'POLITIE-OB', 0],
   ] as const)(
     'rejects a submission that is %s, dead-letters it and delivers nothing',
-    async (_case, options, code, topicOwner) => {
+    async (_case, options, code, topicOwner, audited) => {
       const records = await handler.handle(await submission(options));
 
       const rejected = records.filter(
         (record) => record.headers?.ce_type === 'nl.samenloop.rejection',
       );
       const deadLetters = onTopic(records, 'samenloop.deadletter.v1');
-      expect(records).toHaveLength(2);
+      const audits = onTopic(records, AUDIT_TOPIC).map(
+        (record) => JSON.parse(String(record.value)) as Record<string, unknown>,
+      );
+      expect(records).toHaveLength(2 + audited);
+      expect(audits).toHaveLength(audited);
+      for (const audit of audits) {
+        expect(audit).toMatchObject({ kind: 'rejection', sender: topicOwner, codes: [code] });
+        expect(Object.keys(audit).sort()).toEqual([
+          'auditId',
+          'codes',
+          'kind',
+          'messageId',
+          'paths',
+          'rejectedAt',
+          'sender',
+          'source',
+          'step',
+        ]);
+      }
       expect(deadLetters).toHaveLength(1);
       expect(deadLetters[0]!.headers?.[DEAD_LETTER_HEADERS.sourceOffset]).toBe('7');
       const rejection = await open(rejected[0]!, topicOwner);

@@ -1,12 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  alarmsAfter,
-  NEW_CASE,
-  transition,
-  type AlarmSettings,
-  type CaseLedger,
-  type CaseRecord,
-} from '@samenloop/case';
+import { alarmsAfter, type AlarmSettings, type CaseLedger, type CaseRecord } from '@samenloop/case';
 import type { ContractValidator, Submission } from '@samenloop/contracts';
 import { verifyDetached, type PgpPublicKey } from '@samenloop/crypto';
 import {
@@ -20,27 +13,31 @@ import {
 import type { Logger } from '@samenloop/observability';
 import type { Partner, PartnerRegistry } from '@samenloop/partners';
 import {
-  mergeFacts,
-  readCaseFacts,
-  type CaseFacts,
+  acceptInCase,
+  caseMessageOf,
+  decideInCase,
+  type DecidedInCase,
+  type ParkingReason,
+  type Policy,
   type RecipientDecision,
 } from '@samenloop/policy';
 import type { HubAlerts } from '../alerts/hub-alerts';
 import type { HubKeys } from '../routing/hub-keys';
-import type { Delivered, MessageRouter, Routing } from '../routing/message-router';
+import { MessageRouter, type Delivered, type Routing } from '../routing/message-router';
 import { encryptedHubRecord } from '../routing/outbound-record.factory';
 import type { RoutedMessage } from '../routing/routed-message';
+import { rejectionAudit } from './rejection-audit';
 import { fromContractErrors, type RejectionReason } from './rejection-reason';
 
 /** The Kafka header that carries the sender's OpenPGP detached signature over the record value. */
 export const SIGNATURE_HEADER = 'samenloop-signature';
 
-type ParkingReason = 'gemeente-ontbreekt' | 'gemeente-onbekend';
-
 export interface SubmissionHandlerOptions {
   readonly registry: PartnerRegistry;
   readonly validator: ContractValidator;
   readonly ledger: CaseLedger;
+  /** The policy in force now; a hot reload swaps what this returns. */
+  readonly policy: () => Policy;
   readonly router: MessageRouter;
   readonly alerts: HubAlerts;
   readonly alarmSettings: AlarmSettings;
@@ -59,6 +56,8 @@ class Rejected extends Error {
     readonly step: string,
     readonly reasons: readonly RejectionReason[],
     readonly messageId?: string,
+    /** Whether the sender's signature was verified: only then is the rejection audited. */
+    readonly senderVerified = true,
   ) {
     super(reasons.map((reason) => reason.message).join('; '));
   }
@@ -96,12 +95,17 @@ export class SubmissionHandler {
   private async accept(record: InboundRecord, sender: Partner): Promise<OutboundRecord[]> {
     const value = record.value ?? Buffer.alloc(0);
     if (value.length > this.options.maxMessageBytes) {
-      throw new Rejected('size', [
-        {
-          code: 'too-large',
-          message: `the message is ${value.length} bytes; the maximum is ${this.options.maxMessageBytes}`,
-        },
-      ]);
+      throw new Rejected(
+        'size',
+        [
+          {
+            code: 'too-large',
+            message: `the message is ${value.length} bytes; the maximum is ${this.options.maxMessageBytes}`,
+          },
+        ],
+        undefined,
+        false,
+      );
     }
     await this.verifySignature(value, record, sender);
     const validation = this.options.validator.validateSubmissionJson(value.toString('utf8'));
@@ -167,30 +171,43 @@ export class SubmissionHandler {
     const header = record.headers[SIGNATURE_HEADER];
     const signature = Array.isArray(header) ? header[0] : header;
     if (signature === undefined) {
-      throw new Rejected('verify-signature', [
-        {
-          code: 'missing-signature',
-          message: `no OpenPGP detached signature in the ${SIGNATURE_HEADER} header`,
-        },
-      ]);
+      throw new Rejected(
+        'verify-signature',
+        [
+          {
+            code: 'missing-signature',
+            message: `no OpenPGP detached signature in the ${SIGNATURE_HEADER} header`,
+          },
+        ],
+        undefined,
+        false,
+      );
     }
     const senderKey = await this.options.keys.partner(sender.id);
     if (!senderKey)
-      throw new Rejected('verify-signature', [
-        { code: 'unknown-sender', message: `no public key is registered for ${sender.id}` },
-      ]);
+      throw new Rejected(
+        'verify-signature',
+        [{ code: 'unknown-sender', message: `no public key is registered for ${sender.id}` }],
+        undefined,
+        false,
+      );
     const check = await verifyDetached(
       value,
       typeof signature === 'string' ? signature : new Uint8Array(signature),
       [senderKey],
     );
     if (!check.valid) {
-      throw new Rejected('verify-signature', [
-        {
-          code: 'invalid-signature',
-          message: `the signature is not a valid signature by ${sender.id}'s registered key over this record value (${check.reason})`,
-        },
-      ]);
+      throw new Rejected(
+        'verify-signature',
+        [
+          {
+            code: 'invalid-signature',
+            message: `the signature is not a valid signature by ${sender.id}'s registered key over this record value (${check.reason})`,
+          },
+        ],
+        undefined,
+        false,
+      );
     }
   }
 
@@ -201,66 +218,31 @@ export class SubmissionHandler {
   ): Promise<OutboundRecord[]> {
     const { envelope } = submission;
     const { ledger } = this.options;
-    const references = Object.entries(envelope.data.zaakReferenties).map(
-      ([kind, value]) => `${kind}:${String(value)}`,
-    );
-    const relatesTo = envelope.data.relatesTo ?? [];
-    const [existing] = ledger.matchingCases(references, relatesTo);
-    const move = transition(existing?.stage ?? NEW_CASE, submission.messageType);
-    if (!move.allowed) {
-      throw new Rejected(
-        'stage',
-        [{ code: 'invalid-stage-transition', message: move.reason }],
-        envelope.id,
-      );
-    }
-    const messageFacts = readCaseFacts(submission.messageType, submission.payload as never);
-    const facts = mergeFacts(messageFacts, { ...existing?.facts, melders: existing?.melders });
     const message = routedMessageOf(submission, sender);
-    const routing = this.options.router.decide(message, move.stage, facts);
-    const time = this.now();
-    const parking = this.parkingReason(routing, facts.gemeentecode);
-    if (parking) return this.park(record, message, routing, facts, parking, time);
-
-    const caseRecord = ledger.accept({
-      messageId: envelope.id,
-      messageType: submission.messageType,
-      sender: sender.id,
-      stage: move.stage,
-      references,
-      relatesTo,
-      facts: messageFacts,
-    });
-    const records: OutboundRecord[] = [];
-    const [firstConflict, ...otherConflicts] = caseRecord.conflictingCaseKeys;
-    if (firstConflict !== undefined) {
-      records.push(
-        ...(await this.options.alerts.raise(
-          {
-            type: 'nl.samenloop.koppeling-conflict',
-            payload: {
-              messageId: envelope.id,
-              messageType: submission.messageType,
-              afzender: sender.id,
-              caseKey: caseRecord.caseKey,
-              conflicterendeCaseKeys: [firstConflict, ...otherConflicts],
-              gevondenOp: time.toISOString(),
-            },
-            caseRecord,
-            stage: caseRecord.stage,
-            facts,
-            traceparent: envelope.traceparent,
-          },
-          time,
-        )),
-      );
-    }
-    const { records: sealing, delivered } = this.options.router.deliver(
-      message,
-      routing,
-      caseRecord,
-      time,
+    const inCase = caseMessageOf(submission, sender);
+    const decision = decideInCase(
+      { ledger, policy: this.options.policy(), registry: this.options.registry },
+      inCase,
     );
+    if (decision.outcome === 'rejected')
+      throw new Rejected('stage', [{ code: decision.code, message: decision.reason }], envelope.id);
+    const routing: Routing = {
+      decisions: decision.decisions,
+      policyVersion: decision.policyVersion,
+      stage: decision.stage,
+    };
+    const time = this.now();
+    if (decision.parking)
+      return this.park(record, message, routing, decision, decision.parking, time);
+
+    const delivered = MessageRouter.deliveriesOf(routing);
+    const caseRecord = acceptInCase(ledger, inCase, decision, delivered);
+    const records: OutboundRecord[] = [
+      ...(await this.conflictAlert(message, caseRecord, decision, time)),
+    ];
+    if (decision.retractions.length > 0)
+      records.push(this.correctionAudit(message, caseRecord, decision, time));
+    const existing = decision.existing;
     ledger.updateAlarms(caseRecord.caseKey, (alarms) =>
       alarmsAfter(
         alarms,
@@ -281,7 +263,7 @@ export class SubmissionHandler {
       ),
     );
     const [shared, receipt] = await Promise.all([
-      sealing,
+      this.options.router.seal(message, routing, caseRecord, delivered, time),
       this.receipt(submission, sender, record, time, routing.decisions, delivered, caseRecord),
     ]);
     records.push(...shared, receipt);
@@ -298,18 +280,70 @@ export class SubmissionHandler {
   }
 
   /**
-   * A message a VT must receive by the household's municipality, when that municipality is missing
-   * or served by no VT in the registry: never guess a VT.
+   * The operator hears of a message that claims separate threads are one case, or that names a
+   * household municipality the thread did not know (both VTs' rules then apply): never silently.
    */
-  private parkingReason(
-    routing: Routing,
-    gemeentecode: string | undefined,
-  ): ParkingReason | undefined {
-    const forVt = routing.decisions.filter((decision) => decision.recipient.kind === 'VT');
-    if (forVt.some((decision) => decision.level !== 'geen')) return undefined;
-    if (!forVt.some((decision) => decision.awaitsMunicipality)) return undefined;
-    if (gemeentecode === undefined) return 'gemeente-ontbreekt';
-    return this.options.registry.vtFor(gemeentecode) ? undefined : 'gemeente-onbekend';
+  private async conflictAlert(
+    message: RoutedMessage,
+    caseRecord: CaseRecord & { readonly conflictingCaseKeys: readonly string[] },
+    decision: DecidedInCase,
+    time: Date,
+  ): Promise<OutboundRecord[]> {
+    const [firstConflict, ...otherConflicts] = caseRecord.conflictingCaseKeys;
+    const [firstNew, ...otherNew] = decision.newMunicipalities;
+    const [firstKnown, ...otherKnown] = decision.existing?.facts.gemeentecodes ?? [];
+    if (firstConflict === undefined && firstNew === undefined) return [];
+    return this.options.alerts.raise(
+      {
+        type: 'nl.samenloop.koppeling-conflict',
+        payload: {
+          messageId: message.id,
+          messageType: message.type,
+          afzender: message.sender.id,
+          caseKey: caseRecord.caseKey,
+          ...(firstConflict !== undefined
+            ? { conflicterendeCaseKeys: [firstConflict, ...otherConflicts] }
+            : {}),
+          ...(firstNew !== undefined && firstKnown !== undefined
+            ? {
+                bekendeGemeentecodes: [firstKnown, ...otherKnown],
+                nieuweGemeentecodes: [firstNew, ...otherNew],
+              }
+            : {}),
+          gevondenOp: time.toISOString(),
+        },
+        caseRecord,
+        stage: caseRecord.stage,
+        facts: decision.facts,
+        traceparent: message.traceparent,
+      },
+      time,
+    );
+  }
+
+  /** A correction changes what later decisions rest on: the audit says which facts and by whom. */
+  private correctionAudit(
+    message: RoutedMessage,
+    caseRecord: CaseRecord,
+    decision: DecidedInCase,
+    time: Date,
+  ): OutboundRecord {
+    const audit = {
+      kind: 'facts-corrected',
+      auditId: randomUUID(),
+      messageId: message.id,
+      messageType: message.type,
+      caseKey: caseRecord.caseKey,
+      stage: caseRecord.stage,
+      sender: message.sender.id,
+      retracted: decision.retractions.map((retraction) =>
+        retraction.fact === 'gemeentecodes'
+          ? `gemeentecodes/${retraction.gemeentecode}`
+          : retraction.fact,
+      ),
+      decidedAt: time.toISOString(),
+    };
+    return { topic: this.options.topics.audit, key: message.id, value: JSON.stringify(audit) };
   }
 
   /**
@@ -320,10 +354,12 @@ export class SubmissionHandler {
     record: InboundRecord,
     message: RoutedMessage,
     routing: Routing,
-    facts: CaseFacts,
+    decision: DecidedInCase,
     reason: ParkingReason,
     time: Date,
   ): Promise<OutboundRecord[]> {
+    const { facts } = decision;
+    const unserved = (facts.gemeentecodes ?? []).find((code) => !this.options.registry.vtFor(code));
     const parked = toParked(
       record,
       {
@@ -343,9 +379,7 @@ export class SubmissionHandler {
           messageType: message.type,
           afzender: message.sender.id,
           reden: reason,
-          ...(reason === 'gemeente-onbekend' && facts.gemeentecode
-            ? { gemeentecode: facts.gemeentecode }
-            : {}),
+          ...(reason === 'gemeente-onbekend' && unserved ? { gemeentecode: unserved } : {}),
           geparkeerdOp: time.toISOString(),
           parkeerplaats: {
             topic: record.topic,
@@ -452,8 +486,21 @@ export class SubmissionHandler {
       },
       'submission rejected',
     );
+    const audit = rejection.senderVerified
+      ? [
+          rejectionAudit({
+            topic: this.options.topics.audit,
+            record,
+            sender: sender.id,
+            step: rejection.step,
+            reasons: rejection.reasons,
+            messageId: rejection.messageId,
+            time,
+          }),
+        ]
+      : [];
     const senderKey = await this.options.keys.partner(sender.id);
-    if (!senderKey) return [deadLetter];
+    if (!senderKey) return [deadLetter, ...audit];
     const document = {
       rejectionId: randomUUID(),
       ...(rejection.messageId ? { messageId: rejection.messageId } : {}),
@@ -463,7 +510,11 @@ export class SubmissionHandler {
         .slice(0, 100)
         .map((reason) => ({ ...reason, message: reason.message.slice(0, 1000) })),
     };
-    return [await this.answer(sender, record, 'rejection', document, senderKey, time), deadLetter];
+    return [
+      await this.answer(sender, record, 'rejection', document, senderKey, time),
+      deadLetter,
+      ...audit,
+    ];
   }
 
   /**

@@ -15,6 +15,7 @@ export interface SamenloopContracts {
   'veiligheidsbeoordeling.v1'?: Veiligheidsbeoordeling;
   'verdachtenmonitor-entry.v1'?: VerdachtenmonitorEntry;
   'zaakafsluiting.v1'?: Zaakafsluiting;
+  'zaakfeiten-correctie.v1'?: ZaakfeitenCorrectie;
   'zorgmelding-ontbreekt.v1'?: ZorgmeldingOntbreekt;
   'zorgmelding.v1'?: Zorgmelding;
   'zsm-termijn-signalering.v1'?: ZsmTermijnSignalering;
@@ -424,7 +425,7 @@ export interface KindermishandelingAfstemming {
   contactpersoon: Contactpersoon;
 }
 /**
- * Hub alert (Samenloop → the hub operator): a message names references of case threads that are separate. It joined the first; the others are not merged without a person deciding. Ids only.
+ * Hub alert (Samenloop → the hub operator): a message names references of case threads that are separate (it joined the first; the others are not merged without a person deciding), or names a household municipality other than the one(s) its thread knows (it is added, never replaces one, and the VT of each is considered). Ids and municipality codes only.
  */
 export interface KoppelingConflict {
   /**
@@ -444,7 +445,25 @@ export interface KoppelingConflict {
    * @minItems 1
    * @maxItems 20
    */
-  conflicterendeCaseKeys: [string, ...string[]];
+  conflicterendeCaseKeys?: [string, ...string[]];
+  /**
+   * The household municipalities the thread knew before the message.
+   *
+   * @minItems 1
+   * @maxItems 20
+   *
+   * Items: CBS municipality code, e.g. GM0796 ('s-Hertogenbosch).
+   */
+  bekendeGemeentecodes?: [string, ...string[]];
+  /**
+   * The household municipalities the message names that the thread did not know.
+   *
+   * @minItems 1
+   * @maxItems 20
+   *
+   * Items: CBS municipality code, e.g. GM0796 ('s-Hertogenbosch).
+   */
+  nieuweGemeentecodes?: [string, ...string[]];
   gevondenOp: string;
 }
 /**
@@ -686,6 +705,10 @@ export interface Veiligheidsbeoordeling {
    */
   kinderenInBeeld?: Persoon[];
   /**
+   * VT's decision to involve the Raad voor de Kinderbescherming: before a case is at ZSM, the Raad receives the children's identities only once VT has decided this.
+   */
+  raadInschakelen?: boolean;
+  /**
    * Safety conditions VT advises if the suspect is released.
    *
    * @maxItems 10
@@ -728,6 +751,15 @@ export interface VerdachtenmonitorEntry {
     geboortedatum: string;
     adres?: Adres;
     minderjarig?: boolean;
+  };
+  /**
+   * The victim's household, when ZSM knows it: its municipality decides which Veilig Thuis serves the case. Never the suspect's address: an ex-partner may live in another region than the family.
+   */
+  huishouden?: {
+    /**
+     * CBS municipality code, e.g. GM0796 ('s-Hertogenbosch).
+     */
+    gemeentecode: string;
   };
   aanhouding: {
     /**
@@ -798,6 +830,51 @@ export interface Zaakafsluiting {
     | 'strafrechtelijk-afgedaan'
     | 'geen-grond';
   toelichting?: string;
+}
+/**
+ * Takes back a fact the hub holds of a case thread because an earlier message stated it wrongly (POLITIE, OM or VT → the partners that received something in the thread, as the policy allows). Facts of a case only grow; this message is the one way to retract one. Only a partner that sent a message in the thread may send it, and every correction is audited.
+ */
+export interface ZaakfeitenCorrectie {
+  /**
+   * @minItems 1
+   * @maxItems 10
+   */
+  intrekkingen: [
+    {
+      /**
+       * The fact taken back; it is unknown again until a message states it. huishoudenGemeente takes back one municipality, named in gemeentecode.
+       */
+      feit:
+        | 'huiselijkGeweld'
+        | 'minderjarigenBetrokken'
+        | 'huishoudenGemeente'
+        | 'raadBetrokken'
+        | 'meerderjarigeVerdachte'
+        | 'minderjarigeVerdachte';
+      /**
+       * CBS municipality code, e.g. GM0796 ('s-Hertogenbosch).
+       */
+      gemeentecode?: string;
+    },
+    ...{
+      /**
+       * The fact taken back; it is unknown again until a message states it. huishoudenGemeente takes back one municipality, named in gemeentecode.
+       */
+      feit:
+        | 'huiselijkGeweld'
+        | 'minderjarigenBetrokken'
+        | 'huishoudenGemeente'
+        | 'raadBetrokken'
+        | 'meerderjarigeVerdachte'
+        | 'minderjarigeVerdachte';
+      /**
+       * CBS municipality code, e.g. GM0796 ('s-Hertogenbosch).
+       */
+      gemeentecode?: string;
+    }[],
+  ];
+  reden: string;
+  gecorrigeerdOp: string;
 }
 /**
  * Hub alert (Samenloop → POLITIE and the VT concerned, as the policy allows): a domestic-violence case is at ZSM and no zorgmelding from POLITIE has arrived within the configured time. Ids and times only, no personal data.

@@ -10,6 +10,7 @@ import type {
   Veiligheidsbeoordeling,
   VerdachtenmonitorEntry,
   Zaakafsluiting,
+  ZaakfeitenCorrectie,
   ZorgmeldingOntbreekt,
   Zorgmelding,
   ZsmTermijnSignalering,
@@ -27,6 +28,7 @@ export interface MessagePayloads {
   'nl.samenloop.veiligheidsbeoordeling': Veiligheidsbeoordeling;
   'nl.samenloop.verdachtenmonitor-entry': VerdachtenmonitorEntry;
   'nl.samenloop.zaakafsluiting': Zaakafsluiting;
+  'nl.samenloop.zaakfeiten-correctie': ZaakfeitenCorrectie;
   'nl.samenloop.zorgmelding-ontbreekt': ZorgmeldingOntbreekt;
   'nl.samenloop.zorgmelding': Zorgmelding;
   'nl.samenloop.zsm-termijn-signalering': ZsmTermijnSignalering;

@@ -15,6 +15,7 @@ import terugkoppelingAanMelderV1Schema from '../../../../schemas/terugkoppeling-
 import veiligheidsbeoordelingV1Schema from '../../../../schemas/veiligheidsbeoordeling/veiligheidsbeoordeling.v1.schema.json';
 import verdachtenmonitorEntryV1Schema from '../../../../schemas/verdachtenmonitor-entry/verdachtenmonitor-entry.v1.schema.json';
 import zaakafsluitingV1Schema from '../../../../schemas/zaakafsluiting/zaakafsluiting.v1.schema.json';
+import zaakfeitenCorrectieV1Schema from '../../../../schemas/zaakfeiten-correctie/zaakfeiten-correctie.v1.schema.json';
 import zorgmeldingOntbreektV1Schema from '../../../../schemas/zorgmelding-ontbreekt/zorgmelding-ontbreekt.v1.schema.json';
 import zorgmeldingV1Schema from '../../../../schemas/zorgmelding/zorgmelding.v1.schema.json';
 import zsmTermijnSignaleringV1Schema from '../../../../schemas/zsm-termijn-signalering/zsm-termijn-signalering.v1.schema.json';
@@ -79,7 +80,7 @@ export const SCHEMA_CATALOGUE: readonly SchemaDocument[] = [
   {
     name: 'koppeling-conflict',
     major: 1,
-    version: '1.0',
+    version: '1.1',
     messageType: 'nl.samenloop.koppeling-conflict',
     senders: ['SAMENLOOP'],
     document: koppelingConflictV1Schema,
@@ -119,7 +120,7 @@ export const SCHEMA_CATALOGUE: readonly SchemaDocument[] = [
   {
     name: 'veiligheidsbeoordeling',
     major: 1,
-    version: '1.0',
+    version: '1.1',
     messageType: 'nl.samenloop.veiligheidsbeoordeling',
     senders: ['VT'],
     document: veiligheidsbeoordelingV1Schema,
@@ -127,7 +128,7 @@ export const SCHEMA_CATALOGUE: readonly SchemaDocument[] = [
   {
     name: 'verdachtenmonitor-entry',
     major: 1,
-    version: '1.0',
+    version: '1.1',
     messageType: 'nl.samenloop.verdachtenmonitor-entry',
     senders: ['POLITIE', 'OM'],
     document: verdachtenmonitorEntryV1Schema,
@@ -139,6 +140,14 @@ export const SCHEMA_CATALOGUE: readonly SchemaDocument[] = [
     messageType: 'nl.samenloop.zaakafsluiting',
     senders: ['VT', 'OM'],
     document: zaakafsluitingV1Schema,
+  },
+  {
+    name: 'zaakfeiten-correctie',
+    major: 1,
+    version: '1.0',
+    messageType: 'nl.samenloop.zaakfeiten-correctie',
+    senders: ['POLITIE', 'OM', 'VT'],
+    document: zaakfeitenCorrectieV1Schema,
   },
   {
     name: 'zorgmelding-ontbreekt',

@@ -1,0 +1,165 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { policyExplain } from '../../apps/cli/src/policy/policy-commands';
+import { decisionAudits } from '../support/audit-trail';
+import { DeliveryWatcher } from '../support/delivery-watcher';
+import type { GatewayProcess } from '../support/gateway-process';
+import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
+import { consumeUntil, produce, testKafka } from '../support/kafka-test-kit';
+import { ROOT, policeNumber, registry, submissionFrom, zsmCaseId } from '../support/partner-kit';
+
+const ENTRY = 'verdachtenmonitor-entry/examples/valid/partnergeweld-aangehouden-met-kinderen.json';
+const BEOORDELING =
+  'veiligheidsbeoordeling/examples/valid/partnergeweld-kinderen-contact-en-locatieverbod.json';
+const AFDOENING =
+  'afdoeningsbeslissing/examples/valid/heenzenden-met-voorwaarden-partnergeweld.json';
+const AFSLUITING = 'zaakafsluiting/examples/valid/om-strafrechtelijk-afgedaan-na-vonnis.json';
+const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
+/** 's-Hertogenbosch, served by VT-BNO; the family lives in Eindhoven (GM0772, VT-ZOB). */
+const SUSPECTS_MUNICIPALITY = { woonplaats: "'s-Hertogenbosch", gemeentecode: 'GM0796' };
+
+/**
+ * Need-to-know judged on the whole case, on a real broker: an ex-partner living in another region,
+ * an assessment that does not mention the children, the case references each partner gets, a late
+ * message audited as rejected, and `policy explain --case` agreeing with every decision the hub took.
+ */
+describe('need-to-know per case on a real broker', () => {
+  const kafka = testKafka();
+  let scenario: GatewayScenario;
+  let gateway: GatewayProcess | undefined;
+  let watcher: DeliveryWatcher | undefined;
+
+  afterAll(async () => {
+    await gateway?.kill();
+    await watcher?.stop();
+  });
+
+  it('routes by the household, keeps facts, shares only listed references, audits rejections and agrees with explain --case', async () => {
+    scenario = await newGatewayScenario(kafka);
+    watcher = await DeliveryWatcher.start(
+      kafka,
+      scenario,
+      registry.partners.map((partner) => partner.id),
+    );
+    gateway = await scenario.startGateway();
+    const police = policeNumber();
+    const zsm = zsmCaseId();
+    const sent: { sender: string; submission: { id: string } }[] = [];
+    const send = async (sender: string, submission: { id: string }, key: string) => {
+      sent.push({ sender, submission });
+      await produce(kafka, scenario.topics.inbound(sender), [
+        await scenario.partners.signed(sender, submission, key),
+      ]);
+    };
+    const received = (partner: string, type: string, count = 1) =>
+      watcher!.until(() => {
+        const found = watcher!.deliveries(partner, type);
+        return found.length >= count ? found : undefined;
+      }, `${count} ${type} at ${partner}`);
+
+    await send(
+      'POLITIE-OB',
+      submissionFrom(ENTRY, {
+        sender: 'POLITIE-OB',
+        zaakReferenties: { politieRegistratienummer: police, zsmZaakId: zsm },
+        payload: {
+          '/zsmZaakId': zsm,
+          '/verdachte/adres': SUSPECTS_MUNICIPALITY,
+          '/aanhouding/locatie': SUSPECTS_MUNICIPALITY,
+          '/huishouden': { gemeentecode: 'GM0772' },
+        },
+      }),
+      police,
+    );
+    await received('VT-ZOB', 'verdachtenmonitor-entry');
+    // The assessment names no children: that says nothing about them, so minors stay involved.
+    await send(
+      'VT-ZOB',
+      submissionFrom(BEOORDELING, {
+        sender: 'VT-ZOB',
+        zaakReferenties: { zsmZaakId: zsm },
+        payload: { '/kinderenInBeeld': undefined },
+      }),
+      zsm,
+    );
+    await received('OM', 'veiligheidsbeoordeling');
+    await send(
+      'OM',
+      submissionFrom(AFDOENING, {
+        sender: 'OM',
+        zaakReferenties: { zsmZaakId: zsm, parketnummer: '01/214387-26' },
+        payload: { '/zsmZaakId': zsm },
+      }),
+      zsm,
+    );
+    const [decision] = await received('RVDK', 'afdoeningsbeslissing');
+    await received('VT-ZOB', 'afdoeningsbeslissing');
+    expect(decision?.niveau).toBe('inhoud');
+    // The suspect's address never chose a VT.
+    expect(watcher.all('VT-BNO')).toEqual([]);
+
+    // A late message in the closed case: rejected, and the audit says so.
+    await send(
+      'OM',
+      submissionFrom(AFSLUITING, { sender: 'OM', zaakReferenties: { zsmZaakId: zsm } }),
+      zsm,
+    );
+    await received('VT-ZOB', 'zaakafsluiting');
+    const late = submissionFrom(ZORGMELDING, {
+      sender: 'POLITIE-OB',
+      zaakReferenties: { politieRegistratienummer: police },
+    });
+    await send('POLITIE-OB', late, police);
+    const trail = await consumeUntil(kafka, scenario.topics.audit, (records) =>
+      records.some((record) => record.value?.includes(late.id) ?? false),
+    );
+    expect(
+      trail
+        .map((record) => JSON.parse(record.value ?? '') as Record<string, unknown>)
+        .find((audit) => audit.messageId === late.id),
+    ).toMatchObject({ kind: 'rejection', step: 'stage', codes: ['invalid-stage-transition'] });
+
+    // Every delivery carries only the case references its audit record names.
+    const decisions = decisionAudits(trail);
+    for (const partner of registry.partners) {
+      for (const entry of watcher.all(partner.id).filter((item) => item.type === 'delivery')) {
+        const audit = decisions.find((record) => record.deliveryId === entry.document.deliveryId);
+        expect(audit).toBeDefined();
+        expect(
+          Object.keys((entry.document.zaakReferenties as object | undefined) ?? {}).map(
+            (kind) => `/zaakReferenties/${kind}`,
+          ),
+        ).toEqual(audit!.deliveredReferences);
+      }
+    }
+
+    // policy explain --case, given the messages before, decides as the hub did, partner by partner.
+    const directory = mkdtempSync(path.join(tmpdir(), 'samenloop-case-'));
+    const files = sent.map(({ submission }, index) => {
+      const file = path.join(directory, `${index}.json`);
+      writeFileSync(file, JSON.stringify(submission));
+      return file;
+    });
+    let compared = 0;
+    for (const [index, { submission }] of sent.entries()) {
+      for (const audit of decisions.filter((record) => record.messageId === submission.id)) {
+        const outcome = policyExplain(path.join(ROOT, 'deploy'), files[index]!, audit.recipient, {
+          case: files.slice(0, index),
+        });
+        expect(outcome.exitCode).toBe(0);
+        const header = outcome.lines.find((line) => line.startsWith('nl.samenloop.'));
+        expect(header).toMatch(
+          new RegExp(`to ${audit.recipient} at stage [a-z-]+: ${audit.level}`),
+        );
+        const explainedFields = outcome.lines
+          .filter((line) => line.startsWith('  deliver '))
+          .map((line) => line.split(/\s+/)[2])
+          .sort();
+        expect(explainedFields).toEqual([...audit.deliveredFields].sort());
+        compared++;
+      }
+    }
+    expect(compared).toBe(4 * (registry.partners.length - 1));
+  });
+});
