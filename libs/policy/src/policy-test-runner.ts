@@ -41,8 +41,20 @@ const policyTestSchema = z
     expect: z.record(
       z.string(),
       z.union([
-        z.object({ level: z.literal('inhoud'), fields: z.array(z.string()).min(1) }).strict(),
-        z.object({ level: z.literal('notificatie') }).strict(),
+        z
+          .object({
+            level: z.literal('inhoud'),
+            fields: z.array(z.string()).min(1),
+            /** The kinds of case reference the partner gets; checked exactly when given. */
+            zaakReferenties: z.array(z.string()).optional(),
+          })
+          .strict(),
+        z
+          .object({
+            level: z.literal('notificatie'),
+            zaakReferenties: z.array(z.string()).optional(),
+          })
+          .strict(),
       ]),
     ),
   })
@@ -123,15 +135,19 @@ export function runPolicyTest(
       failures.push(
         `${decision.recipient.id} must get ${expected.level} but gets ${describe(decision)}${decision.reason ? ` (${decision.reason})` : ''}`,
       );
-    } else if (expected.level === 'inhoud') {
-      const wanted = [...expected.fields].sort();
-      const extra = actualFields.filter((field) => !wanted.includes(field));
-      const missing = wanted.filter((field) => !actualFields.includes(field));
-      if (extra.length > 0)
-        failures.push(`${decision.recipient.id} gets fields it must not: ${extra.join(', ')}`);
-      if (missing.length > 0)
-        failures.push(`${decision.recipient.id} misses fields it must get: ${missing.join(', ')}`);
+      continue;
     }
+    if (expected.level === 'inhoud')
+      failures.push(...differences(decision.recipient.id, 'fields', actualFields, expected.fields));
+    if (expected.zaakReferenties)
+      failures.push(
+        ...differences(
+          decision.recipient.id,
+          'case references',
+          Object.keys(decision.zaakReferenties),
+          expected.zaakReferenties,
+        ),
+      );
   }
   for (const recipient of Object.keys(test.expect)) {
     if (!decisions.some((decision) => decision.recipient.id === recipient)) {
@@ -187,6 +203,23 @@ function decide(
     sender,
     candidates: registry.partners,
   });
+}
+
+/** What a recipient gets beyond, and short of, what it must get exactly. */
+function differences(
+  recipient: string,
+  what: string,
+  actual: readonly string[],
+  wanted: readonly string[],
+): string[] {
+  const extra = actual.filter((item) => !wanted.includes(item)).sort();
+  const missing = wanted.filter((item) => !actual.includes(item)).sort();
+  return [
+    ...(extra.length > 0 ? [`${recipient} gets ${what} it must not: ${extra.join(', ')}`] : []),
+    ...(missing.length > 0
+      ? [`${recipient} misses ${what} it must get: ${missing.join(', ')}`]
+      : []),
+  ];
 }
 
 function describe(decision: RecipientDecision): string {

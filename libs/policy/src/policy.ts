@@ -336,6 +336,45 @@ function addresses(rule: PolicyRule, recipient: Partner): boolean {
     : rule.recipient.kind === recipient.kind;
 }
 
+/** The conditions on a fact that is true, false or unknown, and why each does not match. */
+const FACT_CONDITIONS: readonly (readonly [
+  (
+    | 'domesticViolence'
+    | 'minorsInvolved'
+    | 'raadBetrokken'
+    | 'suspectAdult'
+    | 'supervisionOrConditions'
+  ),
+  string,
+  string,
+])[] = [
+  [
+    'domesticViolence',
+    'applies to domestic-violence cases only',
+    'applies to cases without domestic violence only',
+  ],
+  [
+    'minorsInvolved',
+    'applies only when minors are involved',
+    'applies only when no minors are involved',
+  ],
+  [
+    'raadBetrokken',
+    'applies only once VT has involved the Raad voor de Kinderbescherming',
+    'applies only while the Raad voor de Kinderbescherming is not involved',
+  ],
+  [
+    'suspectAdult',
+    'applies only when the suspect is known to be an adult',
+    'applies only when the suspect is known to be a minor',
+  ],
+  [
+    'supervisionOrConditions',
+    'applies only to decisions with probation supervision or special conditions',
+    'applies only to decisions without supervision or special conditions',
+  ],
+];
+
 /**
  * Why a rule for this recipient and message type does not apply, or undefined when it does.
  * Exported for the spec that checks the rule index against rule-by-rule evaluation.
@@ -348,36 +387,9 @@ export function mismatch(
 ): string | undefined {
   if (!rule.stages.includes(request.stage)) return `does not apply at stage ${request.stage}`;
   const when = rule.when ?? {};
-  if (
-    when.domesticViolence !== undefined &&
-    request.facts.domesticViolence !== when.domesticViolence
-  ) {
-    return when.domesticViolence
-      ? 'applies to domestic-violence cases only'
-      : 'applies to cases without domestic violence only';
-  }
-  if (when.minorsInvolved !== undefined && request.facts.minorsInvolved !== when.minorsInvolved) {
-    return when.minorsInvolved
-      ? 'applies only when minors are involved'
-      : 'applies only when no minors are involved';
-  }
-  if (when.raadBetrokken !== undefined && request.facts.raadBetrokken !== when.raadBetrokken) {
-    return when.raadBetrokken
-      ? 'applies only once VT has involved the Raad voor de Kinderbescherming'
-      : 'applies only while the Raad voor de Kinderbescherming is not involved';
-  }
-  if (when.suspectAdult !== undefined && request.facts.suspectAdult !== when.suspectAdult) {
-    return when.suspectAdult
-      ? 'applies only when the suspect is known to be an adult'
-      : 'applies only when the suspect is known to be a minor';
-  }
-  if (
-    when.supervisionOrConditions !== undefined &&
-    request.facts.supervisionOrConditions !== when.supervisionOrConditions
-  ) {
-    return when.supervisionOrConditions
-      ? 'applies only to decisions with probation supervision or special conditions'
-      : 'applies only to decisions without supervision or special conditions';
+  for (const [fact, ifTrue, ifFalse] of FACT_CONDITIONS) {
+    const wanted = when[fact];
+    if (wanted !== undefined && request.facts[fact] !== wanted) return wanted ? ifTrue : ifFalse;
   }
   if (when.recipientReportedCase && !(request.facts.melders ?? []).includes(recipient.id)) {
     return `${recipient.id} did not report this case`;

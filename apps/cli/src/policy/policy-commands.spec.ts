@@ -44,6 +44,26 @@ describe(policyTest.name, () => {
   });
 });
 
+describe(`${policyTest.name} on case references`, () => {
+  it('names the case references a partner gets but must not, and those it misses', () => {
+    const scratch = mkdtempSync(path.join(tmpdir(), 'samenloop-policy-cli-'));
+    writeFileSync(
+      path.join(scratch, 'referenties.yaml'),
+      `description: OM files the entry by its parketnummer only\nthread: [${ENTRY}]\nmessage: ${ENTRY}\nexpect:\n  OM: { level: inhoud, fields: [/zsmZaakId], zaakReferenties: [parketnummer] }\n`,
+    );
+
+    const outcome = policyTest(DEPLOY, scratch);
+
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.lines).toEqual(
+      expect.arrayContaining([
+        '  - OM gets case references it must not: zsmZaakId',
+        '  - OM misses case references it must get: parketnummer',
+      ]),
+    );
+  });
+});
+
 describe(policyExplain.name, () => {
   it('names, per field, the rule that allowed it or why it was withheld', () => {
     const outcome = policyExplain(DEPLOY, ENTRY, 'VT-ZOB', { stage: 'zsm' });
@@ -81,6 +101,8 @@ describe(policyExplain.name, () => {
         ),
         'nl.samenloop.afdoeningsbeslissing to VT-ZOB at stage afdoening: inhoud',
         expect.stringMatching(/^ {2}deliver {2}\/beslissing {2}allowed by /),
+        '  share    /zaakReferenties/zsmZaakId  listed by af.vt.terugkoppeling',
+        '  keep     /zaakReferenties/parketnummer  listed by no rule that applies',
       ]),
     );
     expect(raad.lines).toContain(

@@ -135,9 +135,19 @@ export function policyExplain(
   const fields = explainDecision(decision).map(
     (field) => `  ${field.delivered ? 'deliver ' : 'withhold'} ${field.path}  ${field.because}`,
   );
+  const references = [
+    ...decision.deliveredReferences.map((reference) => {
+      const kind = reference.split('/')[2] ?? '';
+      const listing = decision.rules.filter((rule) => rule.zaakReferenties?.includes(kind));
+      return `  share    ${reference}  listed by ${listing.map((rule) => rule.id).join(', ')}`;
+    }),
+    ...decision.withheldReferences.map(
+      (reference) => `  keep     ${reference}  listed by no rule that applies`,
+    ),
+  ];
   return {
     exitCode: 0,
-    lines: [...replayed, header, ...grounds, ...fields, `policy ${policy.version}`],
+    lines: [...replayed, header, ...grounds, ...fields, ...references, `policy ${policy.version}`],
   };
 }
 
