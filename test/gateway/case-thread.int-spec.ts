@@ -3,13 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { zsmDeadline } from '@samenloop/case';
 import { ParkedMessages } from '../../apps/cli/src/parked/parked-messages';
+import { decisionAudits } from '../support/audit-trail';
 import { DeliveryWatcher } from '../support/delivery-watcher';
+import { expectExplainAgrees } from '../support/explain-agreement';
 import type { GatewayProcess } from '../support/gateway-process';
 import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
 import {
   brokersFromEnvironment,
   consumeUntil,
   produce,
+  readToEnd,
   testKafka,
 } from '../support/kafka-test-kit';
 import { ROOT, policeNumber, registry, submissionFrom, zsmCaseId } from '../support/partner-kit';
@@ -37,7 +40,11 @@ describe('case threads on a real broker', () => {
     watcher = undefined;
   });
 
+  /** What the test submitted, in order: the case explain --case is asked about. */
+  let sent: { id: string }[] = [];
+
   async function submit(sender: string, submission: { id: string }, key: string): Promise<void> {
+    sent.push(submission);
     await produce(kafka, scenario.topics.inbound(sender), [
       await scenario.partners.signed(sender, submission, key),
     ]);
@@ -49,6 +56,7 @@ describe('case threads on a real broker', () => {
     ]);
 
   it('keeps threads, stages and pending deadlines through a killed gateway, and follows the case to its end', async () => {
+    sent = [];
     scenario = await newGatewayScenario(kafka, {
       GATEWAY_ZSM_ALERT_MARGIN_MINUTES: String(MARGIN_MINUTES),
       GATEWAY_ZORGMELDING_WAIT_MINUTES: '5',
@@ -176,6 +184,10 @@ describe('case threads on a real broker', () => {
     // Each alert went out once, even with two ticks and a restart.
     expect(watcher.deliveries('VT-ZOB', 'zsm-termijn-signalering')).toHaveLength(2);
     expect(watcher.deliveries('POLITIE-OB', 'zorgmelding-ontbreekt')).toHaveLength(1);
+    // policy explain --case answers as the gateway decided, for every partner of every message
+    // it routed (the late zorgmelding was rejected, so nothing was decided for it).
+    const decisions = decisionAudits(await readToEnd(kafka, scenario.topics.audit));
+    expect(expectExplainAgrees(sent, decisions)).toBe(6 * (registry.partners.length - 1));
   });
 
   it('parks a message for a municipality no VT serves, and routes it once the registry knows one', async () => {

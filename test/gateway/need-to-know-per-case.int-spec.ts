@@ -1,13 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { policyExplain } from '../../apps/cli/src/policy/policy-commands';
 import { decisionAudits } from '../support/audit-trail';
 import { DeliveryWatcher } from '../support/delivery-watcher';
+import { expectExplainAgrees } from '../support/explain-agreement';
 import type { GatewayProcess } from '../support/gateway-process';
 import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
 import { consumeUntil, produce, testKafka } from '../support/kafka-test-kit';
-import { ROOT, policeNumber, registry, submissionFrom, zsmCaseId } from '../support/partner-kit';
+import { policeNumber, registry, submissionFrom, zsmCaseId } from '../support/partner-kit';
 
 const ENTRY = 'verdachtenmonitor-entry/examples/valid/partnergeweld-aangehouden-met-kinderen.json';
 const BEOORDELING =
@@ -135,31 +132,10 @@ describe('need-to-know per case on a real broker', () => {
     }
 
     // policy explain --case, given the messages before, decides as the hub did, partner by partner.
-    const directory = mkdtempSync(path.join(tmpdir(), 'samenloop-case-'));
-    const files = sent.map(({ submission }, index) => {
-      const file = path.join(directory, `${index}.json`);
-      writeFileSync(file, JSON.stringify(submission));
-      return file;
-    });
-    let compared = 0;
-    for (const [index, { submission }] of sent.entries()) {
-      for (const audit of decisions.filter((record) => record.messageId === submission.id)) {
-        const outcome = policyExplain(path.join(ROOT, 'deploy'), files[index]!, audit.recipient, {
-          case: files.slice(0, index),
-        });
-        expect(outcome.exitCode).toBe(0);
-        const header = outcome.lines.find((line) => line.startsWith('nl.samenloop.'));
-        expect(header).toMatch(
-          new RegExp(`to ${audit.recipient} at stage [a-z-]+: ${audit.level}`),
-        );
-        const explainedFields = outcome.lines
-          .filter((line) => line.startsWith('  deliver '))
-          .map((line) => line.split(/\s+/)[2])
-          .sort();
-        expect(explainedFields).toEqual([...audit.deliveredFields].sort());
-        compared++;
-      }
-    }
+    const compared = expectExplainAgrees(
+      sent.map(({ submission }) => submission),
+      decisions,
+    );
     expect(compared).toBe(4 * (registry.partners.length - 1));
   });
 });

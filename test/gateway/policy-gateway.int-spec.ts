@@ -1,4 +1,5 @@
 import { decisionAudits } from '../support/audit-trail';
+import { expectExplainAgrees } from '../support/explain-agreement';
 import type { GatewayProcess } from '../support/gateway-process';
 import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
 import {
@@ -167,6 +168,10 @@ describe('policy gateway on a real broker', () => {
     // The confidential doctor's findings reach no one.
     for (const delivery of delivered)
       expect(delivery.payload).not.toHaveProperty('vertrouwensartsBevindingen');
+    // policy explain --case answers as the gateway decided, for every partner of every message.
+    expect(expectExplainAgrees([zorgmelding, entry, beoordeling], audits)).toBe(
+      3 * AUDITS_PER_MESSAGE,
+    );
     // The audit trail matches the deliveries one to one.
     const auditedDeliveries = audits.filter((audit) => audit.level !== 'geen');
     expect(auditedDeliveries.map((audit) => audit.deliveryId).sort()).toEqual(
