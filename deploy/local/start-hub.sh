@@ -45,14 +45,14 @@ Samenloop runs:
 
 The demo case (deploy/demo): the suspect on the ZSM verdachtenmonitor and VT's veiligheidsbeoordeling
 first, the police's zorgmelding later — at VT-ZOB in the same thread — then the OM's decision back to
-VT, 3RO and RVDK, and VT's feedback to the police.
+VT, 3RO, RVDK and the police (the conditions it enforces), and VT's feedback to the police.
 INFO
 node bin/samenloop.js demo deploy/demo
 cat <<INFO
 
 Try:  npx samenloop partner send --as POLITIE-OB --fresh-id deploy/demo/3-zorgmelding-politie.json
       npx samenloop partner receive --as VT-ZOB
-      npx samenloop policy explain deploy/demo/1-verdachtenmonitor-entry-politie.json --recipient VT-ZOB --stage zsm
+      npx samenloop policy explain deploy/demo/4-afdoeningsbeslissing-om.json --recipient VT-ZOB --case deploy/demo/1-verdachtenmonitor-entry-politie.json
 Stop with Ctrl-C (the gateway finishes its in-flight messages first).
 INFO
 wait "$gateway"
