@@ -336,44 +336,15 @@ function addresses(rule: PolicyRule, recipient: Partner): boolean {
     : rule.recipient.kind === recipient.kind;
 }
 
-/** The conditions on a fact that is true, false or unknown, and why each does not match. */
-const FACT_CONDITIONS: readonly (readonly [
-  (
-    | 'domesticViolence'
-    | 'minorsInvolved'
-    | 'raadBetrokken'
-    | 'suspectAdult'
-    | 'supervisionOrConditions'
-  ),
-  string,
-  string,
-])[] = [
-  [
-    'domesticViolence',
-    'applies to domestic-violence cases only',
-    'applies to cases without domestic violence only',
-  ],
-  [
-    'minorsInvolved',
-    'applies only when minors are involved',
-    'applies only when no minors are involved',
-  ],
-  [
-    'raadBetrokken',
-    'applies only once VT has involved the Raad voor de Kinderbescherming',
-    'applies only while the Raad voor de Kinderbescherming is not involved',
-  ],
-  [
-    'suspectAdult',
-    'applies only when the suspect is known to be an adult',
-    'applies only when the suspect is known to be a minor',
-  ],
-  [
-    'supervisionOrConditions',
-    'applies only to decisions with probation supervision or special conditions',
-    'applies only to decisions without supervision or special conditions',
-  ],
-];
+/** Why a condition on a fact that is true, false or unknown does not hold, if it does not. */
+function factMismatch(
+  wanted: boolean | undefined,
+  known: boolean | undefined,
+  ifTrue: string,
+  ifFalse: string,
+): string | undefined {
+  return wanted === undefined || known === wanted ? undefined : wanted ? ifTrue : ifFalse;
+}
 
 /**
  * Why a rule for this recipient and message type does not apply, or undefined when it does.
@@ -387,18 +358,48 @@ export function mismatch(
 ): string | undefined {
   if (!rule.stages.includes(request.stage)) return `does not apply at stage ${request.stage}`;
   const when = rule.when ?? {};
-  for (const [fact, ifTrue, ifFalse] of FACT_CONDITIONS) {
-    const wanted = when[fact];
-    if (wanted !== undefined && request.facts[fact] !== wanted) return wanted ? ifTrue : ifFalse;
-  }
-  if (when.recipientReportedCase && !(request.facts.melders ?? []).includes(recipient.id)) {
+  const { facts } = request;
+  // Property by property, not a table of names: this runs for every candidate rule of every decision.
+  const why =
+    factMismatch(
+      when.domesticViolence,
+      facts.domesticViolence,
+      'applies to domestic-violence cases only',
+      'applies to cases without domestic violence only',
+    ) ??
+    factMismatch(
+      when.minorsInvolved,
+      facts.minorsInvolved,
+      'applies only when minors are involved',
+      'applies only when no minors are involved',
+    ) ??
+    factMismatch(
+      when.raadBetrokken,
+      facts.raadBetrokken,
+      'applies only once VT has involved the Raad voor de Kinderbescherming',
+      'applies only while the Raad voor de Kinderbescherming is not involved',
+    ) ??
+    factMismatch(
+      when.suspectAdult,
+      facts.suspectAdult,
+      'applies only when the suspect is known to be an adult',
+      'applies only when the suspect is known to be a minor',
+    ) ??
+    factMismatch(
+      when.supervisionOrConditions,
+      facts.supervisionOrConditions,
+      'applies only to decisions with probation supervision or special conditions',
+      'applies only to decisions without supervision or special conditions',
+    );
+  if (why !== undefined) return why;
+  if (when.recipientReportedCase && !(facts.melders ?? []).includes(recipient.id)) {
     return `${recipient.id} did not report this case`;
   }
-  if (when.recipientInThread && !(request.facts.recipients ?? []).includes(recipient.id)) {
+  if (when.recipientInThread && !(facts.recipients ?? []).includes(recipient.id)) {
     return `${recipient.id} received nothing in this case`;
   }
   if (when.recipientServesMunicipality && !assume.municipalityServed) {
-    const codes = request.facts.gemeentecodes ?? [];
+    const codes = facts.gemeentecodes ?? [];
     if (codes.length === 0) return "the household's municipality is not known";
     if (!codes.some((code) => (recipient.gemeenten ?? []).includes(code)))
       return `the household's municipality is not one ${recipient.id} serves`;
