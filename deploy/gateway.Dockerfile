@@ -11,6 +11,8 @@ WORKDIR /samenloop
 ENV NODE_ENV=production
 COPY --from=build /samenloop/node_modules ./node_modules
 COPY --from=build /samenloop/dist/apps/gateway ./dist/apps/gateway
+# The policy tests' messages: a policy goes live only when its tests pass (SAMENLOOP_SCHEMAS_DIR).
+COPY --from=build /samenloop/schemas ./schemas
 USER node
 EXPOSE 3000
 CMD ["node", "dist/apps/gateway/main.js"]

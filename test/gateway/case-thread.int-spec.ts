@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { zsmDeadline } from '@samenloop/case';
 import { ParkedMessages } from '../../apps/cli/src/parked/parked-messages';
+import { policyExplain } from '../../apps/cli/src/policy/policy-commands';
 import { decisionAudits } from '../support/audit-trail';
 import { DeliveryWatcher } from '../support/delivery-watcher';
 import { expectExplainAgrees } from '../support/explain-agreement';
@@ -253,5 +254,154 @@ describe('case threads on a real broker', () => {
     expect(delivered.messageId).toBe(zorgmelding.id);
     const parked = await consumeUntil(kafka, scenario.topics.parked, (read) => read.length >= 1);
     expect(parked).toHaveLength(1);
+  });
+
+  it('routes an entry without the household to OM, RVDK and 3RO at once, and its held part to VT-ZOB alone once the operator releases it', async () => {
+    scenario = await newGatewayScenario(kafka);
+    watcher = await DeliveryWatcher.start(
+      kafka,
+      scenario,
+      registry.partners.map((partner) => partner.id),
+    );
+    gateway = await scenario.startGateway();
+    const police = policeNumber();
+    const zsm = zsmCaseId();
+    const entry = submissionFrom(ENTRY, {
+      sender: 'POLITIE-OB',
+      zaakReferenties: { politieRegistratienummer: police, zsmZaakId: zsm },
+      payload: { '/zsmZaakId': zsm, '/huishouden': undefined },
+    });
+    await submit('POLITIE-OB', entry, police);
+
+    // OM's 9 hours do not wait for the VT question: the others have the entry at once.
+    for (const partner of ['OM', 'RVDK', '3RO'])
+      await watcher.until(
+        () => watcher!.deliveries(partner, 'verdachtenmonitor-entry')[0],
+        `the entry at ${partner}`,
+      );
+    const receipt = await watcher.until(
+      () => watcher!.all('POLITIE-OB').find((answer) => answer.type === 'receipt'),
+      'the receipt at POLITIE-OB',
+    );
+    expect(receipt.document).toMatchObject({
+      messageId: entry.id,
+      fase: 'zsm',
+      geparkeerd: { reden: 'gemeente-ontbreekt', deel: 'veilig-thuis' },
+    });
+    expect(
+      (receipt.document.deliveredTo as { recipient: string }[]).map((item) => item.recipient),
+    ).toEqual(['OM', 'RVDK', '3RO']);
+    const parkingAlert = await watcher.until(
+      () => watcher!.deliveries('SAMENLOOP-BEHEER', 'routering-geparkeerd')[0],
+      'the parking alert at the operator',
+    );
+    expect(parkingAlert.payload).toMatchObject({
+      messageId: entry.id,
+      reden: 'gemeente-ontbreekt',
+    });
+    const operator = new ParkedMessages({
+      brokers: brokersFromEnvironment(),
+      keysDirectory: scenario.partners.keysDirectory,
+      topicNamespace: scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
+    });
+    expect(await operator.list({ idleMs: 1_000, maxMs: 30_000 })).toMatchObject([
+      { messageId: entry.id, scope: 'vt', caseKey: receipt.document.caseKey },
+    ]);
+
+    // The police's zorgmelding names the household: the operator hears it can release the entry.
+    const zorgmelding = submissionFrom(ZORGMELDING, {
+      sender: 'POLITIE-OB',
+      zaakReferenties: { politieRegistratienummer: police },
+    });
+    await submit('POLITIE-OB', zorgmelding, police);
+    const named = await watcher.until(
+      () => watcher!.deliveries('SAMENLOOP-BEHEER', 'koppeling-conflict')[0],
+      'the alert that the household is known now',
+    );
+    expect(named.payload).toMatchObject({
+      messageId: zorgmelding.id,
+      caseKey: receipt.document.caseKey,
+      nieuweGemeentecodes: ['GM0772'],
+    });
+
+    await operator.release(entry.id, { idleMs: 1_000, maxMs: 30_000 });
+
+    const released = await watcher.until(
+      () => watcher!.deliveries('VT-ZOB', 'verdachtenmonitor-entry')[0],
+      'the released entry at VT-ZOB',
+    );
+    const [zorgmeldingAtVt] = watcher.deliveries('VT-ZOB', 'zorgmelding');
+    expect(released).toMatchObject({
+      messageId: entry.id,
+      caseThread: {
+        caseKey: receipt.document.caseKey,
+        fase: 'zsm',
+        relatedDeliveries: [zorgmeldingAtVt!.deliveryId],
+      },
+    });
+
+    // Released twice: a duplicate.
+    await operator.release(entry.id, { idleMs: 1_000, maxMs: 30_000 });
+    const duplicate = await watcher.until(
+      () =>
+        watcher!
+          .all('POLITIE-OB')
+          .find((answer) => answer.type === 'rejection' && answer.document.messageId === entry.id),
+      'the rejection of the second release',
+    );
+    expect(duplicate.document.errors).toMatchObject([{ code: 'duplicate' }]);
+
+    // The audit trail: each partner received the entry once, VT-ZOB by the release alone.
+    const decisions = decisionAudits(await readToEnd(kafka, scenario.topics.audit));
+    const ofEntry = decisions.filter((audit) => audit.messageId === entry.id);
+    const atFirst = ofEntry.slice(0, registry.partners.length - 1);
+    const atRelease = ofEntry.slice(registry.partners.length - 1);
+    const receivers = (audits: typeof decisions) =>
+      audits
+        .filter((audit) => audit.deliveryId !== null)
+        .map((audit) => audit.recipient)
+        .sort();
+    expect(receivers(atFirst)).toEqual(['3RO', 'OM', 'RVDK']);
+    expect(atRelease.map(({ recipient, level }) => ({ recipient, level }))).toEqual([
+      { recipient: 'VT-BNO', level: 'geen' },
+      { recipient: 'VT-ZOB', level: 'inhoud' },
+    ]);
+    for (const partner of ['OM', 'RVDK', '3RO', 'VT-ZOB'])
+      expect(watcher.deliveries(partner, 'verdachtenmonitor-entry')).toHaveLength(1);
+    expect(watcher.deliveries('VT-BNO', 'verdachtenmonitor-entry')).toEqual([]);
+
+    // policy explain --case answers as the gateway did: at first, and for the release.
+    const zorgmeldingDecisions = decisions.filter((audit) => audit.messageId === zorgmelding.id);
+    expect(expectExplainAgrees([entry, zorgmelding], [...atFirst, ...zorgmeldingDecisions])).toBe(
+      2 * (registry.partners.length - 1),
+    );
+    const directory = mkdtempSync(path.join(tmpdir(), 'samenloop-held-'));
+    const [entryFile, zorgmeldingFile] = [entry, zorgmelding].map((submission, index) => {
+      const file = path.join(directory, `${index}.json`);
+      writeFileSync(file, JSON.stringify(submission));
+      return file;
+    });
+    expect(
+      policyExplain(path.join(ROOT, 'deploy'), entryFile!, 'VT-ZOB', { case: [] }).lines,
+    ).toContainEqual(
+      expect.stringMatching(/^the part for Veilig Thuis is held \(gemeente-ontbreekt\)/),
+    );
+    for (const audit of atRelease) {
+      const explained = policyExplain(path.join(ROOT, 'deploy'), entryFile!, audit.recipient, {
+        case: [entryFile!, zorgmeldingFile!],
+      });
+      expect(explained.lines).toContainEqual(
+        expect.stringMatching(/^released: the held part for Veilig Thuis/),
+      );
+      expect(explained.lines.find((line) => line.startsWith('nl.samenloop.'))).toMatch(
+        new RegExp(`to ${audit.recipient} at stage zsm: ${audit.level}`),
+      );
+      expect(
+        explained.lines
+          .filter((line) => line.startsWith('  deliver '))
+          .map((line) => line.split(/\s+/)[2])
+          .sort(),
+      ).toEqual([...audit.deliveredFields].sort());
+    }
   });
 });

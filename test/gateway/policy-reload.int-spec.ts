@@ -1,69 +1,178 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { decisionAudits } from '../support/audit-trail';
+import { decisionAudits, type DecisionAudit } from '../support/audit-trail';
+import { DeliveryWatcher } from '../support/delivery-watcher';
 import type { GatewayProcess } from '../support/gateway-process';
 import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
 import { consumeUntil, produce, testKafka, type ConsumedRecord } from '../support/kafka-test-kit';
-import { ROOT, policeNumber, registry, submissionFrom } from '../support/partner-kit';
+import { policeNumber, registry, submissionFrom } from '../support/partner-kit';
+import { copyPolicyFolder, grantAllPolicy } from '../support/policy-folder';
 
-/** One audit record per partner other than the sender. */
+/** One decision audit record per partner other than the sender. */
 const AUDITS_PER_MESSAGE = registry.partners.length - 1;
 
+interface PolicyVersionAudit {
+  readonly kind: 'policy-version';
+  readonly policyVersion: string;
+  readonly previousVersion: string | null;
+  readonly trigger: 'start-up' | 'reload';
+  readonly files: { name: string; sha256: string }[];
+  readonly tests: { passed: number };
+  readonly changedBy: { uid: number; user: string | null; file: string } | null;
+  readonly instance: string;
+  readonly activatedAt: string;
+}
+
+/**
+ * The policy folder lives outside the repository, with its tests in `tests/` beside it (the
+ * default), as a deployment keeps it. Each step changes it in place under the running gateway.
+ */
 describe('policy hot reload in a running gateway', () => {
   const kafka = testKafka();
-  const policyDirectory = mkdtempSync(path.join(tmpdir(), 'samenloop-live-policy-'));
-  const policyFile = path.join(policyDirectory, 'oost-brabant.yaml');
+  const folder = copyPolicyFolder();
+  const policyFile = (name: string) => path.join(folder.directory, name);
+  const originals = new Map(
+    readdirSync(folder.directory)
+      .filter((name) => name.endsWith('.yaml'))
+      .map((name) => [name, readFileSync(policyFile(name), 'utf8')]),
+  );
   let scenario: GatewayScenario;
-  let gateway: GatewayProcess | undefined;
+  let gateway: GatewayProcess;
+  let watcher: DeliveryWatcher;
+  let startUpVersion: string;
 
-  afterEach(async () => {
-    await gateway?.kill();
+  beforeAll(async () => {
+    scenario = await newGatewayScenario(kafka, { SAMENLOOP_POLICY_DIR: folder.directory });
+    watcher = await DeliveryWatcher.start(kafka, scenario, ['SAMENLOOP-BEHEER']);
+    gateway = await scenario.startGateway();
   });
 
-  const audits = (records: readonly ConsumedRecord[]) => decisionAudits(records);
+  afterAll(async () => {
+    await gateway?.kill();
+    await watcher?.stop();
+  });
 
-  async function sendZorgmelding(): Promise<void> {
+  const readAudit = async (done: (records: readonly Record<string, unknown>[]) => boolean) =>
+    (
+      await consumeUntil(kafka, scenario.topics.audit, (read) =>
+        done(read.map((record) => JSON.parse(record.value ?? '') as Record<string, unknown>)),
+      )
+    ).map((record) => JSON.parse(record.value ?? '') as Record<string, unknown>);
+
+  const policyVersions = (records: readonly Record<string, unknown>[]) =>
+    records.filter((record) => record.kind === 'policy-version') as unknown as PolicyVersionAudit[];
+
+  /** A zorgmelding about a household in Eindhoven; resolves with its decisions once audited. */
+  async function sendZorgmelding(): Promise<DecisionAudit[]> {
     const nummer = policeNumber();
     const submission = submissionFrom(
       'zorgmelding/examples/valid/partnergeweld-met-kinderen.json',
-      {
-        sender: 'POLITIE-OB',
-        zaakReferenties: { politieRegistratienummer: nummer },
-      },
+      { sender: 'POLITIE-OB', zaakReferenties: { politieRegistratienummer: nummer } },
     );
     await produce(kafka, scenario.topics.inbound('POLITIE-OB'), [
       await scenario.partners.signed('POLITIE-OB', submission, nummer),
     ]);
-  }
-
-  it('keeps the last good policy when a change does not load, and applies a change that does', async () => {
-    copyFileSync(path.join(ROOT, 'deploy/policies/oost-brabant.yaml'), policyFile);
-    scenario = await newGatewayScenario(kafka, { SAMENLOOP_POLICY_DIR: policyDirectory });
-    gateway = await scenario.startGateway();
-    const original = readFileSync(policyFile, 'utf8');
-
-    // A rule that would share the confidential doctor's findings: refused.
-    let mark = gateway.logs.length;
-    writeFileSync(
-      policyFile,
-      original.replace(
-        'fields: [/conclusie, /geadviseerdeVoorwaarden]',
-        'fields: [/conclusie, /vertrouwensartsBevindingen]',
+    const ofThis = (records: readonly ConsumedRecord[]) =>
+      decisionAudits(records).filter((audit) => audit.messageId === submission.id);
+    return ofThis(
+      await consumeUntil(
+        kafka,
+        scenario.topics.audit,
+        (read) => ofThis(read).length >= AUDITS_PER_MESSAGE,
       ),
     );
-    await gateway.logged(/policy change refused/, mark);
-    await sendZorgmelding();
-    const first = audits(
-      await consumeUntil(kafka, scenario.topics.audit, (read) => read.length >= AUDITS_PER_MESSAGE),
-    );
-    expect(first.find((audit) => audit.recipient === 'VT-ZOB')?.level).toBe('inhoud');
+  }
 
-    // Zorgmeldingen to VT as a notification only: applied from the next message on.
-    mark = gateway.logs.length;
+  const levels = (audits: readonly DecisionAudit[]) =>
+    Object.fromEntries(
+      audits
+        .filter((audit) => audit.level !== 'geen')
+        .map((audit) => [audit.recipient, audit.level]),
+    );
+
+  /** The operator's beleid-geweigerd alerts so far, decrypted as SAMENLOOP-BEHEER would. */
+  const alertNumber = (count: number) =>
+    watcher.until(
+      () => watcher.deliveries('SAMENLOOP-BEHEER', 'beleid-geweigerd')[count - 1],
+      `beleid-geweigerd alert ${count} at SAMENLOOP-BEHEER`,
+    );
+
+  it('audits the policy version that went live at start-up', async () => {
+    const [startUp] = policyVersions(await readAudit((read) => policyVersions(read).length >= 1));
+
+    expect(startUp).toEqual({
+      kind: 'policy-version',
+      auditId: expect.any(String) as string,
+      policyVersion: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) as string,
+      previousVersion: null,
+      trigger: 'start-up',
+      files: [
+        { name: 'oost-brabant-opvolging.yaml', sha256: expect.any(String) as string },
+        { name: 'oost-brabant.yaml', sha256: expect.any(String) as string },
+      ],
+      tests: {
+        passed: readdirSync(folder.testsDirectory).filter((name) => name.endsWith('.yaml')).length,
+      },
+      changedBy: expect.objectContaining({ uid: process.getuid?.() }) as unknown,
+      instance: scenario.settings.GATEWAY_INSTANCE_ID,
+      activatedAt: expect.any(String) as string,
+    });
+    startUpVersion = startUp!.policyVersion;
+    expect(levels(await sendZorgmelding())).toEqual({ 'VT-ZOB': 'inhoud' });
+  });
+
+  it('refuses a grant-all policy, keeps delivering per the old one and alerts the operator', async () => {
+    const mark = gateway.logs.length;
+    writeFileSync(policyFile('oost-brabant.yaml'), grantAllPolicy());
+    await gateway.logged(/policy change refused/, mark);
+
+    const decisions = await sendZorgmelding();
+    expect(levels(decisions)).toEqual({ 'VT-ZOB': 'inhoud' });
+    expect(decisions.every((audit) => audit.policyVersion === startUpVersion)).toBe(true);
+    const alert = await alertNumber(1);
+    expect(alert).toMatchObject({
+      sender: 'SAMENLOOP',
+      recipient: 'SAMENLOOP-BEHEER',
+      niveau: 'inhoud',
+      grondslag: { ruleIds: ['sig.beleid-geweigerd.beheer'], policyVersion: startUpVersion },
+      payload: {
+        geweigerdeVersie: expect.stringMatching(/^sha256:/) as string,
+        versieInGebruik: startUpVersion,
+        bestanden: ['oost-brabant-opvolging.yaml', 'oost-brabant.yaml'],
+        problemen: expect.arrayContaining([
+          { code: 'beleidstest-faalt', bestand: 'zorgmelding-eindhoven-alleen-naar-vt-zob.yaml' },
+        ]) as unknown,
+      },
+    });
+    // One error line for the refusal, naming the failed tests; no message values.
+    const refused = gateway.logs
+      .slice(mark)
+      .split('\n')
+      .filter((line) => line.includes('"level":50'));
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toContain('policy test zorgmelding-eindhoven-alleen-naar-vt-zob.yaml fails');
+  });
+
+  it('refuses an emptied policy folder and keeps delivering per the old policy', async () => {
+    const mark = gateway.logs.length;
+    for (const name of originals.keys()) rmSync(policyFile(name));
+    await gateway.logged(/policy change refused/, mark);
+
+    expect(levels(await sendZorgmelding())).toEqual({ 'VT-ZOB': 'inhoud' });
+    expect((await alertNumber(2)).payload).toMatchObject({
+      versieInGebruik: startUpVersion,
+      bestanden: [],
+      problemen: expect.arrayContaining([{ code: 'geen-beleidsbestanden' }]) as unknown,
+    });
+  });
+
+  it('applies a change that passes its tests, from the next message on, and audits it', async () => {
+    for (const [name, text] of originals) writeFileSync(policyFile(name), text);
+    const mark = gateway.logs.length;
+    // Zorgmeldingen to VT as a notification only, with the tests that say so.
     writeFileSync(
-      policyFile,
-      original.replace(
+      policyFile('oost-brabant.yaml'),
+      originals.get('oost-brabant.yaml')!.replace(
         / {2}- id: zm\.vt\.inhoud[\s\S]*?(?=\n {2}# ---)/,
         `  - id: zm.vt.notificatie
     recipient: { kind: VT }
@@ -76,17 +185,38 @@ describe('policy hot reload in a running gateway', () => {
 `,
       ),
     );
+    for (const [test, vt] of [
+      ['zorgmelding-eindhoven-alleen-naar-vt-zob.yaml', 'VT-ZOB'],
+      ['zorgmelding-oss-alleen-naar-vt-bno.yaml', 'VT-BNO'],
+    ] as const) {
+      const file = path.join(folder.testsDirectory, test);
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8').replace(
+          /^expect:[\s\S]*$/m,
+          `expect:\n  ${vt}: { level: notificatie }\n`,
+        ),
+      );
+    }
     await gateway.logged(/policy reloaded/, mark);
-    await sendZorgmelding();
-    const second = audits(
-      await consumeUntil(
-        kafka,
-        scenario.topics.audit,
-        (read) => read.length >= 2 * AUDITS_PER_MESSAGE,
-      ),
-    ).slice(AUDITS_PER_MESSAGE);
 
-    expect(second.find((audit) => audit.recipient === 'VT-ZOB')?.level).toBe('notificatie');
-    expect(second[0]?.policyVersion).not.toBe(first[0]?.policyVersion);
+    const decisions = await sendZorgmelding();
+    expect(levels(decisions)).toEqual({ 'VT-ZOB': 'notificatie' });
+    const reloaded = decisions[0]!.policyVersion;
+    expect(reloaded).not.toBe(startUpVersion);
+
+    // Every version that went live has its record, in order; the refused ones have none.
+    const versions = policyVersions(await readAudit((read) => policyVersions(read).length >= 2));
+    expect(
+      versions.map(({ trigger, policyVersion, previousVersion }) => ({
+        trigger,
+        policyVersion,
+        previousVersion,
+      })),
+    ).toEqual([
+      { trigger: 'start-up', policyVersion: startUpVersion, previousVersion: null },
+      { trigger: 'reload', policyVersion: reloaded, previousVersion: startUpVersion },
+    ]);
+    expect(watcher.deliveries('SAMENLOOP-BEHEER', 'beleid-geweigerd')).toHaveLength(2);
   });
 });

@@ -28,6 +28,8 @@ export interface HubHandlerOptions {
 export interface HubHandlers {
   readonly submissions: SubmissionHandler;
   readonly clock: ClockHandler;
+  /** The hub's alerts, also for what happens outside the pipeline (a refused policy reload). */
+  readonly alerts: HubAlerts;
   /** Every record the gateway consumes: ticks on the clock topic, submissions on inbound topics. */
   readonly handle: RecordHandler;
 }
@@ -48,6 +50,7 @@ export function createHubHandlers(options: HubHandlerOptions): HubHandlers {
   return {
     submissions,
     clock,
+    alerts,
     handle: (record) =>
       record.topic === options.topics.clock ? clock.handle(record) : submissions.handle(record),
   };

@@ -116,6 +116,7 @@ const READERS: { [T in MessageType]: FactReader<T> } = {
   'nl.samenloop.zorgmelding-ontbreekt': () => NOTHING,
   'nl.samenloop.routering-geparkeerd': () => NOTHING,
   'nl.samenloop.koppeling-conflict': () => NOTHING,
+  'nl.samenloop.beleid-geweigerd': () => NOTHING,
 };
 
 export function readStatedFacts<T extends MessageType>(

@@ -89,7 +89,23 @@ describe(CaseLedger.name, () => {
     ]);
   });
 
-  it('reads case records written before melders, received types and alarms existed', () => {
+  it('remembers the messages whose part for VT is held, through a restart, until each is released', () => {
+    const before = new CaseLedger();
+    const accepted = before.accept(entry({ facts: {} }));
+    before.holdForVt(accepted.caseKey, 'm-1', 'digest-1');
+    before.holdForVt(accepted.caseKey, 'm-2', 'digest-2');
+    before.commit();
+    before.releaseForVt(accepted.caseKey, 'm-1');
+    const written = before.pendingEntries;
+    before.commit();
+
+    const after = new CaseLedger();
+    after.restore(written);
+
+    expect(after.caseRecord(accepted.caseKey)?.heldForVt).toEqual({ 'm-2': 'digest-2' });
+  });
+
+  it('reads case records written before melders, received types, alarms and held parts existed', () => {
     const ledger = new CaseLedger();
     ledger.restore([
       {
@@ -107,6 +123,7 @@ describe(CaseLedger.name, () => {
       received: [],
       melders: [],
       alarms: {},
+      heldForVt: {},
     });
   });
 

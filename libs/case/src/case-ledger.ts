@@ -28,6 +28,11 @@ export interface CaseRecord {
   /** The partners that sent a message in the thread: who may correct its facts. */
   readonly participants: readonly string[];
   readonly alarms: CaseAlarms;
+  /**
+   * Messages accepted in the thread whose part for Veilig Thuis is held (no VT could be
+   * determined), by id, each with the digest of its content: only that same message releases it.
+   */
+  readonly heldForVt: Readonly<Record<string, string>>;
 }
 
 /** Messages by which a partner reports a case; their senders are the case's melders. */
@@ -139,6 +144,7 @@ export class CaseLedger {
         ? participants
         : [...participants, message.sender],
       alarms: existing?.alarms ?? {},
+      heldForVt: existing?.heldForVt ?? {},
     };
     this.stage({ key: `case:${record.caseKey}`, value: JSON.stringify(record) });
     for (const reference of references)
@@ -161,6 +167,22 @@ export class CaseLedger {
         );
       }
       return { ...record, deliveries: byRecipient };
+    });
+  }
+
+  /** Stages that the part for Veilig Thuis of an accepted message is held, until it is released. */
+  holdForVt(caseKey: string, messageId: string, digest: string): void {
+    this.update(caseKey, (record) => ({
+      ...record,
+      heldForVt: { ...record.heldForVt, [messageId]: digest },
+    }));
+  }
+
+  /** Stages that the held part for Veilig Thuis of a message has been routed. */
+  releaseForVt(caseKey: string, messageId: string): void {
+    this.update(caseKey, (record) => {
+      const { [messageId]: _released, ...held } = record.heldForVt;
+      return { ...record, heldForVt: held };
     });
   }
 
@@ -238,7 +260,7 @@ export class CaseLedger {
 
 /** Records written before a field existed read as if it had its empty value. */
 function withDefaults(
-  record: Omit<CaseRecord, 'received' | 'melders' | 'participants' | 'alarms'> &
+  record: Omit<CaseRecord, 'received' | 'melders' | 'participants' | 'alarms' | 'heldForVt'> &
     Partial<CaseRecord>,
 ): CaseRecord {
   // Before facts only grew, a thread held one municipality, the newest message's.
@@ -248,6 +270,7 @@ function withDefaults(
     melders: [],
     participants: [],
     alarms: {},
+    heldForVt: {},
     ...record,
     facts: gemeentecode ? growFacts(facts, { gemeentecodes: [gemeentecode] }) : record.facts,
   };

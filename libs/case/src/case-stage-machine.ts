@@ -98,6 +98,7 @@ export const STAGE_TRANSITIONS: Readonly<Record<MessageType, MessageTransitions>
   'nl.samenloop.zorgmelding-ontbreekt': { to: {}, allowedWhen: 'only the hub sends alerts' },
   'nl.samenloop.routering-geparkeerd': { to: {}, allowedWhen: 'only the hub sends alerts' },
   'nl.samenloop.koppeling-conflict': { to: {}, allowedWhen: 'only the hub sends alerts' },
+  'nl.samenloop.beleid-geweigerd': { to: {}, allowedWhen: 'only the hub sends alerts' },
 };
 
 /** The stage a message moves a case to, or why it may not. */

@@ -11,7 +11,7 @@ export type {
 } from './transactional-pipeline';
 export { DEAD_LETTER_HEADERS, toDeadLetter } from './dead-letter';
 export { PARKED_HEADERS, toParked } from './parking';
-export type { ParkingContext } from './parking';
+export type { ParkedScope, ParkingContext } from './parking';
 export { topicNames } from './topic-names';
 export type { TopicNames } from './topic-names';
 export { SamenloopError, PoisonRecordError, TransientProcessingError, isRetriable } from './errors';

@@ -12,7 +12,14 @@ export const PARKED_HEADERS = {
   sender: 'samenloop.parked.sender',
   reason: 'samenloop.parked.reason',
   parkedAt: 'samenloop.parked.time',
+  /** `vt`: only the part for Veilig Thuis is held, the others received the message; else all of it. */
+  scope: 'samenloop.parked.scope',
+  /** The case thread the message is in, when only its part for Veilig Thuis is held. */
+  caseKey: 'samenloop.parked.case.key',
 } as const;
+
+/** What is parked: the whole message, or only its part for Veilig Thuis. */
+export type ParkedScope = 'bericht' | 'vt';
 
 export interface ParkingContext {
   readonly messageId: string;
@@ -20,12 +27,14 @@ export interface ParkingContext {
   readonly sender: string;
   readonly reason: string;
   readonly parkedAt: Date;
+  readonly scope: ParkedScope;
+  readonly caseKey?: string;
 }
 
 /**
- * A valid message the hub cannot route yet, kept unchanged — value and the sender's signature — so
- * that releasing it means submitting it again to its inbound topic. Keyed by message id, which is
- * how the operator names it.
+ * A valid message the hub cannot route yet (or only its part for Veilig Thuis), kept unchanged —
+ * value and the sender's signature — so that releasing it means submitting it again to its inbound
+ * topic. Keyed by message id, which is how the operator names it.
  */
 export function toParked(
   record: InboundRecord,
@@ -43,6 +52,8 @@ export function toParked(
     [PARKED_HEADERS.sender]: context.sender,
     [PARKED_HEADERS.reason]: context.reason,
     [PARKED_HEADERS.parkedAt]: context.parkedAt.toISOString(),
+    [PARKED_HEADERS.scope]: context.scope,
+    ...(context.caseKey ? { [PARKED_HEADERS.caseKey]: context.caseKey } : {}),
   };
   return { topic: parkedTopic, key: context.messageId, value: record.value, headers };
 }

@@ -7,6 +7,7 @@ import { loadPolicyDirectory, policyContext } from './policy-loader';
 import { runPolicyTests } from './policy-test-runner';
 
 const DEPLOY = path.resolve(__dirname, '../../../deploy');
+const schemasDirectory = path.resolve(DEPLOY, '../schemas');
 const validator = new ContractValidator();
 const registry = PartnerRegistry.fromYaml(
   readFileSync(path.join(DEPLOY, 'partners/oost-brabant.yaml'), 'utf8'),
@@ -19,9 +20,12 @@ const policy = loadPolicyDirectory(
 
 describe('the Oost-Brabant baseline policy', () => {
   it.each(
-    runPolicyTests(path.join(DEPLOY, 'policies/tests'), { policy, registry, validator }).map(
-      (result) => [result.file, result],
-    ),
+    runPolicyTests(path.join(DEPLOY, 'policies/tests'), {
+      policy,
+      registry,
+      validator,
+      schemasDirectory,
+    }).map((result) => [result.file, result]),
   )('passes policy test %s', (_file, result) => {
     expect(result.failures).toEqual([]);
   });
@@ -34,12 +38,12 @@ describe(runPolicyTests.name, () => {
     '../schemas/zorgmelding/examples/valid/partnergeweld-met-kinderen.json',
   );
 
-  function failuresOf(expectation: string): readonly string[] {
+  function failuresOf(expectation: string, messagePath = message): readonly string[] {
     writeFileSync(
       path.join(scratch, 'case.yaml'),
-      `description: scratch\nmessage: ${message}\nstage: melding\nexpect:\n${expectation}\n`,
+      `description: scratch\nmessage: ${messagePath}\nstage: melding\nexpect:\n${expectation}\n`,
     );
-    const [result] = runPolicyTests(scratch, { policy, registry, validator });
+    const [result] = runPolicyTests(scratch, { policy, registry, validator, schemasDirectory });
     return result?.failures ?? ['no result'];
   }
 
@@ -58,6 +62,24 @@ describe(runPolicyTests.name, () => {
       expect.stringMatching(
         /^VT-BNO must get inhoud but gets geen \(rule zm\.vt\.inhoud: the household's municipality is not one VT-BNO serves\)$/,
       ),
+    ]);
+  });
+
+  it('reads a message given as schemas:<path> from the schemas folder, wherever the test is', () => {
+    expect(
+      failuresOf('  {}', 'schemas:zorgmelding/examples/valid/partnergeweld-met-kinderen.json'),
+    ).toEqual([expect.stringMatching(/^VT-ZOB must receive nothing but gets inhoud/)]);
+  });
+
+  it('fails, rather than stops the run, a test whose message cannot be read', () => {
+    expect(failuresOf('  {}', 'schemas:zorgmelding/examples/valid/bestaat-niet.json')).toEqual([
+      'message schemas:zorgmelding/examples/valid/bestaat-niet.json cannot be read: ENOENT',
+    ]);
+    expect(failuresOf('  {}', 'schemas:../deploy/partners/oost-brabant.yaml')).toEqual([
+      'message schemas:../deploy/partners/oost-brabant.yaml cannot be read: the path leads out of the schemas folder',
+    ]);
+    expect(failuresOf('  {}', '../elders/melding.json')).toEqual([
+      'message ../elders/melding.json cannot be read: ENOENT',
     ]);
   });
 

@@ -6,6 +6,7 @@ import {
   acceptInCase,
   decideInCase,
   recipientsOfDecisions,
+  releaseInCase,
   type CaseDecider,
   type CaseMessage,
 } from './case-decision';
@@ -51,7 +52,8 @@ export interface CaseReplay {
 
 /**
  * Replays a case thread's messages, in order, through the same decision and ledger code the
- * gateway runs: the thread (stage, facts, who received what) the hub would hold after them.
+ * gateway runs: the thread (stage, facts, who received what) the hub would hold after them. A
+ * message given again after its part for VT was held is the operator's release of that part.
  */
 export function replayCase(
   { policy, registry }: Omit<CaseDecider, 'ledger'>,
@@ -81,11 +83,25 @@ export function replayCase(
       recipient: recipient.id,
       deliveryId: randomUUID(),
     }));
-    acceptInCase(ledger, message, decision, deliveries);
+    const to = deliveries.map((delivery) => delivery.recipient).join(', ') || 'no one';
+    if (decision.outcome === 'released') {
+      releaseInCase(ledger, message, decision, deliveries);
+      steps.push(
+        decision.vtHeld
+          ? `${label}: released, but its part for Veilig Thuis is held still (${decision.vtHeld})`
+          : `${label}: released, its part for Veilig Thuis routed at stage ${decision.stage} to ${to}`,
+      );
+    } else {
+      acceptInCase(ledger, message, decision, deliveries);
+      steps.push(
+        `${label}: routed at stage ${decision.stage} to ${to}${
+          decision.vtHeld
+            ? `; its part for Veilig Thuis is held (${decision.vtHeld}) until the operator releases it`
+            : ''
+        }`,
+      );
+    }
     ledger.commit();
-    steps.push(
-      `${label}: routed at stage ${decision.stage} to ${deliveries.map((delivery) => delivery.recipient).join(', ') || 'no one'}`,
-    );
   }
   return { ledger, steps, problems };
 }

@@ -10,7 +10,7 @@ export type {
   WithheldField,
 } from './policy';
 export type { PolicyFile, PolicyRule } from './policy-file';
-export { acceptInCase, decideInCase, recipientsOfDecisions } from './case-decision';
+export { acceptInCase, decideInCase, recipientsOfDecisions, releaseInCase } from './case-decision';
 export { caseMessageOf, replayCase, senderOf } from './case-replay';
 export type { CaseReplay, ReplayedMessage } from './case-replay';
 export type {
@@ -32,3 +32,18 @@ export {
 export { runPolicyTest, runPolicyTests } from './policy-test-runner';
 export type { PolicyTestDependencies, PolicyTestResult } from './policy-test-runner';
 export { explainDecision, type FieldExplanation } from './explain';
+export { checkPolicyDirectory, policyVersionOf } from './policy-check';
+export type {
+  PolicyCheck,
+  PolicyCheckDependencies,
+  PolicyCheckRequest,
+  PolicyFileDigest,
+  PolicyProblem,
+  PolicyProblemCode,
+} from './policy-check';
+export {
+  deliveryLimitProblems,
+  deliveryRuleLimit,
+  deliveryTextLimit,
+  joinedGrounds,
+} from './delivery-limits';

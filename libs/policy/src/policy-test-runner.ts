@@ -78,7 +78,12 @@ export interface PolicyTestDependencies {
   readonly policy: Policy;
   readonly registry: PartnerRegistry;
   readonly validator: ContractValidator;
+  /** Where `message: schemas:<path>` points: the hub's schemas folder. */
+  readonly schemasDirectory?: string;
 }
+
+/** A test's message as `schemas:<path>` lies in the schemas folder, wherever the tests are kept. */
+const SCHEMAS_PREFIX = 'schemas:';
 
 export function runPolicyTests(
   directory: string,
@@ -107,7 +112,7 @@ export function runPolicyTest(
   }
   const test = parsed.data;
   const failures: string[] = [];
-  const read = (message: string) => readSubmission(path.dirname(file), message, dependencies);
+  const read = (message: string) => readSubmission(file, message, dependencies);
   const submission = read(test.message);
   const thread = (test.thread ?? []).map(read);
   const unreadable = [submission, ...thread].find((entry) => typeof entry === 'string');
@@ -160,16 +165,38 @@ export function runPolicyTest(
 }
 
 function readSubmission(
-  directory: string,
+  testFile: string,
   message: string,
-  { validator }: PolicyTestDependencies,
+  { validator, schemasDirectory }: PolicyTestDependencies,
 ): ReplayedMessage | string {
-  const validation = validator.validateSubmissionJson(
-    readFileSync(path.resolve(directory, message), 'utf8'),
-  );
+  const read = readMessage(testFile, message, schemasDirectory);
+  if ('problem' in read) return `message ${message} cannot be read: ${read.problem}`;
+  const validation = validator.validateSubmissionJson(read.text);
   return validation.ok
     ? { label: message, submission: validation.value }
     : `message ${message} is not a valid submission`;
+}
+
+/** A test's message: a file relative to the test file, or `schemas:<path>` in the schemas folder. */
+function readMessage(
+  testFile: string,
+  message: string,
+  schemasDirectory: string | undefined,
+): { text: string } | { problem: string } {
+  let file = path.resolve(path.dirname(testFile), message);
+  if (message.startsWith(SCHEMAS_PREFIX)) {
+    if (schemasDirectory === undefined) return { problem: 'the schemas folder is not known here' };
+    const schemas = path.resolve(schemasDirectory);
+    file = path.resolve(schemas, message.slice(SCHEMAS_PREFIX.length));
+    if (!file.startsWith(schemas + path.sep))
+      return { problem: 'the path leads out of the schemas folder' };
+  }
+  try {
+    return { text: readFileSync(file, 'utf8') };
+  } catch (error) {
+    // The error code only (ENOENT, EACCES): the message would repeat the full path.
+    return { problem: (error as NodeJS.ErrnoException).code ?? 'unreadable' };
+  }
 }
 
 /** The decisions on the message: after its thread replayed, or on the stage and facts given. */

@@ -3,6 +3,7 @@ import type { DecisionFacts } from '@samenloop/case';
 import type { CaseStage, MessageType } from '@samenloop/contracts';
 import type { Partner } from '@samenloop/partners';
 import { parse } from 'yaml';
+import { deliveryLimitProblems } from './delivery-limits';
 import { covers, generalise, type FieldPath } from './field-path';
 import { policyFileSchema, type PolicyRule } from './policy-file';
 import { project } from './projection';
@@ -154,11 +155,27 @@ export class Policy {
       if (seen.has(rule.id)) problems.push(`rule id ${rule.id} is used more than once`);
       seen.add(rule.id);
     }
+    problems.push(...deliveryLimitProblems(rules));
     if (problems.length > 0) throw new InvalidPolicyError(problems);
     const neverShare = new Map(
       [...context.messageFields].map(([type, fields]) => [type, fields.neverShare]),
     );
     return new Policy(versionOf(sources), rules, neverShare);
+  }
+
+  /**
+   * A policy `load` has already checked, from its version and rules: nothing is parsed or checked
+   * again. The gateway loads and tests a changed policy in a worker thread and builds it from what
+   * the worker returns, so that the main thread never parses a large policy.
+   */
+  static fromChecked(
+    checked: { readonly version: string; readonly rules: readonly PolicyRule[] },
+    context: PolicyContext,
+  ): Policy {
+    const neverShare = new Map(
+      [...context.messageFields].map(([type, fields]) => [type, fields.neverShare]),
+    );
+    return new Policy(checked.version, checked.rules, neverShare);
   }
 
   /** One decision per candidate recipient (the sender excluded). */

@@ -13,6 +13,10 @@ export interface ParkedMessage {
   readonly reason: string;
   readonly parkedAt: string;
   readonly sourceTopic: string;
+  /** `vt`: only the part for Veilig Thuis is held, the others received it; `bericht`: all of it. */
+  readonly scope: 'bericht' | 'vt';
+  /** The case thread of a message whose part for Veilig Thuis is held. */
+  readonly caseKey?: string;
 }
 
 interface ParkedRecord extends ParkedMessage {
@@ -22,7 +26,8 @@ interface ParkedRecord extends ParkedMessage {
 /**
  * The hub operator's view of the parked topic, and the way out of it: releasing a message submits
  * it again, unchanged and with its sender's signature, on the inbound topic it came from, so the
- * gateway routes it under the partner registry and policy in force now.
+ * gateway routes it under the partner registry and policy in force now. A message whose part for
+ * Veilig Thuis alone was held is then routed to Veilig Thuis alone; the others have it already.
  */
 export class ParkedMessages {
   private readonly kafka: Kafka;
@@ -67,6 +72,7 @@ export class ParkedMessages {
       ...options,
       each: (record) => {
         const headers = record.headers;
+        const caseKey = header(headers, PARKED_HEADERS.caseKey);
         found.push({
           messageId: header(headers, PARKED_HEADERS.messageId),
           messageType: header(headers, PARKED_HEADERS.messageType),
@@ -74,6 +80,9 @@ export class ParkedMessages {
           reason: header(headers, PARKED_HEADERS.reason),
           parkedAt: header(headers, PARKED_HEADERS.parkedAt),
           sourceTopic: header(headers, PARKED_HEADERS.sourceTopic),
+          // Parked before the header existed: the whole message.
+          scope: header(headers, PARKED_HEADERS.scope) === 'vt' ? 'vt' : 'bericht',
+          ...(caseKey ? { caseKey } : {}),
           record,
         });
         return Promise.resolve();

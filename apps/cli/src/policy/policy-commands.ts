@@ -87,6 +87,7 @@ export function policyExplain(
   let stage: CaseStage;
   let decision: RecipientDecision | undefined;
   const replayed: string[] = [];
+  const notes: string[] = [];
   if (options.stage !== undefined) {
     stage = options.stage;
     [decision] = policy.decide({
@@ -122,6 +123,30 @@ export function policyExplain(
           `parked (${inCase.parking ?? ''}): the hub delivers nothing of it until the operator releases it`,
         ],
       };
+    if (inCase.outcome === 'released' && inCase.vtHeld)
+      return {
+        exitCode: 0,
+        lines: [
+          ...replayed,
+          `released, but its part for Veilig Thuis is held still (${inCase.vtHeld}): no Veilig Thuis can be determined yet, so nothing is delivered`,
+        ],
+      };
+    if (inCase.outcome === 'released' && recipient.kind !== 'VT')
+      return {
+        exitCode: 0,
+        lines: [
+          ...replayed,
+          `released: only the held part for Veilig Thuis is routed now; ${recipient.id} got its part when the message was first routed and nothing again`,
+        ],
+      };
+    if (inCase.outcome === 'released')
+      notes.push(
+        `released: the held part for Veilig Thuis, decided at the stage the case is in now (${inCase.stage})`,
+      );
+    if (inCase.vtHeld)
+      notes.push(
+        `the part for Veilig Thuis is held (${inCase.vtHeld}): no Veilig Thuis receives it until the operator releases it; the others receive the message now`,
+      );
     stage = inCase.stage;
     decision = inCase.decisions.find((candidate) => candidate.recipient.id === recipient.id);
   }
@@ -147,7 +172,15 @@ export function policyExplain(
   ];
   return {
     exitCode: 0,
-    lines: [...replayed, header, ...grounds, ...fields, ...references, `policy ${policy.version}`],
+    lines: [
+      ...replayed,
+      ...notes,
+      header,
+      ...grounds,
+      ...fields,
+      ...references,
+      `policy ${policy.version}`,
+    ],
   };
 }
 

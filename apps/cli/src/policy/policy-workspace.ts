@@ -8,6 +8,8 @@ export interface PolicyWorkspace {
   readonly validator: ContractValidator;
   readonly registry: PartnerRegistry;
   readonly policy: Policy;
+  /** Where a policy test's `message: schemas:<path>` points: the schemas folder beside deploy/. */
+  readonly schemasDirectory: string;
 }
 
 /** The partner registry and policy a regional policy owner works on (deploy/ by default). */
@@ -24,5 +26,10 @@ export function loadPolicyWorkspace(deployDirectory: string): PolicyWorkspace {
     path.join(deployDirectory, 'policies'),
     policyContext(validator, registry),
   );
-  return { validator, registry, policy };
+  return {
+    validator,
+    registry,
+    policy,
+    schemasDirectory: path.resolve(deployDirectory, '../schemas'),
+  };
 }

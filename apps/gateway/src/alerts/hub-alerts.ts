@@ -4,6 +4,7 @@ import type { CaseStage, ContractValidator, MessagePayloads } from '@samenloop/c
 import type { OutboundRecord } from '@samenloop/messaging';
 import type { Logger } from '@samenloop/observability';
 import type { Partner } from '@samenloop/partners';
+import { HubContractError } from '../routing/hub-contract-error';
 import { MessageRouter } from '../routing/message-router';
 import { zaakReferentiesOf, type RoutedMessage } from '../routing/routed-message';
 
@@ -12,7 +13,8 @@ export type AlertType =
   | 'nl.samenloop.zsm-termijn-signalering'
   | 'nl.samenloop.zorgmelding-ontbreekt'
   | 'nl.samenloop.routering-geparkeerd'
-  | 'nl.samenloop.koppeling-conflict';
+  | 'nl.samenloop.koppeling-conflict'
+  | 'nl.samenloop.beleid-geweigerd';
 
 export interface Alert<T extends AlertType> {
   readonly type: T;
@@ -43,7 +45,11 @@ export class HubAlerts {
   async raise<T extends AlertType>(alert: Alert<T>, time: Date): Promise<OutboundRecord[]> {
     const name = alert.type.replace(/^nl\.samenloop\./, '');
     const check = this.validator.validateDocument(name, alert.payload);
-    if (!check.ok) throw new Error(`hub alert ${alert.type} does not match its schema`);
+    if (!check.ok)
+      throw new HubContractError(
+        `alert ${name}`,
+        check.errors.map((error) => error.path),
+      );
     const message: RoutedMessage = {
       id: randomUUID(),
       type: alert.type,

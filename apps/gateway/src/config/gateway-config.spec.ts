@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { InvalidConfigurationError, loadGatewayConfig } from './gateway-config';
 
 describe(loadGatewayConfig.name, () => {
@@ -48,6 +49,31 @@ describe(loadGatewayConfig.name, () => {
       expect.stringMatching(/^LOG_LEVEL: /),
     ]);
     expect(message).toContain('Invalid gateway configuration:\n  - KAFKA_BROKERS');
+  });
+
+  it('finds the policy tests in the policy folder unless told otherwise', () => {
+    const required = { KAFKA_BROKERS: '127.0.0.1:19092', SAMENLOOP_KEYS_DIR: '/keys' };
+
+    expect(
+      loadGatewayConfig({ ...required, SAMENLOOP_POLICY_DIR: '/etc/samenloop/policies' }),
+    ).toMatchObject({
+      policyDirectory: '/etc/samenloop/policies',
+      policyTestsDirectory: '/etc/samenloop/policies/tests',
+      schemasDirectory: path.resolve('schemas'),
+    });
+    expect(
+      loadGatewayConfig({
+        ...required,
+        SAMENLOOP_POLICY_TESTS_DIR: '/etc/samenloop/policy-tests',
+        SAMENLOOP_SCHEMAS_DIR: '/opt/samenloop/schemas',
+      }),
+    ).toMatchObject({
+      policyTestsDirectory: '/etc/samenloop/policy-tests',
+      schemasDirectory: '/opt/samenloop/schemas',
+    });
+    expect(() => loadGatewayConfig({ ...required, SAMENLOOP_POLICY_TESTS_DIR: '' })).toThrow(
+      /SAMENLOOP_POLICY_TESTS_DIR: must name a folder when set/,
+    );
   });
 
   it('rejects a broker list entry without a port', () => {

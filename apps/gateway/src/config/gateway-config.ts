@@ -56,6 +56,9 @@ const environmentSchema = z.object({
     .default(524_288),
   SAMENLOOP_PARTNERS_FILE: z.string().min(1).default('deploy/partners/oost-brabant.yaml'),
   SAMENLOOP_POLICY_DIR: z.string().min(1).default('deploy/policies'),
+  /** Default: `tests` in the policy folder. */
+  SAMENLOOP_POLICY_TESTS_DIR: z.string().min(1, 'must name a folder when set').optional(),
+  SAMENLOOP_SCHEMAS_DIR: z.string().min(1).default('schemas'),
   SAMENLOOP_KEYS_DIR: z
     .string({
       error:
@@ -101,6 +104,10 @@ export interface GatewayConfig {
   readonly maxMessageBytes: number;
   readonly partnersFile: string;
   readonly policyDirectory: string;
+  /** The region's policy tests: a policy goes live only when they all pass. */
+  readonly policyTestsDirectory: string;
+  /** The message schemas and their examples, where a policy test's `schemas:<path>` points. */
+  readonly schemasDirectory: string;
   readonly keysDirectory: string;
   /** The hub's own OIN, in its CloudEvents source and as the sender of its alerts. */
   readonly hubOin: string;
@@ -149,6 +156,10 @@ export function loadGatewayConfig(
     maxMessageBytes: settings.GATEWAY_MAX_MESSAGE_BYTES,
     partnersFile: path.resolve(settings.SAMENLOOP_PARTNERS_FILE),
     policyDirectory: path.resolve(settings.SAMENLOOP_POLICY_DIR),
+    policyTestsDirectory: path.resolve(
+      settings.SAMENLOOP_POLICY_TESTS_DIR ?? path.join(settings.SAMENLOOP_POLICY_DIR, 'tests'),
+    ),
+    schemasDirectory: path.resolve(settings.SAMENLOOP_SCHEMAS_DIR),
     keysDirectory: path.resolve(settings.SAMENLOOP_KEYS_DIR),
     hubOin: settings.SAMENLOOP_HUB_OIN,
     alarms: Object.freeze({

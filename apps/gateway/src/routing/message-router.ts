@@ -8,8 +8,14 @@ import {
 } from '@samenloop/messaging';
 import type { Logger } from '@samenloop/observability';
 import type { PartnerRegistry } from '@samenloop/partners';
-import { recipientsOfDecisions, type Policy, type RecipientDecision } from '@samenloop/policy';
+import {
+  joinedGrounds,
+  recipientsOfDecisions,
+  type Policy,
+  type RecipientDecision,
+} from '@samenloop/policy';
 import type { HubKeys } from './hub-keys';
+import { HubContractError } from './hub-contract-error';
 import { encryptedHubRecord } from './outbound-record.factory';
 import type { RoutedMessage } from './routed-message';
 
@@ -137,10 +143,11 @@ export class MessageRouter {
       ...(decision.level === 'inhoud' ? { payload: decision.payload ?? {} } : {}),
       grondslag: {
         ruleIds: rules.map((rule) => rule.id),
-        doel: joined(rules.map((rule) => rule.purpose)),
+        // Never cut: a policy whose joined grounds exceed the schema's length does not load.
+        doel: joinedGrounds(rules.map((rule) => rule.purpose)),
         wettelijkeGrondslag: {
-          label: joined(rules.map((rule) => rule.legalBasis.label)),
-          referentie: joined(rules.map((rule) => rule.legalBasis.reference)),
+          label: joinedGrounds(rules.map((rule) => rule.legalBasis.label)),
+          referentie: joinedGrounds(rules.map((rule) => rule.legalBasis.reference)),
         },
         policyVersion: routing.policyVersion,
       },
@@ -157,7 +164,11 @@ export class MessageRouter {
     };
     // The hub checks its own output against the published contract before anything leaves.
     const check = this.options.validator.validateDocument('delivery', document);
-    if (!check.ok) throw new Error(`delivery ${deliveryId} does not match the delivery schema`);
+    if (!check.ok)
+      throw new HubContractError(
+        `delivery to ${recipient.id}`,
+        check.errors.map((error) => error.path),
+      );
     return encryptedHubRecord({
       topic: this.options.topics.delivery(recipient.id),
       key: caseRecord?.caseKey ?? message.id,
@@ -206,9 +217,4 @@ export class MessageRouter {
     };
     return { topic: this.options.topics.audit, key: message.id, value: JSON.stringify(audit) };
   }
-}
-
-/** Distinct texts joined, cut to the schema's 200 characters. */
-function joined(texts: readonly string[]): string {
-  return [...new Set(texts)].join('; ').slice(0, 200);
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { CaseLedger } from '@samenloop/case';
 import { topicNames, PARKED_HEADERS, type OutboundRecord } from '@samenloop/messaging';
 import type { HubHandlers } from '../hub-handlers';
-import { HandlerFixture, registry } from './submission-handler.fixture';
+import { HandlerFixture, registry, validator } from './submission-handler.fixture';
 import { SIGNATURE_HEADER } from './submission-handler';
 
 /**
@@ -97,12 +97,53 @@ describe('case threads through the gateway handlers', () => {
     return records;
   }
 
+  /**
+   * What `samenloop parked release` does: the parked record's value and the sender's signature,
+   * submitted again on the inbound topic it came from.
+   */
+  async function release(parked: OutboundRecord): Promise<readonly OutboundRecord[]> {
+    const headers = parked.headers ?? {};
+    const records = await handlers.handle({
+      topic: String(headers[PARKED_HEADERS.sourceTopic]),
+      partition: 0,
+      offset: '99',
+      key: Buffer.from(String(headers[PARKED_HEADERS.sourceKey])),
+      value: Buffer.from(parked.value!),
+      headers: { [SIGNATURE_HEADER]: headers[SIGNATURE_HEADER]! },
+      timestamp: '0',
+    });
+    ledger.commit();
+    return records;
+  }
+
+  const parkedIn = (records: readonly OutboundRecord[]) =>
+    records.filter((record) => record.topic === topics.parked);
+
   const deliveredTo = async (records: readonly OutboundRecord[], partnerId: string) =>
     Promise.all(
       records
         .filter((record) => record.topic === topics.delivery(partnerId))
         .map((record) => fixture.open(record, partnerId)),
     );
+
+  /** The payload paths an alert to `partnerId` carried, delivered or withheld by the policy. */
+  const alertPaths = (records: readonly OutboundRecord[], partnerId: string) =>
+    records
+      .filter((record) => record.topic === topics.audit)
+      .map(
+        (record) =>
+          JSON.parse(String(record.value)) as {
+            sender: string;
+            recipient: string;
+            deliveredFields: string[];
+            withheldFields: { path: string }[];
+          },
+      )
+      .filter((audit) => audit.sender === 'SAMENLOOP' && audit.recipient === partnerId)
+      .flatMap((audit) => [
+        ...audit.deliveredFields,
+        ...audit.withheldFields.map((field) => field.path),
+      ]);
 
   const entry = () =>
     message(ENTRY, 'POLITIE-OB', { ...POLICE_NUMBER, ...ZSM_CASE }, (payload) => {
@@ -194,6 +235,7 @@ describe('case threads through the gateway handlers', () => {
     expect(parked[0]!.value?.toString()).toBe(JSON.stringify(zorgmelding));
     expect(parked[0]!.headers).toMatchObject({
       [PARKED_HEADERS.reason]: 'gemeente-onbekend',
+      [PARKED_HEADERS.scope]: 'bericht',
       [PARKED_HEADERS.sourceTopic]: topics.inbound('POLITIE-OB'),
     });
     expect(parked[0]!.headers?.[SIGNATURE_HEADER]).toBeDefined();
@@ -377,6 +419,162 @@ describe('case threads through the gateway handlers', () => {
         'GM0772',
         'GM0828',
       ]);
+    });
+
+    describe('an entry without the household: the others at once, only the part for VT held', () => {
+      const OTHERS = ['OM', 'RVDK', '3RO'];
+
+      it('routes it to OM, RVDK and 3RO with the ZSM alarm set, holds only the part for VT and tells the operator and the sender', async () => {
+        const withoutHousehold = entryOfExPartner();
+        const records = await submit(withoutHousehold, 'POLITIE-OB');
+
+        for (const partner of OTHERS)
+          expect(await deliveredTo(records, partner)).toMatchObject([
+            {
+              messageType: 'nl.samenloop.verdachtenmonitor-entry',
+              messageId: withoutHousehold.id,
+              niveau: 'inhoud',
+            },
+          ]);
+        for (const partner of ['VT-ZOB', 'VT-BNO'])
+          expect(await deliveredTo(records, partner)).toEqual([]);
+        const caseKey = ledger.caseOfMessage(withoutHousehold.id);
+        expect(caseKey).toBeDefined();
+        const [parked, ...more] = parkedIn(records);
+        expect(more).toEqual([]);
+        expect(parked!.key).toBe(withoutHousehold.id);
+        expect(parked!.value?.toString()).toBe(JSON.stringify(withoutHousehold));
+        expect(parked!.headers).toMatchObject({
+          [PARKED_HEADERS.scope]: 'vt',
+          [PARKED_HEADERS.reason]: 'gemeente-ontbreekt',
+          [PARKED_HEADERS.caseKey]: caseKey,
+        });
+        expect(parked!.headers?.[SIGNATURE_HEADER]).toBeDefined();
+        expect(await deliveredTo(records, 'SAMENLOOP-BEHEER')).toMatchObject([
+          {
+            messageType: 'nl.samenloop.routering-geparkeerd',
+            payload: { messageId: withoutHousehold.id, reden: 'gemeente-ontbreekt' },
+            caseThread: { caseKey },
+          },
+        ]);
+        const [receipt, ...otherAnswers] = await deliveredTo(records, 'POLITIE-OB');
+        expect(otherAnswers).toEqual([]);
+        expect(validator.validateDocument('receipt', receipt)).toMatchObject({ ok: true });
+        expect(receipt).toMatchObject({
+          messageId: withoutHousehold.id,
+          caseKey,
+          fase: 'zsm',
+          geparkeerd: {
+            reden: 'gemeente-ontbreekt',
+            deel: 'veilig-thuis',
+            toelichting: expect.stringMatching(/^The part for Veilig Thuis is held: /) as unknown,
+          },
+        });
+        expect(
+          (receipt!.deliveredTo as { recipient: string }[]).map((entry) => entry.recipient),
+        ).toEqual(OTHERS);
+        expect(ledger.caseRecord(caseKey!)?.heldForVt).toHaveProperty([withoutHousehold.id]);
+
+        // Sv art. 61: OM's clock runs from the arrest, not from when the VT question is settled.
+        expect(await deliveredTo(await tick('2026-11-24T14:00:00+01:00'), 'OM')).toMatchObject([
+          { messageType: 'nl.samenloop.zsm-termijn-signalering' },
+        ]);
+      });
+
+      it('tells the operator when a later message names the household, then releases the part to VT-ZOB alone, once', async () => {
+        const withoutHousehold = entryOfExPartner();
+        const [parked] = parkedIn(await submit(withoutHousehold, 'POLITIE-OB'));
+        const zorgmelding = message(ZORGMELDING, 'POLITIE-OB', POLICE_NUMBER);
+        const named = await submit(zorgmelding, 'POLITIE-OB');
+        const caseKey = ledger.caseOfMessage(withoutHousehold.id);
+        const [zorgmeldingAtVt] = await deliveredTo(named, 'VT-ZOB');
+        expect(zorgmeldingAtVt).toMatchObject({ messageType: 'nl.samenloop.zorgmelding' });
+        expect(await deliveredTo(named, 'SAMENLOOP-BEHEER')).toMatchObject([
+          {
+            messageType: 'nl.samenloop.koppeling-conflict',
+            payload: { messageId: zorgmelding.id, caseKey, nieuweGemeentecodes: ['GM0772'] },
+          },
+        ]);
+        // The alert names the held message; the operator sees it where the policy lists the field.
+        expect(alertPaths(named, 'SAMENLOOP-BEHEER')).toContain('/vtDeelGehouden');
+
+        const released = await release(parked!);
+
+        const [entryAtVt, ...again] = await deliveredTo(released, 'VT-ZOB');
+        expect(again).toEqual([]);
+        expect(entryAtVt).toMatchObject({
+          messageId: withoutHousehold.id,
+          messageType: 'nl.samenloop.verdachtenmonitor-entry',
+          niveau: 'inhoud',
+          caseThread: {
+            caseKey,
+            fase: 'zsm',
+            relatedDeliveries: [zorgmeldingAtVt!.deliveryId],
+          },
+        });
+        for (const partner of [...OTHERS, 'VT-BNO', 'SAMENLOOP-BEHEER'])
+          expect(await deliveredTo(released, partner)).toEqual([]);
+        expect(parkedIn(released)).toEqual([]);
+        const decisions = released
+          .filter((record) => record.topic === topics.audit)
+          .map((record) => JSON.parse(String(record.value)) as Record<string, unknown>);
+        expect(decisions.map(({ recipient, level }) => ({ recipient, level }))).toEqual([
+          { recipient: 'VT-BNO', level: 'geen' },
+          { recipient: 'VT-ZOB', level: 'inhoud' },
+        ]);
+        expect(await deliveredTo(released, 'POLITIE-OB')).toMatchObject([
+          {
+            messageId: withoutHousehold.id,
+            caseKey,
+            deliveredTo: [{ recipient: 'VT-ZOB', niveau: 'inhoud' }],
+          },
+        ]);
+        expect(ledger.caseRecord(caseKey!)?.heldForVt).toEqual({});
+
+        const twice = await release(parked!);
+        expect(await deliveredTo(twice, 'POLITIE-OB')).toMatchObject([
+          { errors: [{ code: 'duplicate' }] },
+        ]);
+        for (const partner of [...OTHERS, 'VT-ZOB', 'VT-BNO'])
+          expect(await deliveredTo(twice, partner)).toEqual([]);
+      });
+
+      it('holds the part for VT again when it is released before anyone names the household', async () => {
+        const withoutHousehold = entryOfExPartner();
+        const [parked] = parkedIn(await submit(withoutHousehold, 'POLITIE-OB'));
+
+        const released = await release(parked!);
+
+        for (const partner of [...OTHERS, 'VT-ZOB', 'VT-BNO'])
+          expect(await deliveredTo(released, partner)).toEqual([]);
+        expect(parkedIn(released)).toMatchObject([
+          { key: withoutHousehold.id, headers: { [PARKED_HEADERS.scope]: 'vt' } },
+        ]);
+        expect(await deliveredTo(released, 'SAMENLOOP-BEHEER')).toMatchObject([
+          { messageType: 'nl.samenloop.routering-geparkeerd' },
+        ]);
+        expect(await deliveredTo(released, 'POLITIE-OB')).toMatchObject([
+          { deliveredTo: [], geparkeerd: { reden: 'gemeente-ontbreekt', deel: 'veilig-thuis' } },
+        ]);
+        const caseKey = ledger.caseOfMessage(withoutHousehold.id)!;
+        expect(ledger.caseRecord(caseKey)?.heldForVt).toHaveProperty([withoutHousehold.id]);
+      });
+
+      it('never releases other content under the id of a held part', async () => {
+        const withoutHousehold = entryOfExPartner();
+        await submit(withoutHousehold, 'POLITIE-OB');
+        await submit(message(ZORGMELDING, 'POLITIE-OB', POLICE_NUMBER), 'POLITIE-OB');
+        const altered = structuredClone(withoutHousehold);
+        (altered.data.payload.aanhouding as Record<string, unknown>).tijdstip =
+          '2026-11-23T21:00:00+01:00';
+
+        const records = await submit(altered, 'POLITIE-OB');
+
+        expect(await deliveredTo(records, 'VT-ZOB')).toEqual([]);
+        expect(await deliveredTo(records, 'POLITIE-OB')).toMatchObject([
+          { errors: [{ code: 'duplicate' }] },
+        ]);
+      });
     });
 
     it('keeps a fact a later message does not state: an assessment without children leaves minors involved', async () => {

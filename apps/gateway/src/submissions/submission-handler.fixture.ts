@@ -70,11 +70,11 @@ export class HandlerFixture {
 
   handlers(
     ledger: CaseLedger,
-    options: { withoutKeyFor?: string; now?: () => Date } = {},
+    options: { withoutKeyFor?: string; now?: () => Date; validator?: ContractValidator } = {},
   ): HubHandlers {
     return createHubHandlers({
       registry,
-      validator,
+      validator: options.validator ?? validator,
       policy: () => policy,
       ledger,
       alarmSettings: { zsmMarginMinutes: 120, zorgmeldingWaitMinutes: 1440 },

@@ -166,6 +166,50 @@ describe(SubmissionHandler.name, () => {
     },
   );
 
+  it('answers a valid message the hub cannot deliver within its own contract as undeliverable, and delivers nothing of it', async () => {
+    // A hub whose delivery contract refuses what it builds: a fault of the hub, not the sender's.
+    const strict = Object.create(validator) as typeof validator;
+    strict.validateDocument = (name, document) =>
+      name === 'delivery'
+        ? {
+            ok: false,
+            errors: [
+              {
+                code: 'invalid-document',
+                schema: 'delivery',
+                path: '/grondslag/ruleIds',
+                message: 'x',
+              },
+            ],
+          }
+        : validator.validateDocument(name, document);
+    const records = await fixture
+      .handlers(ledger, { validator: strict })
+      .handle(await submission());
+
+    expect(records.map((record) => record.topic).sort()).toEqual([
+      AUDIT_TOPIC,
+      'samenloop.deadletter.v1',
+      'samenloop.out.politie-ob.v1',
+    ]);
+    const rejection = await open(onTopic(records, 'samenloop.out.politie-ob.v1')[0]!, 'POLITIE-OB');
+    expect(rejection).toMatchObject({
+      errors: [
+        {
+          code: 'undeliverable',
+          message: expect.stringContaining('delivery to VT-ZOB') as unknown,
+        },
+      ],
+    });
+    expect(validator.validateDocument('rejection', rejection).ok).toBe(true);
+    expect(JSON.parse(String(onTopic(records, AUDIT_TOPIC)[0]!.value))).toMatchObject({
+      kind: 'rejection',
+      step: 'seal',
+      codes: ['undeliverable'],
+    });
+    expect(ledger.pendingEntries).toEqual([]);
+  });
+
   it('rejects an invalid payload with every error, by path and rule', async () => {
     const invalid = JSON.parse(ZORGMELDING) as {
       data: { payload: { incident: { datum: string }; kinderenAanwezig?: boolean } };

@@ -16,6 +16,8 @@ import {
   acceptInCase,
   caseMessageOf,
   decideInCase,
+  releaseInCase,
+  type CaseMessage,
   type DecidedInCase,
   type ParkingReason,
   type Policy,
@@ -24,6 +26,7 @@ import {
 import type { HubAlerts } from '../alerts/hub-alerts';
 import type { HubKeys } from '../routing/hub-keys';
 import { MessageRouter, type Delivered, type Routing } from '../routing/message-router';
+import { HubContractError } from '../routing/hub-contract-error';
 import { encryptedHubRecord } from '../routing/outbound-record.factory';
 import type { RoutedMessage } from '../routing/routed-message';
 import { rejectionAudit } from './rejection-audit';
@@ -63,11 +66,24 @@ class Rejected extends Error {
   }
 }
 
+/** What a receipt says is parked: the whole message, or only its part for Veilig Thuis. */
+interface Geparkeerd {
+  readonly reden: ParkingReason;
+  readonly deel?: 'veilig-thuis';
+  readonly toelichting: string;
+}
+
+/** What is held: the whole message (in no thread yet), or its part for VT in its thread. */
+type Held =
+  { readonly scope: 'bericht' } | { readonly scope: 'vt'; readonly caseRecord: CaseRecord };
+
 /**
  * One submission from a partner's inbound topic: verify → validate → drop duplicates → case and
  * stage → decide per recipient → project → sign and encrypt → deliveries, audit records, receipt.
  * Anything wrong with the submission becomes a rejection to the sender plus a dead letter; nothing
- * reaches a recipient then. All records are written in the pipeline's transaction.
+ * reaches a recipient then. All records are written in the pipeline's transaction. A message id
+ * accepted before is a duplicate, unless its part for VT was held: then it is the operator's
+ * release of that part.
  */
 export class SubmissionHandler {
   private readonly senderByTopic: ReadonlyMap<string, Partner>;
@@ -140,27 +156,33 @@ export class SubmissionHandler {
         messageId,
       );
     }
-    if (this.options.ledger.caseOfMessage(messageId)) {
-      throw new Rejected(
-        'deduplicate',
-        [
-          {
-            code: 'duplicate',
-            path: '/id',
-            message: 'this message id was accepted before; it is not delivered again',
-          },
-        ],
-        messageId,
-      );
-    }
     // If routing fails half-way, the case state it staged must not outlive it.
     const rollback = this.options.ledger.savepoint();
     try {
       return await this.route(record, submission, sender);
     } catch (error) {
       rollback();
+      if (error instanceof HubContractError) throw this.undeliverable(error, messageId);
       throw error;
     }
+  }
+
+  /** The hub's own fault: the sender hears that, and the operator is alerted in the log. */
+  private undeliverable(error: HubContractError, messageId: string): Rejected {
+    this.options.logger.error(
+      { alert: 'hub-contract-broken', messageId, document: error.document, paths: error.paths },
+      'the hub built a document its own contract refuses; the message is answered as undeliverable',
+    );
+    return new Rejected(
+      'seal',
+      [
+        {
+          code: 'undeliverable',
+          message: `the hub could not build a ${error.document} that meets its own contract (a fault in the hub or its policy, not in your message); the hub operator has been alerted. Submit the message again once the operator reports it fixed.`,
+        },
+      ],
+      messageId,
+    );
   }
 
   private async verifySignature(
@@ -224,6 +246,20 @@ export class SubmissionHandler {
       { ledger, policy: this.options.policy(), registry: this.options.registry },
       inCase,
     );
+    // An id accepted before is a duplicate, unless it is the release of its held part for VT.
+    if (decision.outcome !== 'released' && ledger.caseOfMessage(envelope.id)) {
+      throw new Rejected(
+        'deduplicate',
+        [
+          {
+            code: 'duplicate',
+            path: '/id',
+            message: 'this message id was accepted before; it is not delivered again',
+          },
+        ],
+        envelope.id,
+      );
+    }
     if (decision.outcome === 'rejected')
       throw new Rejected('stage', [{ code: decision.code, message: decision.reason }], envelope.id);
     const routing: Routing = {
@@ -232,14 +268,27 @@ export class SubmissionHandler {
       stage: decision.stage,
     };
     const time = this.now();
-    if (decision.parking)
-      return this.park(record, message, routing, decision, decision.parking, time);
+    if (decision.parking) return this.park(record, message, decision, decision.parking, time);
+    if (decision.outcome === 'released')
+      return this.release(record, message, inCase, routing, decision, time);
 
     const delivered = MessageRouter.deliveriesOf(routing);
     const caseRecord = acceptInCase(ledger, inCase, decision, delivered);
     const records: OutboundRecord[] = [
       ...(await this.conflictAlert(message, caseRecord, decision, time)),
     ];
+    // Everyone else receives it now; only the part for VT waits for the operator.
+    if (decision.vtHeld)
+      records.push(
+        ...(await this.hold(
+          record,
+          message,
+          decision,
+          decision.vtHeld,
+          { scope: 'vt', caseRecord },
+          time,
+        )),
+      );
     if (decision.retractions.length > 0)
       records.push(this.correctionAudit(message, caseRecord, decision, time));
     const existing = decision.existing;
@@ -264,7 +313,12 @@ export class SubmissionHandler {
     );
     const [shared, receipt] = await Promise.all([
       this.options.router.seal(message, routing, caseRecord, delivered, time),
-      this.receipt(submission, sender, record, time, routing.decisions, delivered, caseRecord),
+      this.receipt(message, record, time, {
+        decisions: routing.decisions,
+        delivered,
+        caseRecord,
+        ...(decision.vtHeld ? { geparkeerd: geparkeerd(decision.vtHeld, 'veilig-thuis') } : {}),
+      }),
     ]);
     records.push(...shared, receipt);
     this.options.logger.info(
@@ -273,6 +327,7 @@ export class SubmissionHandler {
         caseKey: caseRecord.caseKey,
         stage: caseRecord.stage,
         delivered: delivered.map((delivery) => delivery.recipient),
+        ...(decision.vtHeld ? { vtHeld: decision.vtHeld } : {}),
       },
       'submission routed',
     );
@@ -280,8 +335,58 @@ export class SubmissionHandler {
   }
 
   /**
+   * The operator released the held part for VT of a message accepted before: only the VT partners
+   * were decided, at the case's stage now, so no one else receives it a second time. Still no VT:
+   * it is held again and the operator alerted.
+   */
+  private async release(
+    record: InboundRecord,
+    message: RoutedMessage,
+    inCase: CaseMessage,
+    routing: Routing,
+    decision: DecidedInCase,
+    time: Date,
+  ): Promise<OutboundRecord[]> {
+    const delivered = MessageRouter.deliveriesOf(routing);
+    const caseRecord = releaseInCase(this.options.ledger, inCase, decision, delivered);
+    if (decision.vtHeld) {
+      const held = await this.hold(
+        record,
+        message,
+        decision,
+        decision.vtHeld,
+        { scope: 'vt', caseRecord },
+        time,
+      );
+      const receipt = await this.receipt(message, record, time, {
+        decisions: [],
+        delivered: [],
+        caseRecord,
+        geparkeerd: geparkeerd(decision.vtHeld, 'veilig-thuis'),
+      });
+      return [...held, receipt];
+    }
+    const [shared, receipt] = await Promise.all([
+      this.options.router.seal(message, routing, caseRecord, delivered, time),
+      this.receipt(message, record, time, { decisions: routing.decisions, delivered, caseRecord }),
+    ]);
+    this.options.logger.info(
+      {
+        messageId: message.id,
+        caseKey: caseRecord.caseKey,
+        stage: caseRecord.stage,
+        delivered: delivered.map((delivery) => delivery.recipient),
+      },
+      'held part for Veilig Thuis released',
+    );
+    return [...shared, receipt];
+  }
+
+  /**
    * The operator hears of a message that claims separate threads are one case, or that names a
    * household municipality the thread did not know (both VTs' rules then apply): never silently.
+   * When that municipality lets a VT be determined for held parts of the thread, it names them:
+   * the operator can release them now.
    */
   private async conflictAlert(
     message: RoutedMessage,
@@ -290,8 +395,13 @@ export class SubmissionHandler {
     time: Date,
   ): Promise<OutboundRecord[]> {
     const [firstConflict, ...otherConflicts] = caseRecord.conflictingCaseKeys;
-    const [firstNew, ...otherNew] = decision.newMunicipalities;
+    const { releasable } = decision;
+    const [firstNew, ...otherNew] =
+      decision.newMunicipalities.length > 0
+        ? decision.newMunicipalities
+        : (releasable?.gemeentecodes ?? []);
     const [firstKnown, ...otherKnown] = decision.existing?.facts.gemeentecodes ?? [];
+    const [firstHeld, ...otherHeld] = releasable?.messageIds.slice(0, 100) ?? [];
     if (firstConflict === undefined && firstNew === undefined) return [];
     return this.options.alerts.raise(
       {
@@ -305,10 +415,13 @@ export class SubmissionHandler {
             ? { conflicterendeCaseKeys: [firstConflict, ...otherConflicts] }
             : {}),
           ...(firstNew !== undefined && firstKnown !== undefined
-            ? {
-                bekendeGemeentecodes: [firstKnown, ...otherKnown],
-                nieuweGemeentecodes: [firstNew, ...otherNew],
-              }
+            ? { bekendeGemeentecodes: [firstKnown, ...otherKnown] }
+            : {}),
+          ...(firstNew !== undefined && (firstKnown !== undefined || firstHeld !== undefined)
+            ? { nieuweGemeentecodes: [firstNew, ...otherNew] }
+            : {}),
+          ...(firstNew !== undefined && firstHeld !== undefined
+            ? { vtDeelGehouden: [firstHeld, ...otherHeld] }
             : {}),
           gevondenOp: time.toISOString(),
         },
@@ -353,13 +466,33 @@ export class SubmissionHandler {
   private async park(
     record: InboundRecord,
     message: RoutedMessage,
-    routing: Routing,
     decision: DecidedInCase,
     reason: ParkingReason,
     time: Date,
   ): Promise<OutboundRecord[]> {
-    const { facts } = decision;
+    const held = await this.hold(record, message, decision, reason, { scope: 'bericht' }, time);
+    const receipt = await this.receipt(message, record, time, {
+      decisions: [],
+      delivered: [],
+      geparkeerd: geparkeerd(reason, 'bericht'),
+    });
+    return [...held, receipt];
+  }
+
+  /**
+   * The message, unchanged (with its signature), on the parked topic — all of it, or as the part
+   * for VT of a message in its thread — and the alert that tells the operator.
+   */
+  private async hold(
+    record: InboundRecord,
+    message: RoutedMessage,
+    { stage, facts }: Pick<DecidedInCase, 'stage' | 'facts'>,
+    reason: ParkingReason,
+    held: Held,
+    time: Date,
+  ): Promise<OutboundRecord[]> {
     const unserved = (facts.gemeentecodes ?? []).find((code) => !this.options.registry.vtFor(code));
+    const caseRecord = held.scope === 'vt' ? held.caseRecord : undefined;
     const parked = toParked(
       record,
       {
@@ -368,6 +501,8 @@ export class SubmissionHandler {
         sender: message.sender.id,
         reason,
         parkedAt: time,
+        scope: held.scope,
+        ...(caseRecord ? { caseKey: caseRecord.caseKey } : {}),
       },
       this.options.topics.parked,
     );
@@ -379,6 +514,7 @@ export class SubmissionHandler {
           messageType: message.type,
           afzender: message.sender.id,
           reden: reason,
+          ...(caseRecord ? { deel: 'veilig-thuis' as const } : {}),
           ...(reason === 'gemeente-onbekend' && unserved ? { gemeentecode: unserved } : {}),
           geparkeerdOp: time.toISOString(),
           parkeerplaats: {
@@ -387,79 +523,79 @@ export class SubmissionHandler {
             offset: record.offset,
           },
         },
-        stage: routing.stage,
+        ...(caseRecord ? { caseRecord } : {}),
+        stage,
         facts,
         traceparent: message.traceparent,
       },
       time,
     );
-    const explanation =
-      reason === 'gemeente-ontbreekt'
-        ? "the household's municipality (gemeentecode) is missing, so the hub cannot tell which Veilig Thuis serves it"
-        : "no Veilig Thuis in the partner registry serves the household's municipality";
-    const receipt = await this.answer(
-      message.sender,
-      record,
-      'receipt',
-      {
-        receiptId: randomUUID(),
-        messageId: message.id,
-        acceptedAt: time.toISOString(),
-        deliveredTo: [],
-        withheldFrom: [],
-        geparkeerd: {
-          reden: reason,
-          toelichting: `Parked, not delivered to anyone yet: ${explanation}. The hub operator has been alerted and releases it once it can be routed; you need not send it again.`,
-        },
-      },
-      await this.options.router.recipientKey(message.sender.id, message.id),
-      time,
-      message.traceparent,
-    );
     this.options.logger.warn(
-      { alert: 'message-parked', messageId: message.id, sender: message.sender.id, reason },
-      'message parked: no Veilig Thuis can be determined for it',
+      {
+        alert: 'message-parked',
+        messageId: message.id,
+        sender: message.sender.id,
+        reason,
+        scope: held.scope,
+        ...(caseRecord ? { caseKey: caseRecord.caseKey } : {}),
+      },
+      held.scope === 'vt'
+        ? 'part for Veilig Thuis parked: no Veilig Thuis can be determined for it'
+        : 'message parked: no Veilig Thuis can be determined for it',
     );
-    return [parked, ...alert, receipt];
+    return [parked, ...alert];
   }
 
+  /**
+   * The sender's receipt: who received the message and who did not; its case and stage when it is
+   * in one; what is parked, if anything. Checked against the receipt schema before it leaves.
+   */
   private async receipt(
-    submission: Submission,
-    sender: Partner,
+    message: RoutedMessage,
     record: InboundRecord,
     time: Date,
-    decisions: readonly RecipientDecision[],
-    delivered: readonly Delivered[],
-    caseRecord: CaseRecord,
+    outcome: {
+      readonly decisions: readonly RecipientDecision[];
+      readonly delivered: readonly Delivered[];
+      readonly caseRecord?: CaseRecord;
+      readonly geparkeerd?: Geparkeerd;
+    },
   ): Promise<OutboundRecord> {
+    const { caseRecord } = outcome;
     const document = {
       receiptId: randomUUID(),
-      messageId: submission.envelope.id,
+      messageId: message.id,
       acceptedAt: time.toISOString(),
-      caseKey: caseRecord.caseKey,
-      fase: caseRecord.stage,
-      deliveredTo: delivered.map(({ recipient, deliveryId, decision }) => ({
+      ...(caseRecord ? { caseKey: caseRecord.caseKey, fase: caseRecord.stage } : {}),
+      deliveredTo: outcome.delivered.map(({ recipient, deliveryId, decision }) => ({
         recipient,
         deliveryId,
         niveau: decision.level as 'inhoud' | 'notificatie',
         ruleIds: decision.rules.map((rule) => rule.id),
         withheldFields: decision.withheldFields.map((field) => field.path),
       })),
-      withheldFrom: decisions
+      withheldFrom: outcome.decisions
         .filter((decision) => decision.level === 'geen')
         .map((decision) => ({
           recipient: decision.recipient.id,
           reason: (decision.reason ?? 'no rule applies').slice(0, 2000),
         })),
+      ...(outcome.geparkeerd ? { geparkeerd: outcome.geparkeerd } : {}),
     };
+    const check = this.options.validator.validateDocument('receipt', document);
+    if (!check.ok)
+      throw new HubContractError(
+        'receipt',
+        check.errors.map((error) => error.path),
+      );
     return this.answer(
-      sender,
+      message.sender,
       record,
       'receipt',
       document,
-      await this.options.router.recipientKey(sender.id, submission.envelope.id),
+      await this.options.router.recipientKey(message.sender.id, message.id),
       time,
-      submission.envelope.traceparent,
+      message.traceparent,
     );
   }
 
@@ -541,6 +677,24 @@ export class SubmissionHandler {
       ...(traceparent ? { traceparent } : {}),
     });
   }
+}
+
+/** What the receipt says is held, and why, in words the sender can act on. */
+function geparkeerd(reason: ParkingReason, deel: 'bericht' | 'veilig-thuis'): Geparkeerd {
+  const explanation =
+    reason === 'gemeente-ontbreekt'
+      ? "the household's municipality (gemeentecode) is missing, so the hub cannot tell which Veilig Thuis serves it"
+      : "no Veilig Thuis in the partner registry serves the household's municipality";
+  return deel === 'bericht'
+    ? {
+        reden: reason,
+        toelichting: `Parked, not delivered to anyone yet: ${explanation}. The hub operator has been alerted and releases it once it can be routed; you need not send it again.`,
+      }
+    : {
+        reden: reason,
+        deel,
+        toelichting: `The part for Veilig Thuis is held: ${explanation}. The other recipients are not kept waiting for it. The hub operator has been alerted and releases the part for Veilig Thuis once it can be routed; you need not send the message again.`,
+      };
 }
 
 function routedMessageOf(submission: Submission, sender: Partner): RoutedMessage {

@@ -16,11 +16,11 @@ import {
 } from '@samenloop/messaging';
 import type { Logger } from '@samenloop/observability';
 import { PartnerRegistry } from '@samenloop/partners';
-import { policyContext } from '@samenloop/policy';
 import { restoreCaseLedger } from '../cases/case-state.restorer';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { loadHubKeys } from '../keys/hub-keys.loader';
 import { ROOT_LOGGER } from '../logging';
+import { KafkaPolicyEvents } from '../policy/policy-events';
 import { PolicyHolder } from '../policy/policy-holder';
 import { ClockTicker } from '../clock/clock-ticker';
 import { createHubHandlers } from '../hub-handlers';
@@ -48,11 +48,14 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
       path.basename(config.partnersFile),
     );
     const validator = new ContractValidator();
-    this.policy = new PolicyHolder(
-      config.policyDirectory,
-      policyContext(validator, registry),
+    this.policy = await PolicyHolder.start({
+      policyDirectory: config.policyDirectory,
+      testsDirectory: config.policyTestsDirectory,
+      schemasDirectory: config.schemasDirectory,
+      registry,
+      validator,
       logger,
-    );
+    });
     const keys = await loadHubKeys(config.keysDirectory, registry, logger);
     const kafka = createKafka(config.kafka, logger);
     const { topics } = config;
@@ -110,7 +113,13 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
         logger.info({ entries, cases: ledger.size }, 'case state restored');
       },
     });
-    this.policy.watch();
+    await this.policy.watch(
+      new KafkaPolicyEvents(kafka, {
+        topics,
+        alerts: handlers.alerts,
+        instanceId: config.instanceId,
+      }),
+    );
     await this.pipeline.start();
     if (config.clockTickMs > 0) {
       this.ticker = new ClockTicker(kafka, topics.clock, config.clockTickMs, logger);
@@ -126,7 +135,7 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.policy?.close();
+    await this.policy?.close();
     await this.ticker?.stop();
     await this.pipeline?.stop();
   }

@@ -4,6 +4,7 @@ export interface SamenloopContracts {
   'actie-overleg-aanmelding.v1'?: ActieOverlegAanmelding;
   'acuut-signaal.v1'?: AcuutSignaal;
   'afdoeningsbeslissing.v1'?: Afdoeningsbeslissing;
+  'beleid-geweigerd.v1'?: BeleidGeweigerd;
   'delivery.v1'?: Delivery;
   'envelope.v1'?: Envelope;
   'kindermishandeling-afstemming.v1'?: KindermishandelingAfstemming;
@@ -226,6 +227,66 @@ export interface Voorwaarde {
   geldigTot?: string;
 }
 /**
+ * Hub alert (Samenloop → the hub operator): a changed policy was refused because it does not load, has no policy tests or fails one of them, and the last good policy stays in force. Versions, file names and problem codes only; never a rule's text or a message's content. The gateway's log names each problem in full.
+ */
+export interface BeleidGeweigerd {
+  /**
+   * The refused policy: SHA-256 of its files, as a delivery's grondslag.policyVersion. Absent when the check could not finish (controle-mislukt).
+   */
+  geweigerdeVersie?: string;
+  /**
+   * The policy that stays in force.
+   */
+  versieInGebruik: string;
+  /**
+   * The refused policy's files in the policy folder, by name; empty when the folder holds none.
+   *
+   * @maxItems 200
+   *
+   * Items: A file name without a folder.
+   */
+  bestanden: string[];
+  /**
+   * Why it was refused: per problem a code and, where one file is at fault, that file (a policy file or a policy test).
+   *
+   * @minItems 1
+   * @maxItems 200
+   */
+  problemen: [
+    {
+      /**
+       * geen-beleidsbestanden: the folder holds no policy file; beleid-ongeldig: the policy does not load (a file or rule at fault, or rules that together produce a delivery the delivery schema refuses); geen-beleidstests: no policy test was found; beleidstest-faalt: a policy test fails; controle-mislukt: the check could not finish (e.g. it took too long).
+       */
+      code:
+        | 'geen-beleidsbestanden'
+        | 'beleid-ongeldig'
+        | 'geen-beleidstests'
+        | 'beleidstest-faalt'
+        | 'controle-mislukt';
+      /**
+       * A file name without a folder.
+       */
+      bestand?: string;
+    },
+    ...{
+      /**
+       * geen-beleidsbestanden: the folder holds no policy file; beleid-ongeldig: the policy does not load (a file or rule at fault, or rules that together produce a delivery the delivery schema refuses); geen-beleidstests: no policy test was found; beleidstest-faalt: a policy test fails; controle-mislukt: the check could not finish (e.g. it took too long).
+       */
+      code:
+        | 'geen-beleidsbestanden'
+        | 'beleid-ongeldig'
+        | 'geen-beleidstests'
+        | 'beleidstest-faalt'
+        | 'controle-mislukt';
+      /**
+       * A file name without a folder.
+       */
+      bestand?: string;
+    }[],
+  ];
+  geweigerdOp: string;
+}
+/**
  * What a recipient receives on its delivery topic, after decrypting the OpenPGP message (signed by the hub, encrypted to the recipient only). Either the payload projected to the fields a rule allows (niveau inhoud), or only that such a message exists for the case (niveau notificatie, no personal data).
  */
 export interface Delivery {
@@ -425,7 +486,7 @@ export interface KindermishandelingAfstemming {
   contactpersoon: Contactpersoon;
 }
 /**
- * Hub alert (Samenloop → the hub operator): a message names references of case threads that are separate (it joined the first; the others are not merged without a person deciding), or names a household municipality other than the one(s) its thread knows (it is added, never replaces one, and the VT of each is considered). Ids and municipality codes only.
+ * Hub alert (Samenloop → the hub operator): a message names references of case threads that are separate (it joined the first; the others are not merged without a person deciding), or names a household municipality other than the one(s) its thread knows (it is added, never replaces one, and the VT of each is considered). Also when the municipality it names lets a VT be determined for messages of the thread whose part for Veilig Thuis is held (vtDeelGehouden): the operator can release those now. Ids and municipality codes only.
  */
 export interface KoppelingConflict {
   /**
@@ -456,7 +517,7 @@ export interface KoppelingConflict {
    */
   bekendeGemeentecodes?: [string, ...string[]];
   /**
-   * The household municipalities the message names that the thread did not know.
+   * The household municipalities the message names that the thread did not know. Without bekendeGemeentecodes (since 1.2): the thread knew none.
    *
    * @minItems 1
    * @maxItems 20
@@ -464,10 +525,19 @@ export interface KoppelingConflict {
    * Items: CBS municipality code, e.g. GM0796 ('s-Hertogenbosch).
    */
   nieuweGemeentecodes?: [string, ...string[]];
+  /**
+   * Since 1.2: the messages of this thread whose part for Veilig Thuis is held (parked) because no VT could be determined; the municipality this message names is served by a VT, so the operator can release them (samenloop parked release <messageId>).
+   *
+   * @minItems 1
+   * @maxItems 100
+   *
+   * Items: The CloudEvents id of a message (a UUID).
+   */
+  vtDeelGehouden?: [string, ...string[]];
   gevondenOp: string;
 }
 /**
- * To the sender when its submission was accepted: who received it at which level, and who did not and why; or that it is parked until the hub operator can route it (geparkeerd, no case yet). Names partners, rules and field paths, never field values.
+ * To the sender when its submission was accepted: who received it at which level, and who did not and why; or that it is parked until the hub operator can route it (geparkeerd: the whole message, no case yet; or only the part for Veilig Thuis, while the others received it as deliveredTo lists). Names partners, rules and field paths, never field values.
  */
 export interface Receipt {
   /**
@@ -527,10 +597,14 @@ export interface Receipt {
     reason: string;
   }[];
   /**
-   * Present when the message is parked: accepted and kept, delivered to no one yet. The sender need not resend it.
+   * Present when the message, or its part for Veilig Thuis, is parked: accepted and kept until the hub operator can route it. The sender need not resend it.
    */
   geparkeerd?: {
     reden: 'gemeente-ontbreekt' | 'gemeente-onbekend';
+    /**
+     * What is held (since 1.1). bericht (also when absent): the whole message, delivered to no one yet, in no case yet. veilig-thuis: only the part for Veilig Thuis; the message is in its case (caseKey, fase) and the others received it as deliveredTo lists.
+     */
+    deel?: 'bericht' | 'veilig-thuis';
     toelichting: string;
   };
 }
@@ -574,7 +648,8 @@ export interface Rejection {
         | 'unknown-sender'
         | 'duplicate'
         | 'invalid-stage-transition'
-        | 'sender-not-allowed';
+        | 'sender-not-allowed'
+        | 'undeliverable';
       /**
        * JSON pointer into the submission, when the error is about a field.
        */
@@ -598,7 +673,8 @@ export interface Rejection {
         | 'unknown-sender'
         | 'duplicate'
         | 'invalid-stage-transition'
-        | 'sender-not-allowed';
+        | 'sender-not-allowed'
+        | 'undeliverable';
       /**
        * JSON pointer into the submission, when the error is about a field.
        */
@@ -611,7 +687,7 @@ export interface Rejection {
   ];
 }
 /**
- * Hub alert (Samenloop → the hub operator): a message needs the Veilig Thuis of the household's municipality, and that municipality is missing or served by no VT in the registry. The message is parked, never sent to a guessed VT; the operator fixes the registry or asks the sender, then releases it (samenloop parked release). Ids only.
+ * Hub alert (Samenloop → the hub operator): a message needs the Veilig Thuis of the household's municipality, and that municipality is missing or served by no VT in the registry. The message is parked, never sent to a guessed VT; the operator fixes the registry or asks the sender, then releases it (samenloop parked release). When others receive the message, only its part for VT is parked (deel veilig-thuis) and a release routes that part alone. Ids only.
  */
 export interface RouteringGeparkeerd {
   /**
@@ -624,6 +700,10 @@ export interface RouteringGeparkeerd {
    */
   afzender: string;
   reden: 'gemeente-ontbreekt' | 'gemeente-onbekend';
+  /**
+   * What is parked (since 1.1). bericht (also when absent): the whole message, delivered to no one. veilig-thuis: only the part for Veilig Thuis; the others received the message in its case.
+   */
+  deel?: 'bericht' | 'veilig-thuis';
   /**
    * CBS municipality code, e.g. GM0796 ('s-Hertogenbosch).
    */

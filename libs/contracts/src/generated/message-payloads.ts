@@ -3,6 +3,7 @@ import type {
   ActieOverlegAanmelding,
   AcuutSignaal,
   Afdoeningsbeslissing,
+  BeleidGeweigerd,
   KindermishandelingAfstemming,
   KoppelingConflict,
   RouteringGeparkeerd,
@@ -21,6 +22,7 @@ export interface MessagePayloads {
   'nl.samenloop.actie-overleg-aanmelding': ActieOverlegAanmelding;
   'nl.samenloop.acuut-signaal': AcuutSignaal;
   'nl.samenloop.afdoeningsbeslissing': Afdoeningsbeslissing;
+  'nl.samenloop.beleid-geweigerd': BeleidGeweigerd;
   'nl.samenloop.kindermishandeling-afstemming': KindermishandelingAfstemming;
   'nl.samenloop.koppeling-conflict': KoppelingConflict;
   'nl.samenloop.routering-geparkeerd': RouteringGeparkeerd;

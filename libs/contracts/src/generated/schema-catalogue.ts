@@ -3,6 +3,7 @@ import type { SchemaDocument } from '../schema-document';
 import actieOverlegAanmeldingV1Schema from '../../../../schemas/actie-overleg-aanmelding/actie-overleg-aanmelding.v1.schema.json';
 import acuutSignaalV1Schema from '../../../../schemas/acuut-signaal/acuut-signaal.v1.schema.json';
 import afdoeningsbeslissingV1Schema from '../../../../schemas/afdoeningsbeslissing/afdoeningsbeslissing.v1.schema.json';
+import beleidGeweigerdV1Schema from '../../../../schemas/beleid-geweigerd/beleid-geweigerd.v1.schema.json';
 import commonV1Schema from '../../../../schemas/common/common.v1.schema.json';
 import deliveryV1Schema from '../../../../schemas/delivery/delivery.v1.schema.json';
 import envelopeV1Schema from '../../../../schemas/envelope/envelope.v1.schema.json';
@@ -46,6 +47,14 @@ export const SCHEMA_CATALOGUE: readonly SchemaDocument[] = [
     document: afdoeningsbeslissingV1Schema,
   },
   {
+    name: 'beleid-geweigerd',
+    major: 1,
+    version: '1.0',
+    messageType: 'nl.samenloop.beleid-geweigerd',
+    senders: ['SAMENLOOP'],
+    document: beleidGeweigerdV1Schema,
+  },
+  {
     name: 'common',
     major: 1,
     version: '1.0',
@@ -80,7 +89,7 @@ export const SCHEMA_CATALOGUE: readonly SchemaDocument[] = [
   {
     name: 'koppeling-conflict',
     major: 1,
-    version: '1.1',
+    version: '1.2',
     messageType: 'nl.samenloop.koppeling-conflict',
     senders: ['SAMENLOOP'],
     document: koppelingConflictV1Schema,
@@ -88,7 +97,7 @@ export const SCHEMA_CATALOGUE: readonly SchemaDocument[] = [
   {
     name: 'receipt',
     major: 1,
-    version: '1.0',
+    version: '1.1',
     messageType: undefined,
     senders: [],
     document: receiptV1Schema,
@@ -96,7 +105,7 @@ export const SCHEMA_CATALOGUE: readonly SchemaDocument[] = [
   {
     name: 'rejection',
     major: 1,
-    version: '1.0',
+    version: '1.1',
     messageType: undefined,
     senders: [],
     document: rejectionV1Schema,
@@ -104,7 +113,7 @@ export const SCHEMA_CATALOGUE: readonly SchemaDocument[] = [
   {
     name: 'routering-geparkeerd',
     major: 1,
-    version: '1.0',
+    version: '1.1',
     messageType: 'nl.samenloop.routering-geparkeerd',
     senders: ['SAMENLOOP'],
     document: routeringGeparkeerdV1Schema,
