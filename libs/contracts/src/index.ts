@@ -9,3 +9,4 @@ export type { MessagePayloads } from './generated/message-payloads';
 export { CASE_STAGES, isCaseStage } from './case-stage';
 export type { CaseStage } from './case-stage';
 export { SCHEMA_CATALOGUE } from './generated/schema-catalogue';
+export { dataschemaOf } from './dataschema';

@@ -1,6 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CaseLedger, CaseRecord, DecisionFacts } from '@samenloop/case';
-import type { CaseStage, ContractValidator, MessagePayloads } from '@samenloop/contracts';
+import {
+  dataschemaOf,
+  type CaseStage,
+  type ContractValidator,
+  type MessagePayloads,
+} from '@samenloop/contracts';
 import type { OutboundRecord } from '@samenloop/messaging';
 import type { Logger } from '@samenloop/observability';
 import type { Partner } from '@samenloop/partners';
@@ -53,7 +58,7 @@ export class HubAlerts {
     const message: RoutedMessage = {
       id: randomUUID(),
       type: alert.type,
-      dataschema: `https://schemas.samenloop.nl/${name}/v1.0`,
+      dataschema: dataschemaOf(name),
       occurredAt: time.toISOString(),
       zaakReferenties: zaakReferentiesOf(alert.caseRecord?.references ?? []),
       traceparent: alert.traceparent ?? newTraceparent(),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { dataschemaOf } from '@samenloop/contracts';
 import { signAndEncrypt, type PgpPrivateKey, type PgpPublicKey } from '@samenloop/crypto';
 import type { OutboundRecord } from '@samenloop/messaging';
 
@@ -35,7 +36,7 @@ export async function encryptedHubRecord(options: {
       ce_source: options.hubSource,
       ce_type: `nl.samenloop.${options.type}`,
       ce_time: options.time.toISOString(),
-      ce_dataschema: `https://schemas.samenloop.nl/${options.type}/v1.0`,
+      ce_dataschema: dataschemaOf(options.type),
       'content-type': 'application/pgp-encrypted',
       ...(options.traceparent ? { ce_traceparent: options.traceparent } : {}),
     },
