@@ -35,7 +35,8 @@ describe(policyVersionRecord.name, () => {
 
     const value = JSON.parse(String(record.value)) as Record<string, unknown>;
     expect(validate(value) ? [] : validate.errors).toEqual([]);
-    expect(record).toMatchObject({ topic: 'samenloop.audit.v1', key: VERSION });
+    // One key for all versions: one partition, in the order they went live.
+    expect(record).toMatchObject({ topic: 'samenloop.audit.v1', key: 'policy-versions' });
     expect(value).toMatchObject({
       kind: 'policy-version',
       policyVersion: VERSION,

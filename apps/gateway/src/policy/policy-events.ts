@@ -59,8 +59,13 @@ export function policyVersionRecord(
     instance,
     activatedAt: activation.activatedAt.toISOString(),
   };
-  return { topic: auditTopic, key: activation.policyVersion, value: JSON.stringify(record) };
+  // One key for every version: they share a partition, so the audit holds them in the order they
+  // went live (keyed by version, a reader could not tell which came first).
+  return { topic: auditTopic, key: POLICY_VERSIONS_KEY, value: JSON.stringify(record) };
 }
+
+/** The audit key of every policy-version record. */
+export const POLICY_VERSIONS_KEY = 'policy-versions';
 
 /** The operator's alert about a refused policy: versions, file names and problem codes only. */
 export function beleidGeweigerd(refusal: PolicyRefusal): BeleidGeweigerd {
