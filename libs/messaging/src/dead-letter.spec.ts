@@ -1,4 +1,5 @@
-import { DEAD_LETTER_HEADERS, toDeadLetter } from './dead-letter';
+import { createHash } from 'node:crypto';
+import { DEAD_LETTER_HEADERS, recordBytes, toDeadLetter } from './dead-letter';
 import { PoisonRecordError } from './errors';
 import type { InboundRecord } from './records';
 
@@ -47,5 +48,32 @@ describe(toDeadLetter.name, () => {
       [DEAD_LETTER_HEADERS.errorClass]: 'TypeError',
       [DEAD_LETTER_HEADERS.errorMessage]: 'unexpected error while processing the record',
     });
+  });
+
+  it('names an original larger than it may keep by size and hash, so the dead letter fits its topic', () => {
+    const size = recordBytes(record);
+    const kept = toDeadLetter(record, new TypeError('x'), 'dlq', now, size);
+    const named = toDeadLetter(record, new TypeError('x'), 'dlq', now, size - 1);
+
+    expect(kept.value).toBe(record.value);
+    expect(named.key).toBeNull();
+    expect(named.value).toBeNull();
+    expect(named.headers).not.toHaveProperty('ce_id');
+    expect(named.headers).toMatchObject({
+      [DEAD_LETTER_HEADERS.sourceOffset]: '41',
+      [DEAD_LETTER_HEADERS.originalSize]: String(record.value!.length),
+      [DEAD_LETTER_HEADERS.originalSha256]: createHash('sha256')
+        .update(record.value!)
+        .digest('hex'),
+    });
+  });
+});
+
+describe(recordBytes.name, () => {
+  it('counts key, value and every header name and value, as a record limit does', () => {
+    expect(recordBytes(record)).toBe(6 + 21 + 'ce_id'.length + 'message-9'.length);
+    expect(recordBytes({ key: null, value: null, headers: { a: [Buffer.from('xy'), 'z'] } })).toBe(
+      4,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IHeaders } from 'kafkajs';
 import { SamenloopError } from './errors';
 import type { InboundRecord, OutboundRecord } from './records';
@@ -11,22 +12,33 @@ export const DEAD_LETTER_HEADERS = {
   errorClass: 'samenloop.dlq.error.class',
   errorMessage: 'samenloop.dlq.error.message',
   deadLetteredAt: 'samenloop.dlq.time',
+  /** Set when the original was too large to keep: its size and SHA-256, instead of it. */
+  originalSize: 'samenloop.dlq.original.size',
+  originalSha256: 'samenloop.dlq.original.sha256',
 } as const;
+
+/** The gateway's default submission limit: what a dead letter keeps of an original unless told. */
+export const DEFAULT_MAX_ORIGINAL_BYTES = 512 * 1024;
+
+/** What the failure context adds to a dead letter at most; its topic takes this much more. */
+export const DEAD_LETTER_HEADROOM_BYTES = 64 * 1024;
 
 /**
  * The original key, value and headers go to the dead-letter topic unchanged (so the record can be
  * replayed after a fix), with the failure context added as headers. Error messages name field paths
- * and rules, never values, so they are safe to carry here.
+ * and rules, never values, so they are safe to carry here. A record larger than `maxOriginalBytes`
+ * (key, value and headers) is named by its size and hash instead: a dead letter must fit its topic,
+ * or the transaction carrying it fails and the partition stalls. The original stays on its topic.
  */
 export function toDeadLetter(
   record: InboundRecord,
   error: unknown,
   deadLetterTopic: string,
   now: Date,
+  maxOriginalBytes = DEFAULT_MAX_ORIGINAL_BYTES,
 ): OutboundRecord {
   const failure = describeFailure(error);
-  const headers: IHeaders = {
-    ...record.headers,
+  const context: IHeaders = {
     [DEAD_LETTER_HEADERS.sourceTopic]: record.topic,
     [DEAD_LETTER_HEADERS.sourcePartition]: String(record.partition),
     [DEAD_LETTER_HEADERS.sourceOffset]: record.offset,
@@ -35,7 +47,37 @@ export function toDeadLetter(
     [DEAD_LETTER_HEADERS.errorMessage]: failure.message,
     [DEAD_LETTER_HEADERS.deadLetteredAt]: now.toISOString(),
   };
-  return { topic: deadLetterTopic, key: record.key, value: record.value, headers };
+  if (recordBytes(record) <= maxOriginalBytes) {
+    return {
+      topic: deadLetterTopic,
+      key: record.key,
+      value: record.value,
+      headers: { ...record.headers, ...context },
+    };
+  }
+  const value = record.value ?? Buffer.alloc(0);
+  return {
+    topic: deadLetterTopic,
+    key: null,
+    value: null,
+    headers: {
+      ...context,
+      [DEAD_LETTER_HEADERS.originalSize]: String(value.length),
+      [DEAD_LETTER_HEADERS.originalSha256]: createHash('sha256').update(value).digest('hex'),
+    },
+  };
+}
+
+/** The size of a record as its limit counts it: key, value, and every header's name and value. */
+export function recordBytes(record: Pick<InboundRecord, 'key' | 'value' | 'headers'>): number {
+  let bytes = (record.key?.length ?? 0) + (record.value?.length ?? 0);
+  for (const [name, value] of Object.entries(record.headers)) {
+    bytes += Buffer.byteLength(name);
+    for (const part of Array.isArray(value) ? value : [value])
+      bytes +=
+        part === undefined ? 0 : typeof part === 'string' ? Buffer.byteLength(part) : part.length;
+  }
+  return bytes;
 }
 
 function describeFailure(error: unknown): { step: string; errorClass: string; message: string } {

@@ -1,14 +1,17 @@
-import type { Kafka } from 'kafkajs';
+import { ConfigResourceTypes, type Kafka } from 'kafkajs';
 
 export interface TopicSpec {
   readonly topic: string;
   readonly numPartitions?: number;
+  /** The topic's configuration overrides: all of them, for the topics the hub owns (see below). */
   readonly configEntries?: readonly { name: string; value: string }[];
 }
 
 /**
- * Creates the topics that do not exist yet and waits for their leaders. Topics are never left to
- * broker auto-creation: on KRaft, kafkajs subscribing to a missing topic fails instead.
+ * Creates the topics that do not exist yet and waits for their leaders, and puts back the
+ * configuration of those that drifted (e.g. someone raised an inbound topic's max.message.bytes
+ * past the gateway's limit). Topics are never left to broker auto-creation: on KRaft, kafkajs
+ * subscribing to a missing topic fails instead.
  */
 export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[]): Promise<void> {
   const admin = kafka.admin();
@@ -16,14 +19,46 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[]): 
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((spec) => !existing.has(spec.topic));
-    if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((spec) => ({
-        topic: spec.topic,
-        numPartitions: spec.numPartitions ?? 3,
-        replicationFactor: -1,
-        configEntries: spec.configEntries ? [...spec.configEntries] : undefined,
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((spec) => ({
+          topic: spec.topic,
+          numPartitions: spec.numPartitions ?? 3,
+          replicationFactor: -1,
+          configEntries: spec.configEntries ? [...spec.configEntries] : undefined,
+        })),
+      });
+    }
+    const configured = topics.filter(
+      (spec) => existing.has(spec.topic) && (spec.configEntries?.length ?? 0) > 0,
+    );
+    if (configured.length === 0) return;
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: configured.map((spec) => ({
+        type: ConfigResourceTypes.TOPIC,
+        name: spec.topic,
+        configNames: spec.configEntries!.map((entry) => entry.name),
+      })),
+    });
+    const drifted = configured.filter((spec) => {
+      const current = resources.find((resource) => resource.resourceName === spec.topic);
+      return spec.configEntries!.some(
+        (entry) =>
+          current?.configEntries.find((found) => found.configName === entry.name)?.configValue !==
+          entry.value,
+      );
+    });
+    if (drifted.length === 0) return;
+    // AlterConfigs replaces a topic's whole set of overrides (kafkajs has no incremental form):
+    // the spec therefore lists every override the hub wants on a topic it owns.
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: drifted.map((spec) => ({
+        type: ConfigResourceTypes.TOPIC,
+        name: spec.topic,
+        configEntries: [...spec.configEntries!],
       })),
     });
   } finally {

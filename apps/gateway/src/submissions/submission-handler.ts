@@ -3,6 +3,7 @@ import { alarmsAfter, type AlarmSettings, type CaseLedger, type CaseRecord } fro
 import type { ContractValidator, Submission } from '@samenloop/contracts';
 import { verifyDetached, type PgpPublicKey } from '@samenloop/crypto';
 import {
+  recordBytes,
   toDeadLetter,
   toParked,
   PoisonRecordError,
@@ -110,13 +111,15 @@ export class SubmissionHandler {
 
   private async accept(record: InboundRecord, sender: Partner): Promise<OutboundRecord[]> {
     const value = record.value ?? Buffer.alloc(0);
-    if (value.length > this.options.maxMessageBytes) {
+    // The whole record counts, headers included: the inbound topic's max.message.bytes is this limit.
+    const size = recordBytes(record);
+    if (size > this.options.maxMessageBytes) {
       throw new Rejected(
         'size',
         [
           {
             code: 'too-large',
-            message: `the message is ${value.length} bytes; the maximum is ${this.options.maxMessageBytes}`,
+            message: `the record is ${size} bytes (key, value and headers); the maximum is ${this.options.maxMessageBytes}`,
           },
         ],
         undefined,
@@ -610,6 +613,7 @@ export class SubmissionHandler {
       new PoisonRecordError(rejection.message.slice(0, 1000), rejection.step),
       this.options.topics.deadLetter,
       time,
+      this.options.maxMessageBytes,
     );
     this.options.logger.warn(
       {

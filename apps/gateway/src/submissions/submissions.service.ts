@@ -24,6 +24,7 @@ import { KafkaPolicyEvents } from '../policy/policy-events';
 import { PolicyHolder } from '../policy/policy-holder';
 import { ClockTicker } from '../clock/clock-ticker';
 import { createHubHandlers } from '../hub-handlers';
+import { hubTopics } from '../topics/hub-topics';
 
 /** Runs the policy gateway's pipeline over every partner's inbound topic for the application's lifetime. */
 @Injectable()
@@ -59,27 +60,7 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
     const keys = await loadHubKeys(config.keysDirectory, registry, logger);
     const kafka = createKafka(config.kafka, logger);
     const { topics } = config;
-    await ensureTopics(kafka, [
-      ...registry.partners.flatMap((partner) => [
-        { topic: topics.inbound(partner.id) },
-        { topic: topics.delivery(partner.id) },
-      ]),
-      { topic: topics.audit },
-      { topic: topics.deadLetter },
-      { topic: topics.parked },
-      // One partition: ticks are read in order. Old ticks are worthless, so they expire quickly.
-      {
-        topic: topics.clock,
-        numPartitions: 1,
-        configEntries: [{ name: 'retention.ms', value: String(6 * 60 * 60 * 1000) }],
-      },
-      // One partition and compaction: the latest state per key, read back in one ordered pass.
-      {
-        topic: topics.caseState,
-        numPartitions: 1,
-        configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
-      },
-    ]);
+    await ensureTopics(kafka, hubTopics(topics, registry.partners, config.maxMessageBytes));
     const ledger = new CaseLedger();
     const handlers = createHubHandlers({
       registry,

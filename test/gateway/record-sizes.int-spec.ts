@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { DEAD_LETTER_HEADERS } from '@samenloop/messaging';
+import { DeliveryWatcher } from '../support/delivery-watcher';
+import type { GatewayProcess } from '../support/gateway-process';
+import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
+import { consumeUntil, produce, testKafka } from '../support/kafka-test-kit';
+import { policeNumber, submissionFrom } from '../support/partner-kit';
+
+const LIMIT = 64 * 1024;
+const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
+
+/**
+ * Sizes agree end to end, on a real broker: the inbound topic takes no more than the gateway's
+ * limit, every record up to it is answered, and a record larger than the limit (written after
+ * someone raised the topic's limit) is dead-lettered within what the dead-letter topic accepts.
+ */
+describe('record sizes at the gateway on a real broker', () => {
+  const kafka = testKafka();
+  let scenario: GatewayScenario;
+  let gateway: GatewayProcess | undefined;
+  let watcher: DeliveryWatcher | undefined;
+
+  afterAll(async () => {
+    await gateway?.kill();
+    await watcher?.stop();
+  });
+
+  /** A signed zorgmelding padded (in a JSON field the schema refuses) to `bytes` of value. */
+  async function padded(bytes: number) {
+    const police = policeNumber();
+    const submission = submissionFrom(ZORGMELDING, {
+      sender: 'POLITIE-OB',
+      zaakReferenties: { politieRegistratienummer: police },
+    });
+    const base = JSON.stringify({ ...submission, pad: '' });
+    const value = JSON.stringify({
+      ...submission,
+      pad: 'x'.repeat(Math.max(0, bytes - base.length)),
+    });
+    return scenario.partners.signed('POLITIE-OB', JSON.parse(value) as { id: string }, police);
+  }
+
+  it('answers every record at and around the limit, refuses what the topic does not take, and stays healthy', async () => {
+    scenario = await newGatewayScenario(kafka, { GATEWAY_MAX_MESSAGE_BYTES: String(LIMIT) });
+    watcher = await DeliveryWatcher.start(kafka, scenario, ['POLITIE-OB', 'VT-ZOB']);
+    gateway = await scenario.startGateway();
+    const admin = kafka.admin();
+    await admin.connect();
+    const inbound = scenario.topics.inbound('POLITIE-OB');
+    const configOf = async (topic: string) => {
+      const [resource] = (
+        await admin.describeConfigs({
+          resources: [{ type: 2, name: topic, configNames: ['max.message.bytes'] }],
+          includeSynonyms: false,
+        })
+      ).resources;
+      return Number(resource?.configEntries[0]?.configValue);
+    };
+    // The topic takes no record the gateway would refuse for its size.
+    expect(await configOf(inbound)).toBe(LIMIT);
+    await expect(produce(kafka, inbound, [await padded(LIMIT + 1024)])).rejects.toThrow(
+      /too large|RecordTooLarge|MESSAGE_TOO_LARGE|larger than/i,
+    );
+
+    // Someone raises the topic's limit: a larger record reaches the gateway, and is still answered.
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: 2,
+          name: inbound,
+          configEntries: [{ name: 'max.message.bytes', value: '4000000' }],
+        },
+      ],
+    });
+    const records = [await padded(LIMIT - 2048), await padded(LIMIT + 1), await padded(3_000_000)];
+    for (const record of records) await produce(kafka, inbound, [record]);
+    const answered = await watcher.until(() => {
+      const answers = watcher!.all('POLITIE-OB');
+      return answers.length >= records.length ? answers : undefined;
+    }, 'an answer to every record');
+    // The record within the limit is judged on its content (the pad is no field of a zorgmelding).
+    expect(answered.map((answer) => answer.type)).toEqual(['rejection', 'rejection', 'rejection']);
+    const codes = answered.map(
+      (answer) => (answer.document.errors as { code: string }[] | undefined)?.[0]?.code,
+    );
+    expect(codes).toEqual(['invalid-envelope', 'too-large', 'too-large']);
+
+    // The dead letter of the oversized record names it by hash, size and offsets, within its topic.
+    const deadLetters = await consumeUntil(
+      kafka,
+      scenario.topics.deadLetter,
+      (read) => read.length >= 3,
+    );
+    const huge = deadLetters.find(
+      (record) =>
+        record.headers['samenloop.dlq.original.size'] === String(records[2]!.value.length),
+    );
+    expect(huge).toBeDefined();
+    expect(huge!.bytes?.length ?? 0).toBe(0);
+    expect(huge!.headers['samenloop.dlq.original.sha256']).toBe(
+      createHash('sha256').update(records[2]!.value).digest('hex'),
+    );
+    expect(huge!.headers[DEAD_LETTER_HEADERS.sourceOffset]).toMatch(/^[0-9]+$/);
+
+    // Restart: the gateway puts the inbound topic's limit back, and a valid submission goes through.
+    await gateway.kill();
+    gateway = await scenario.startGateway();
+    expect(await configOf(inbound)).toBe(LIMIT);
+    const police = policeNumber();
+    const valid = submissionFrom(ZORGMELDING, {
+      sender: 'POLITIE-OB',
+      zaakReferenties: { politieRegistratienummer: police },
+    });
+    await produce(kafka, inbound, [await scenario.partners.signed('POLITIE-OB', valid, police)]);
+    await watcher.until(
+      () => watcher!.deliveries('VT-ZOB', 'zorgmelding').find((d) => d.messageId === valid.id),
+      'the valid zorgmelding at VT-ZOB',
+    );
+    await admin.disconnect();
+  });
+});
