@@ -5,7 +5,12 @@ import {
   readSignature,
   revokeKey,
 } from 'openpgp';
-import { signDetached, verifyDetached } from './detached-signature';
+import {
+  MAX_DETACHED_SIGNATURE_BYTES,
+  MAX_DETACHED_SIGNATURE_PACKETS,
+  signDetached,
+  verifyDetached,
+} from './detached-signature';
 import { UnusableKeyError } from './errors';
 import { PgpPublicKey, readPrivateKey, readPublicKey, type PgpPrivateKey } from './keys';
 import { generatePartnerKey, type GeneratedKeyPair } from './partner-key.generator';
@@ -13,6 +18,13 @@ import { generatePartnerKey, type GeneratedKeyPair } from './partner-key.generat
 const submission = new TextEncoder().encode(
   JSON.stringify({ type: 'zorgmelding', data: { naam: 'Jan Jansen' } }),
 );
+
+/** One real signature repeated: every copy names the signer's key, so every copy would be hashed. */
+function repeated(signature: Uint8Array, times: number): Uint8Array {
+  const bytes = new Uint8Array(signature.length * times);
+  for (let copy = 0; copy < times; copy += 1) bytes.set(signature, copy * signature.length);
+  return bytes;
+}
 
 function flipBit(bytes: Uint8Array, index: number): Uint8Array {
   const copy = Uint8Array.from(bytes);
@@ -169,6 +181,51 @@ describe(verifyDetached.name, () => {
       valid: false,
       reason: 'unusable-signer-key',
     });
+  });
+
+  it('still accepts one signature per key up to the packet limit, as during a key rotation', async () => {
+    const signature = await signDetached(submission, politieSigning);
+
+    await expect(
+      verifyDetached(submission, repeated(signature, MAX_DETACHED_SIGNATURE_PACKETS), [
+        politiePublic,
+      ]),
+    ).resolves.toMatchObject({ valid: true });
+  });
+
+  it('refuses a signature with more packets than the limit, binary or armored', async () => {
+    const signature = await signDetached(submission, politieSigning);
+    const stuffed = repeated(signature, MAX_DETACHED_SIGNATURE_PACKETS + 1);
+    const armored = (await readSignature({ binarySignature: stuffed })).armor();
+
+    await expect(verifyDetached(submission, stuffed, [politiePublic])).resolves.toEqual({
+      valid: false,
+      reason: 'too-many-signatures',
+    });
+    await expect(verifyDetached(submission, armored, [politiePublic])).resolves.toEqual({
+      valid: false,
+      reason: 'too-many-signatures',
+    });
+  });
+
+  it('refuses a signature larger than the byte limit before parsing it, binary or armored', async () => {
+    const signature = await signDetached(submission, politieSigning);
+    const stuffed = repeated(
+      signature,
+      Math.ceil((MAX_DETACHED_SIGNATURE_BYTES + 1) / signature.length),
+    );
+    const armored = (await readSignature({ binarySignature: stuffed })).armor();
+
+    expect(stuffed.length).toBeGreaterThan(MAX_DETACHED_SIGNATURE_BYTES);
+    for (const input of [stuffed, armored, new TextEncoder().encode(armored)])
+      await expect(verifyDetached(submission, input, [politiePublic])).resolves.toEqual({
+        valid: false,
+        reason: 'signature-too-large',
+      });
+    // Garbage of that size is refused for its size too: nothing of it is parsed.
+    await expect(
+      verifyDetached(submission, new Uint8Array(MAX_DETACHED_SIGNATURE_BYTES + 1), [politiePublic]),
+    ).resolves.toEqual({ valid: false, reason: 'signature-too-large' });
   });
 
   it('never puts the signed data into the result', async () => {

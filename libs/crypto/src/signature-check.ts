@@ -4,6 +4,8 @@ import { findKeyProblem, type PgpPublicKey } from './keys';
 /**
  * - `no-signature`: there is no data signature at all.
  * - `malformed-signature`: the bytes are not an OpenPGP signature.
+ * - `signature-too-large`: more bytes than `MAX_DETACHED_SIGNATURE_BYTES`; not parsed.
+ * - `too-many-signatures`: more packets than `MAX_DETACHED_SIGNATURE_PACKETS`; none verified.
  * - `unknown-signer`: no signature is by one of the given keys.
  * - `unusable-signer-key`: the signer's key was expired or revoked when it signed (a revocation
  *   for compromise counts whenever it was made).
@@ -12,6 +14,8 @@ import { findKeyProblem, type PgpPublicKey } from './keys';
 export type SignatureFailure =
   | 'no-signature'
   | 'malformed-signature'
+  | 'signature-too-large'
+  | 'too-many-signatures'
   | 'unknown-signer'
   | 'unusable-signer-key'
   | 'bad-signature';

@@ -1,5 +1,10 @@
 import { Kafka, logLevel, type LogEntry, type RetryOptions } from 'kafkajs';
 import type { Logger } from '@samenloop/observability';
+import { registerCompressionCodecs } from './compression';
+
+// At load, not per client: the CLI and the tests build some kafkajs clients themselves, and any
+// import of @samenloop/messaging must leave them able to read snappy, lz4 and zstd batches too.
+registerCompressionCodecs();
 
 export interface KafkaSettings {
   readonly brokers: readonly string[];

@@ -1,15 +1,17 @@
 import { EventEmitter } from 'node:events';
-import type { Kafka } from 'kafkajs';
-import { createLogger } from '@samenloop/observability';
+import type { EachBatchPayload, Kafka } from 'kafkajs';
+import { createLogger, type Logger } from '@samenloop/observability';
 import {
   TransactionalPipeline,
   type ChunkState,
   type PipelineState,
+  type TransactionalPipelineOptions,
 } from './transactional-pipeline';
 
 /**
  * The pipeline's own recovery logic, with kafkajs clients stood in for: whether a crash kafkajs
- * gives up on leads to new clients, and one it recovers from itself does not. Consuming,
+ * gives up on leads to new clients, and one it recovers from itself does not; the restart back-off
+ * on fake timers; and what the pipeline reports for health when commits fail or hang. Consuming,
  * transactions and restarts against a real broker are in test/messaging and test/faults.
  */
 class StandInConsumer {
@@ -18,11 +20,29 @@ class StandInConsumer {
   readonly connect = jest.fn(() => Promise.resolve());
   readonly subscribe = jest.fn(() => Promise.resolve());
   readonly disconnect = jest.fn(() => Promise.resolve());
-  readonly run = jest.fn(() => {
+  private eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
+  readonly run = jest.fn((config: { eachBatch: (payload: EachBatchPayload) => Promise<void> }) => {
+    this.eachBatch = config.eachBatch;
     // kafkajs reports the group join after `run` resolves.
     setImmediate(() => this.emitter.emit(this.events.GROUP_JOIN, { payload: {} }));
     return Promise.resolve();
   });
+
+  /** Hands the pipeline a batch of one record, as kafkajs's fetch loop would. */
+  deliver(offset = '0'): Promise<void> {
+    const payload = {
+      batch: {
+        topic: 'samenloop.in.politie-ob.v1',
+        partition: 0,
+        messages: [{ offset, key: null, value: Buffer.from('{}'), headers: {}, timestamp: '0' }],
+      },
+      isRunning: () => true,
+      isStale: () => false,
+      resolveOffset: jest.fn(),
+      heartbeat: jest.fn(() => Promise.resolve()),
+    } as unknown as EachBatchPayload;
+    return this.eachBatch!(payload);
+  }
 
   on(event: string, listener: (event: unknown) => void): void {
     this.emitter.on(event, listener);
@@ -34,12 +54,52 @@ class StandInConsumer {
   }
 }
 
+/** How the stand-in broker answers a transaction's commit. */
+const broker: { commit: () => Promise<void> } = { commit: () => Promise.resolve() };
+
 class StandInProducer {
   readonly connect = jest.fn(() => Promise.resolve());
   readonly disconnect = jest.fn(() => Promise.resolve());
+  readonly transaction = jest.fn(() =>
+    Promise.resolve({
+      sendBatch: () => Promise.resolve(),
+      sendOffsets: () => Promise.resolve(),
+      commit: () => broker.commit(),
+      abort: () => Promise.resolve(),
+    }),
+  );
 }
 
-function pipelineOnStandIns() {
+/** What kafkajs throws when a transaction's topic is gone: not retriable by the pipeline. */
+function topicGone(): Error {
+  const error = new Error('This server does not host this topic-partition');
+  error.name = 'KafkaJSProtocolError';
+  return error;
+}
+
+interface LogLine {
+  readonly level: string;
+  readonly fields: Record<string, unknown>;
+  readonly message: string;
+}
+
+function recordingLogger(lines: LogLine[]): Logger {
+  const at =
+    (level: string) =>
+    (fields: Record<string, unknown>, message: string): void => {
+      lines.push({ level, fields, message });
+    };
+  const logger = {
+    child: () => logger,
+    error: at('error'),
+    warn: at('warn'),
+    info: at('info'),
+    debug: at('debug'),
+  };
+  return logger as unknown as Logger;
+}
+
+function pipelineOnStandIns(overrides: Partial<TransactionalPipelineOptions> = {}) {
   const consumers: StandInConsumer[] = [];
   const producers: StandInProducer[] = [];
   const kafka = {
@@ -51,6 +111,12 @@ function pipelineOnStandIns() {
       producers.push(new StandInProducer());
       return producers[producers.length - 1];
     },
+    // The stand-in cluster has the inbound topic only.
+    admin: () => ({
+      connect: () => Promise.resolve(),
+      listTopics: () => Promise.resolve(['samenloop.in.politie-ob.v1']),
+      disconnect: () => Promise.resolve(),
+    }),
   } as unknown as Kafka;
   const aborted = jest.fn();
   const chunkState: ChunkState = { pendingRecords: () => [], committed: jest.fn(), aborted };
@@ -65,6 +131,7 @@ function pipelineOnStandIns() {
     handler: () => Promise.resolve([]),
     chunkState,
     beforeConsuming,
+    ...overrides,
   });
   return { pipeline, consumers, producers, aborted, beforeConsuming };
 }
@@ -124,5 +191,164 @@ describe(TransactionalPipeline.name, () => {
 
     expect(pipeline.state).toBe('stopped');
     expect(consumers).toHaveLength(1);
+  });
+});
+
+describe(`${TransactionalPipeline.name} restart back-off and health`, () => {
+  const backoff = { initialMs: 1_000, maxMs: 60_000, healthyResetMs: 5_000 };
+  let lines: LogLine[];
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    broker.commit = () => Promise.resolve();
+    lines = [];
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  function pipelineWithBackoff(overrides: Partial<TransactionalPipelineOptions> = {}) {
+    return pipelineOnStandIns({
+      restartBackoff: backoff,
+      logger: recordingLogger(lines),
+      ...overrides,
+    });
+  }
+
+  /** Crashes the current consumer and checks that new clients start exactly `delayMs` later. */
+  async function crashAndRestartAfter(
+    pipeline: TransactionalPipeline,
+    consumers: StandInConsumer[],
+    delayMs: number,
+  ): Promise<void> {
+    const before = consumers.length;
+    consumers[before - 1]!.crash(false);
+    await jest.advanceTimersByTimeAsync(delayMs - 1);
+    expect(consumers).toHaveLength(before);
+    expect(pipeline.state).toBe('crashed');
+    await jest.advanceTimersByTimeAsync(1);
+    expect(consumers).toHaveLength(before + 1);
+    // kafkajs reports the group join right after `run`: the stand-in's next timer.
+    await jest.advanceTimersToNextTimerAsync();
+    expect(pipeline.state).toBe('running');
+  }
+
+  it('doubles the wait before each restart from 1 s up to the 60 s cap', async () => {
+    const { pipeline, consumers } = pipelineWithBackoff();
+    await pipeline.start();
+    await jest.advanceTimersByTimeAsync(0);
+
+    for (const delayMs of [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000])
+      await crashAndRestartAfter(pipeline, consumers, delayMs);
+
+    expect(pipeline.health.restarts).toBe(8);
+    await pipeline.stop();
+  });
+
+  it('logs each restart once, with the cause and the wait', async () => {
+    const { pipeline, consumers } = pipelineWithBackoff();
+    await pipeline.start();
+    await jest.advanceTimersByTimeAsync(0);
+
+    await crashAndRestartAfter(pipeline, consumers, 1_000);
+    await crashAndRestartAfter(pipeline, consumers, 2_000);
+
+    const restarts = lines.filter((line) => line.message.includes('restarting'));
+    expect(restarts.map((line) => line.fields)).toEqual([
+      expect.objectContaining({
+        errorClass: 'Error',
+        message: 'The producer has been fenced or its transaction aborted',
+        restart: 1,
+        delayMs: 1_000,
+      }),
+      expect.objectContaining({ restart: 2, delayMs: 2_000 }),
+    ]);
+    await pipeline.stop();
+  });
+
+  it('starts the back-off over once it has committed and stayed healthy for the healthy minute', async () => {
+    const { pipeline, consumers } = pipelineWithBackoff();
+    await pipeline.start();
+    await jest.advanceTimersByTimeAsync(0);
+    await crashAndRestartAfter(pipeline, consumers, 1_000);
+    await crashAndRestartAfter(pipeline, consumers, 2_000);
+
+    await consumers[consumers.length - 1]!.deliver();
+    await jest.advanceTimersByTimeAsync(backoff.healthyResetMs - 1);
+    expect(pipeline.health.nextRestartDelayMs).toBe(4_000);
+    await jest.advanceTimersByTimeAsync(1);
+
+    expect(pipeline.health.restarts).toBe(0);
+    await crashAndRestartAfter(pipeline, consumers, 1_000);
+    await pipeline.stop();
+  });
+
+  it('keeps the back-off when a commit fails within the healthy minute', async () => {
+    const { pipeline, consumers } = pipelineWithBackoff();
+    await pipeline.start();
+    await jest.advanceTimersByTimeAsync(0);
+    await crashAndRestartAfter(pipeline, consumers, 1_000);
+
+    const consumer = consumers[consumers.length - 1]!;
+    await consumer.deliver('0');
+    await jest.advanceTimersByTimeAsync(backoff.healthyResetMs / 2);
+    broker.commit = () => Promise.reject(topicGone());
+    await expect(consumer.deliver('1')).rejects.toThrow('does not host');
+    await jest.advanceTimersByTimeAsync(backoff.healthyResetMs);
+
+    expect(pipeline.health.restarts).toBe(1);
+    await crashAndRestartAfter(pipeline, consumers, 2_000);
+    await pipeline.stop();
+  });
+
+  it('reports a failed commit with its error class, message and since when, until a commit succeeds', async () => {
+    const { pipeline, consumers } = pipelineWithBackoff();
+    await pipeline.start();
+    await jest.advanceTimersByTimeAsync(0);
+    const failedAt = new Date();
+    broker.commit = () => Promise.reject(topicGone());
+
+    await expect(consumers[0]!.deliver()).rejects.toThrow();
+    await jest.advanceTimersByTimeAsync(3_000);
+    await expect(consumers[0]!.deliver()).rejects.toThrow();
+    const failing = pipeline.health;
+    broker.commit = () => Promise.resolve();
+    await consumers[0]!.deliver();
+
+    expect(failing).toMatchObject({
+      state: 'running',
+      commitFailure: {
+        errorClass: 'KafkaJSProtocolError',
+        message: 'This server does not host this topic-partition',
+        during: 'transaction',
+        // The first failure of the stretch, not the latest.
+        since: failedAt,
+      },
+    });
+    expect(pipeline.health.commitFailure).toBeUndefined();
+    expect(pipeline.health.lastCommitAt).toEqual(new Date(failedAt.getTime() + 3_000));
+    await pipeline.stop();
+  });
+
+  it('reports a transaction that hangs longer than the stall limit as failing', async () => {
+    const { pipeline, consumers } = pipelineWithBackoff({
+      commitStallMs: 10_000,
+      handler: () => Promise.resolve([{ topic: 'samenloop.audit.v1', key: null, value: '{}' }]),
+    });
+    await pipeline.start();
+    await jest.advanceTimersByTimeAsync(0);
+    broker.commit = () => new Promise(() => {});
+
+    void consumers[0]!.deliver();
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(pipeline.health.commitFailure).toBeUndefined();
+    await jest.advanceTimersByTimeAsync(1);
+
+    expect(pipeline.health.commitFailure).toMatchObject({
+      errorClass: 'TransactionStalled',
+      message: expect.stringContaining('(topics missing: samenloop.audit.v1)') as unknown,
+      during: 'transaction',
+    });
   });
 });

@@ -14,6 +14,55 @@ import type { InboundRecord, OutboundRecord, RecordHandler } from './records';
 
 export type PipelineState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed';
 
+/** Why the pipeline cannot commit: error class and message only, never record contents. */
+export interface CommitFailure {
+  readonly errorClass: string;
+  readonly message: string;
+  /** Where it failed: handling a chunk, committing its transaction, or (re)starting the clients. */
+  readonly during: 'handling' | 'transaction' | 'start' | 'crash';
+  /** When the pipeline last stopped committing: the first failure since the last commit. */
+  readonly since: Date;
+}
+
+/** What a health probe needs to know about the pipeline, read without side effects. */
+export interface PipelineHealth {
+  readonly state: PipelineState;
+  readonly stateSince: Date;
+  /**
+   * Set while the pipeline cannot commit: the last chunk failed (after its retries), the pipeline
+   * crashed, or a transaction has been open longer than `commitStallMs`. Cleared by a commit.
+   */
+  readonly commitFailure?: CommitFailure;
+  readonly lastCommitAt?: Date;
+  /** Restarts since the back-off was last reset; the next one waits `nextRestartDelayMs`. */
+  readonly restarts: number;
+  readonly nextRestartDelayMs: number;
+}
+
+/** Restart back-off: doubles per restart from `initialMs` up to `maxMs`. */
+export interface RestartBackoff {
+  readonly initialMs: number;
+  readonly maxMs: number;
+  /** The back-off starts again from `initialMs` once the pipeline has committed and stayed healthy this long. */
+  readonly healthyResetMs: number;
+}
+
+/**
+ * 1 s → 60 s: a broker blip costs a second, while a lasting fault (a deleted topic, refused
+ * writes) settles at one restart a minute instead of reconnecting every client once a second.
+ */
+export const DEFAULT_RESTART_BACKOFF: RestartBackoff = {
+  initialMs: 1_000,
+  maxMs: 60_000,
+  healthyResetMs: 60_000,
+};
+
+/**
+ * kafkajs retries a producer request without limit while the broker is away (see
+ * `createClients`), so a transaction can hang rather than fail: longer than this counts as failing.
+ */
+export const DEFAULT_COMMIT_STALL_MS = 30_000;
+
 export interface TransactionalPipelineOptions {
   readonly kafka: Kafka;
   readonly logger: Logger;
@@ -36,6 +85,15 @@ export interface TransactionalPipelineOptions {
    * transaction) and before consuming starts: the moment to rebuild state from Kafka.
    */
   readonly beforeConsuming?: () => Promise<void>;
+  readonly restartBackoff?: RestartBackoff;
+  /** A transaction open longer than this makes the pipeline unhealthy (`DEFAULT_COMMIT_STALL_MS`). */
+  readonly commitStallMs?: number;
+}
+
+/** The transaction in flight, and what the admin API said about it once it stalled. */
+interface OpenTransaction {
+  readonly since: Date;
+  diagnosis?: string;
 }
 
 /**
@@ -63,17 +121,36 @@ export class TransactionalPipeline {
   private producer: Producer;
   private readonly logger: Logger;
   private readonly now: () => Date;
+  private readonly backoff: RestartBackoff;
   private currentState: PipelineState = 'idle';
-  private recoveries = 0;
+  private stateSince: Date;
+  private restarts = 0;
+  private backoffReset: NodeJS.Timeout | undefined;
+  private commitFailure: CommitFailure | undefined;
+  private lastCommitAt: Date | undefined;
+  private openTransaction: OpenTransaction | undefined;
 
   constructor(private readonly options: TransactionalPipelineOptions) {
     this.logger = options.logger.child({ component: 'pipeline', groupId: options.groupId });
     this.now = options.now ?? (() => new Date());
+    this.backoff = options.restartBackoff ?? DEFAULT_RESTART_BACKOFF;
+    this.stateSince = this.now();
     ({ consumer: this.consumer, producer: this.producer } = this.createClients());
   }
 
   get state(): PipelineState {
     return this.currentState;
+  }
+
+  get health(): PipelineHealth {
+    return {
+      state: this.currentState,
+      stateSince: this.stateSince,
+      commitFailure: this.commitFailure ?? this.stalledTransaction(),
+      lastCommitAt: this.lastCommitAt,
+      restarts: this.restarts,
+      nextRestartDelayMs: this.restartDelayMs(),
+    };
   }
 
   async start(): Promise<void> {
@@ -106,12 +183,15 @@ export class TransactionalPipeline {
       // Unlimited retries: while the broker is away the pipeline waits rather than dropping work.
       retry: { initialRetryTime: 10, maxRetryTime: 5_000, retries: Number.MAX_SAFE_INTEGER },
     });
+    // Events of clients already replaced by a restart are ignored.
     consumer.on(consumer.events.GROUP_JOIN, () => {
-      this.recoveries = 0;
-      this.setState('running');
+      if (consumer === this.consumer) this.setState('running');
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) void this.recover(payload.error);
+      if (consumer !== this.consumer) return;
+      // kafkajs restarts the consumer itself; the chunk failure was already noted in processBatch.
+      if (payload.restart) return;
+      void this.recover(payload.error, 'crash');
     });
     return { consumer, producer };
   }
@@ -122,30 +202,120 @@ export class TransactionalPipeline {
    * clients: the new producer fences the old one, the state is read back from Kafka, and consuming
    * resumes at the last committed offset, so nothing is lost or repeated.
    */
-  private async recover(cause: Error): Promise<void> {
-    if (this.currentState === 'stopping' || this.currentState === 'stopped') return;
+  private async recover(cause: unknown, during: 'start' | 'crash'): Promise<void> {
+    // Stopping wins; a second crash report while already restarting is the same crash.
+    if (['stopping', 'stopped', 'crashed'].includes(this.currentState)) return;
     this.setState('crashed');
-    this.recoveries += 1;
+    this.noteFailure(cause, during);
+    this.cancelBackoffReset();
+    const delayMs = this.restartDelayMs();
+    this.restarts += 1;
+    // The one line per restart, with its cause (kafkajs's own crash lines go to the Kafka logger).
     this.logger.error(
-      { err: cause.message, errorClass: cause.name, attempt: this.recoveries },
-      'pipeline crashed: restarting with new Kafka clients',
+      { ...describeError(cause), during, restart: this.restarts, delayMs },
+      'pipeline restarting with new Kafka clients',
     );
     this.options.chunkState?.aborted();
     await Promise.allSettled([this.consumer.disconnect(), this.producer.disconnect()]);
-    await delay(Math.min(30_000, 500 * 2 ** Math.min(this.recoveries, 6)));
+    await delay(delayMs);
     if (this.currentState !== 'crashed') return;
     ({ consumer: this.consumer, producer: this.producer } = this.createClients());
     try {
       await this.start();
     } catch (error) {
-      await this.recover(error instanceof Error ? error : new Error(String(error)));
+      await this.recover(error, 'start');
     }
+  }
+
+  /** `initialMs` doubled per restart since the last reset, at most `maxMs`. */
+  private restartDelayMs(): number {
+    const { initialMs, maxMs } = this.backoff;
+    return Math.min(maxMs, initialMs * 2 ** Math.min(this.restarts, 30));
+  }
+
+  /** After restarts, a commit followed by `healthyResetMs` without a failure resets the back-off. */
+  private scheduleBackoffReset(): void {
+    if (this.restarts === 0 || this.backoffReset) return;
+    this.backoffReset = setTimeout(() => {
+      this.backoffReset = undefined;
+      if (this.currentState !== 'running' || this.health.commitFailure) return;
+      this.logger.info(
+        { restarts: this.restarts },
+        'pipeline healthy again: restart back-off reset',
+      );
+      this.restarts = 0;
+    }, this.backoff.healthyResetMs);
+    this.backoffReset.unref();
+  }
+
+  private cancelBackoffReset(): void {
+    clearTimeout(this.backoffReset);
+    this.backoffReset = undefined;
+  }
+
+  private noteFailure(error: unknown, during: CommitFailure['during']): void {
+    this.commitFailure = {
+      ...describeError(error),
+      during,
+      since: this.commitFailure?.since ?? this.now(),
+    };
+    this.cancelBackoffReset();
+  }
+
+  private noteCommitted(): void {
+    this.commitFailure = undefined;
+    this.lastCommitAt = this.now();
+    this.scheduleBackoffReset();
+  }
+
+  private stalledTransaction(): CommitFailure | undefined {
+    const open = this.openTransaction;
+    if (!open || this.now().getTime() - open.since.getTime() <= this.stallMs()) return undefined;
+    const diagnosis = open.diagnosis ? ` (${open.diagnosis})` : '';
+    return {
+      errorClass: 'TransactionStalled',
+      message: `a transaction has been open for more than ${this.stallMs()} ms without committing${diagnosis}`,
+      during: 'transaction',
+      since: open.since,
+    };
+  }
+
+  private stallMs(): number {
+    return this.options.commitStallMs ?? DEFAULT_COMMIT_STALL_MS;
+  }
+
+  /**
+   * kafkajs keeps retrying a send to a deleted topic without saying so to the caller; asking the
+   * admin API which of the transaction's topics are missing lets health say why it hangs.
+   */
+  private async diagnoseStall(open: OpenTransaction, topics: readonly string[]): Promise<void> {
+    let diagnosis: string;
+    try {
+      const admin = this.options.kafka.admin();
+      await admin.connect();
+      try {
+        const existing = new Set(await admin.listTopics());
+        const missing = topics.filter((topic) => !existing.has(topic));
+        diagnosis =
+          missing.length > 0
+            ? `topics missing: ${missing.join(', ')}`
+            : `all ${topics.length} topics exist; waiting for the broker`;
+      } finally {
+        await admin.disconnect();
+      }
+    } catch (error) {
+      diagnosis = `the broker does not answer: ${describeError(error).message}`;
+    }
+    if (this.openTransaction !== open) return;
+    open.diagnosis = diagnosis;
+    this.logger.warn({ diagnosis, since: open.since }, 'transaction stalled');
   }
 
   /** Finishes the chunk in flight (its transaction included), then leaves the group. */
   async stop(): Promise<void> {
     if (this.currentState === 'stopped' || this.currentState === 'idle') return;
     this.setState('stopping');
+    this.cancelBackoffReset();
     await this.consumer.disconnect();
     await this.producer.disconnect();
     this.setState('stopped');
@@ -158,6 +328,7 @@ export class TransactionalPipeline {
       if (!payload.isRunning() || payload.isStale()) return;
       const chunk = batch.messages.slice(start, start + chunkSize);
       const lastOffset = chunk[chunk.length - 1]!.offset;
+      let during: CommitFailure['during'] = 'handling';
       try {
         const outbound: OutboundRecord[] = [];
         for (const message of chunk) {
@@ -166,12 +337,15 @@ export class TransactionalPipeline {
           );
         }
         outbound.push(...(this.options.chunkState?.pendingRecords() ?? []));
+        during = 'transaction';
         await this.commitTransaction(batch.topic, batch.partition, lastOffset, outbound);
       } catch (error) {
         // The chunk will be handled again from its first record: forget what it staged.
         this.options.chunkState?.aborted();
+        this.noteFailure(error, during);
         throw error;
       }
+      this.noteCommitted();
       this.options.chunkState?.committed();
       payload.resolveOffset(lastOffset);
       await payload.heartbeat();
@@ -205,8 +379,28 @@ export class TransactionalPipeline {
     lastOffset: string,
     outbound: readonly OutboundRecord[],
   ): Promise<void> {
-    const attempts = this.options.transactionAttempts ?? 5;
     const started = performance.now();
+    const open: OpenTransaction = { since: this.now() };
+    this.openTransaction = open;
+    const targets = [...new Set(outbound.map((record) => record.topic))];
+    const stall = setTimeout(() => void this.diagnoseStall(open, targets), this.stallMs());
+    stall.unref();
+    try {
+      await this.commitWithRetries(topic, partition, lastOffset, outbound, started);
+    } finally {
+      clearTimeout(stall);
+      this.openTransaction = undefined;
+    }
+  }
+
+  private async commitWithRetries(
+    topic: string,
+    partition: number,
+    lastOffset: string,
+    outbound: readonly OutboundRecord[],
+    started: number,
+  ): Promise<void> {
+    const attempts = this.options.transactionAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
       const transaction = await this.producer.transaction();
       try {
@@ -238,7 +432,10 @@ export class TransactionalPipeline {
           );
         // kafkajs does not retry CONCURRENT_TRANSACTIONS on sendOffsets itself (kafkajs#430).
         if (!isRetriable(error) || attempt >= attempts) throw error;
-        this.logger.warn({ attempt, topic, partition, lastOffset }, 'transaction retried');
+        this.logger.warn(
+          { attempt, topic, partition, lastOffset, ...describeError(error) },
+          'transaction retried',
+        );
         await delay(100 * 2 ** (attempt - 1));
       }
     }
@@ -247,6 +444,7 @@ export class TransactionalPipeline {
   private setState(state: PipelineState): void {
     if (this.currentState === state) return;
     this.currentState = state;
+    this.stateSince = this.now();
     this.logger.info({ state }, 'pipeline state changed');
   }
 }
@@ -282,6 +480,12 @@ function groupByTopic(records: readonly OutboundRecord[]) {
 
 function nextOffset(offset: string): string {
   return (BigInt(offset) + 1n).toString();
+}
+
+/** Class and message only: kafkajs and Samenloop errors name topics and ids, never record values. */
+function describeError(error: unknown): { errorClass: string; message: string } {
+  if (!(error instanceof Error)) return { errorClass: 'Unknown', message: 'non-Error thrown' };
+  return { errorClass: error.name, message: error.message.slice(0, 300) };
 }
 
 function delay(ms: number): Promise<void> {

@@ -1,25 +1,16 @@
-import { Controller, Get } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { SubmissionsService } from '../submissions/submissions.service';
+import { healthReport, type HealthBody } from './pipeline-health';
 
-/** Up while the pipeline is a member of its consumer group and consuming. */
+/** 200 while the pipeline consumes and commits; 503 with `{ status, reason, since }` otherwise. */
 @Controller('health')
 export class HealthController {
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly indicator: HealthIndicatorService,
-    private readonly submissions: SubmissionsService,
-  ) {}
+  constructor(private readonly submissions: SubmissionsService) {}
 
   @Get()
-  @HealthCheck()
-  check() {
-    return this.health.check([
-      () => {
-        const pipeline = this.indicator.check('pipeline');
-        const state = this.submissions.state;
-        return state === 'running' ? pipeline.up({ state }) : pipeline.down({ state });
-      },
-    ]);
+  check(): HealthBody {
+    const report = healthReport(this.submissions.health);
+    if (report.httpStatus !== 200) throw new ServiceUnavailableException(report.body);
+    return report.body;
   }
 }

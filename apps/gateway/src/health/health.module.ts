@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
 import { SubmissionsModule } from '../submissions/submissions.module';
 import { HealthController } from './health.controller';
 
-@Module({ imports: [TerminusModule, SubmissionsModule], controllers: [HealthController] })
+@Module({ imports: [SubmissionsModule], controllers: [HealthController] })
 export class HealthModule {}

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { alarmsAfter, type AlarmSettings, type CaseLedger, type CaseRecord } from '@samenloop/case';
 import type { ContractValidator, Submission } from '@samenloop/contracts';
-import { verifyDetached, type PgpPublicKey } from '@samenloop/crypto';
+import {
+  MAX_DETACHED_SIGNATURE_BYTES,
+  MAX_DETACHED_SIGNATURE_PACKETS,
+  verifyDetached,
+  type PgpPublicKey,
+  type SignatureFailure,
+} from '@samenloop/crypto';
 import {
   recordBytes,
   toDeadLetter,
@@ -127,7 +133,7 @@ export class SubmissionHandler {
       );
     }
     await this.verifySignature(value, record, sender);
-    const validation = this.options.validator.validateSubmissionJson(value.toString('utf8'));
+    const validation = this.options.validator.validateSubmissionJson(utf8Text(value));
     if (!validation.ok)
       throw new Rejected('validate', fromContractErrors(validation.errors), messageIdOf(value));
     const submission = validation.value;
@@ -224,12 +230,7 @@ export class SubmissionHandler {
     if (!check.valid) {
       throw new Rejected(
         'verify-signature',
-        [
-          {
-            code: 'invalid-signature',
-            message: `the signature is not a valid signature by ${sender.id}'s registered key over this record value (${check.reason})`,
-          },
-        ],
+        [{ code: 'invalid-signature', message: signatureProblem(check.reason, signature, sender) }],
         undefined,
         false,
       );
@@ -725,6 +726,86 @@ function arrestOf(submission: Submission) {
     arrestedAt: payload.aanhouding.tijdstip,
     pretrialDetentionAllowed: payload.feit.voorlopigeHechtenisToegestaan,
   };
+}
+
+/** What the sender must fix when its signature does not hold; the limits are named. */
+function signatureProblem(
+  reason: SignatureFailure,
+  signature: Buffer | string,
+  sender: Partner,
+): string {
+  switch (reason) {
+    case 'signature-too-large':
+      return `the ${SIGNATURE_HEADER} header is ${Buffer.byteLength(signature)} bytes; at most ${MAX_DETACHED_SIGNATURE_BYTES} are read (one detached signature is well under 1 KB); sign the record value once with ${sender.id}'s registered key`;
+    case 'too-many-signatures':
+      return `the ${SIGNATURE_HEADER} header holds more than ${MAX_DETACHED_SIGNATURE_PACKETS} signatures; sign the record value once with ${sender.id}'s registered key`;
+    case 'no-signature':
+    case 'malformed-signature':
+    case 'unknown-signer':
+    case 'unusable-signer-key':
+    case 'bad-signature':
+      return `the signature is not a valid signature by ${sender.id}'s registered key over this record value (${reason})`;
+  }
+}
+
+// Fatal: invalid bytes must not become U+FFFD, or the text routed would differ from the bytes signed.
+// The BOM is kept, so that JSON.parse refuses it as before (RFC 8259 §8.1: JSON text has no BOM).
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The record value as text; a value that is not UTF-8 throughout is refused as not JSON. */
+function utf8Text(value: Buffer): string {
+  try {
+    return UTF8.decode(value);
+  } catch {
+    throw new Rejected(
+      'validate',
+      [
+        {
+          code: 'not-json',
+          message: `the value is not valid UTF-8 at byte ${firstInvalidUtf8Byte(value)}; JSON is UTF-8 (RFC 8259 §8.1), and the hub routes exactly the text that was signed`,
+        },
+      ],
+      messageIdOf(value),
+    );
+  }
+}
+
+/**
+ * The offset of the first byte that starts no well-formed UTF-8 sequence (Unicode Table 3-7: no
+ * overlong forms, no surrogates, nothing above U+10FFFF), or -1. Only run on a value the decoder
+ * refused, to say where.
+ */
+export function firstInvalidUtf8Byte(bytes: Uint8Array): number {
+  let at = 0;
+  while (at < bytes.length) {
+    const lead = bytes[at]!;
+    if (lead < 0x80) {
+      at += 1;
+      continue;
+    }
+    const sequence = utf8Sequence(lead);
+    if (!sequence || at + sequence.length > bytes.length) return at;
+    const second = bytes[at + 1]!;
+    if (second < sequence.low || second > sequence.high) return at;
+    for (let next = at + 2; next < at + sequence.length; next += 1) {
+      const byte = bytes[next]!;
+      if (byte < 0x80 || byte > 0xbf) return at;
+    }
+    at += sequence.length;
+  }
+  return -1;
+}
+
+/** A lead byte's sequence length and the range of its second byte (Table 3-7); undefined: no lead. */
+function utf8Sequence(lead: number): { length: number; low: number; high: number } | undefined {
+  if (lead >= 0xc2 && lead <= 0xdf) return { length: 2, low: 0x80, high: 0xbf };
+  if (lead === 0xe0) return { length: 3, low: 0xa0, high: 0xbf };
+  if (lead === 0xed) return { length: 3, low: 0x80, high: 0x9f };
+  if (lead >= 0xe1 && lead <= 0xef) return { length: 3, low: 0x80, high: 0xbf };
+  if (lead === 0xf0) return { length: 4, low: 0x90, high: 0xbf };
+  if (lead >= 0xf1 && lead <= 0xf3) return { length: 4, low: 0x80, high: 0xbf };
+  if (lead === 0xf4) return { length: 4, low: 0x80, high: 0x8f };
+  return undefined;
 }
 
 /** The id of a submission that failed validation, when it can still be read, for the rejection. */

@@ -42,6 +42,11 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
     return this.pipeline?.state ?? 'idle';
   }
 
+  /** What /health reports: state, commit failure and restarts; undefined before the pipeline exists. */
+  get health(): TransactionalPipeline['health'] | undefined {
+    return this.pipeline?.health;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     const { config, logger } = this;
     const registry = PartnerRegistry.fromYaml(

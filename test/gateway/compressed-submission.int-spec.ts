@@ -1,0 +1,100 @@
+import { CompressionCodecs, CompressionTypes } from 'kafkajs';
+import { readSignature } from 'openpgp';
+import { DeliveryWatcher } from '../support/delivery-watcher';
+import type { GatewayProcess } from '../support/gateway-process';
+import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
+import { kcatProduce, requireKcat, type KcatCompression } from '../support/kcat';
+import { brokersFromEnvironment, consumeUntil, testKafka } from '../support/kafka-test-kit';
+import { policeNumber, submissionFrom } from '../support/partner-kit';
+
+const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
+
+const CODECS: [KcatCompression, CompressionTypes][] = [
+  ['snappy', CompressionTypes.Snappy],
+  ['lz4', CompressionTypes.LZ4],
+  ['zstd', CompressionTypes.ZSTD],
+];
+
+type Codec = {
+  compress(encoder: { buffer: Buffer }): Promise<Buffer>;
+  decompress(buffer: Buffer): Promise<Buffer>;
+};
+
+/** Counts the batches this process decompresses per codec, to see that kcat really compressed. */
+function countDecompressions(type: CompressionTypes): { count: number } {
+  const codecs = CompressionCodecs as Record<number, () => Codec>;
+  const registered = codecs[type]!;
+  const counter = { count: 0 };
+  codecs[type] = () => {
+    const codec = registered();
+    return {
+      compress: (encoder) => codec.compress(encoder),
+      decompress: (buffer) => {
+        counter.count += 1;
+        return codec.decompress(buffer);
+      },
+    };
+  };
+  return counter;
+}
+
+/** A partner on librdkafka may compress its batches with any codec Kafka has; the hub reads them all. */
+describe('a submission compressed by a librdkafka partner', () => {
+  const kafka = testKafka();
+  let scenario: GatewayScenario;
+  let gateway: GatewayProcess | undefined;
+  let watcher: DeliveryWatcher | undefined;
+
+  beforeAll(async () => {
+    requireKcat();
+    scenario = await newGatewayScenario(kafka);
+    watcher = await DeliveryWatcher.start(kafka, scenario, ['VT-ZOB']);
+    gateway = await scenario.startGateway();
+  });
+
+  afterAll(async () => {
+    await gateway?.kill();
+    await watcher?.stop();
+  });
+
+  it.each(CODECS)(
+    'is accepted and delivered to VT-ZOB when compressed with %s',
+    async (compression, type) => {
+      const decompressed = countDecompressions(type);
+      const before = watcher!.deliveries('VT-ZOB', 'zorgmelding').length;
+      const nummer = policeNumber();
+      const submission = submissionFrom(ZORGMELDING, {
+        sender: 'POLITIE-OB',
+        zaakReferenties: { politieRegistratienummer: nummer },
+      });
+      const signed = await scenario.partners.signed('POLITIE-OB', submission, nummer);
+      // kcat takes header values from its command line, which cannot carry binary: armor it.
+      const armored = (
+        await readSignature({ binarySignature: signed.headers['samenloop-signature'] })
+      ).armor();
+
+      const topic = scenario.topics.inbound('POLITIE-OB');
+      await kcatProduce({
+        brokers: brokersFromEnvironment().join(','),
+        topic,
+        key: nummer,
+        value: signed.value,
+        headers: { 'samenloop-signature': armored },
+        compression,
+      });
+
+      // The record on the topic is in a batch of that codec: reading it took that codec here.
+      const [onTopic] = await consumeUntil(kafka, topic, (read) =>
+        read.some((record) => record.key === nummer),
+      ).then((read) => read.filter((record) => record.key === nummer));
+      expect(onTopic?.value).toBe(signed.value.toString('utf8'));
+      expect(decompressed.count).toBeGreaterThan(0);
+
+      await watcher!.until(
+        () => (watcher!.deliveries('VT-ZOB', 'zorgmelding').length > before ? true : undefined),
+        `the ${compression} zorgmelding at VT-ZOB`,
+      );
+      expect(watcher!.deliveries('VT-ZOB', 'zorgmelding')).toHaveLength(before + 1);
+    },
+  );
+});
