@@ -37,6 +37,7 @@ describe(TransactionalPipeline.name, () => {
       transactionalId: uniqueName('test-pipeline-tx'),
       topics: [inbound],
       deadLetterTopic: deadLetter,
+      maxDeadLetterOriginalBytes: 1024 * 1024,
       handler: handlerFor(outbound),
     });
     await pipeline.start();

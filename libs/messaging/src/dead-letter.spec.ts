@@ -21,6 +21,7 @@ describe(toDeadLetter.name, () => {
       new PoisonRecordError('signature does not match the sending partner', 'verify-signature'),
       'samenloop.deadletter.v1',
       now,
+      1024,
     );
 
     expect(deadLetter).toEqual({
@@ -41,7 +42,7 @@ describe(toDeadLetter.name, () => {
   });
 
   it('records only the class of an unexpected error, whose message may quote input', () => {
-    const deadLetter = toDeadLetter(record, new TypeError('naam Jan Jansen'), 'dlq', now);
+    const deadLetter = toDeadLetter(record, new TypeError('naam Jan Jansen'), 'dlq', now, 1024);
 
     expect(deadLetter.headers).toMatchObject({
       [DEAD_LETTER_HEADERS.failedStep]: 'unexpected',

@@ -17,12 +17,6 @@ export const DEAD_LETTER_HEADERS = {
   originalSha256: 'samenloop.dlq.original.sha256',
 } as const;
 
-/** The gateway's default submission limit: what a dead letter keeps of an original unless told. */
-export const DEFAULT_MAX_ORIGINAL_BYTES = 512 * 1024;
-
-/** What the failure context adds to a dead letter at most; its topic takes this much more. */
-export const DEAD_LETTER_HEADROOM_BYTES = 64 * 1024;
-
 /**
  * The original key, value and headers go to the dead-letter topic unchanged (so the record can be
  * replayed after a fix), with the failure context added as headers. Error messages name field paths
@@ -35,7 +29,7 @@ export function toDeadLetter(
   error: unknown,
   deadLetterTopic: string,
   now: Date,
-  maxOriginalBytes = DEFAULT_MAX_ORIGINAL_BYTES,
+  maxOriginalBytes: number,
 ): OutboundRecord {
   const failure = describeFailure(error);
   const context: IHeaders = {

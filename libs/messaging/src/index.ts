@@ -9,13 +9,7 @@ export type {
   PipelineState,
   TransactionalPipelineOptions,
 } from './transactional-pipeline';
-export {
-  DEAD_LETTER_HEADERS,
-  DEAD_LETTER_HEADROOM_BYTES,
-  DEFAULT_MAX_ORIGINAL_BYTES,
-  recordBytes,
-  toDeadLetter,
-} from './dead-letter';
+export { DEAD_LETTER_HEADERS, recordBytes, toDeadLetter } from './dead-letter';
 export { PARKED_HEADERS, toParked } from './parking';
 export type { ParkedScope, ParkingContext } from './parking';
 export { topicNames } from './topic-names';

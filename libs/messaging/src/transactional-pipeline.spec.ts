@@ -128,6 +128,7 @@ function pipelineOnStandIns(overrides: Partial<TransactionalPipelineOptions> = {
     transactionalId: 'gateway-1',
     topics: ['samenloop.in.politie-ob.v1'],
     deadLetterTopic: 'samenloop.deadletter.v1',
+    maxDeadLetterOriginalBytes: 1024 * 1024,
     handler: () => Promise.resolve([]),
     chunkState,
     beforeConsuming,

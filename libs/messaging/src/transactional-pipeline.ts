@@ -72,6 +72,8 @@ export interface TransactionalPipelineOptions {
   readonly transactionalId: string;
   readonly topics: readonly string[];
   readonly deadLetterTopic: string;
+  /** A dead letter keeps an original up to this size, else its size and hash (see `toDeadLetter`). */
+  readonly maxDeadLetterOriginalBytes: number;
   readonly handler: RecordHandler;
   /** Attempts for one transaction when the broker answers with a retriable error. */
   readonly transactionAttempts?: number;
@@ -358,7 +360,13 @@ export class TransactionalPipeline {
     } catch (error) {
       // Retriable failures propagate so kafkajs retries the same record with backoff.
       if (isRetriable(error)) throw error;
-      const deadLetter = toDeadLetter(record, error, this.options.deadLetterTopic, this.now());
+      const deadLetter = toDeadLetter(
+        record,
+        error,
+        this.options.deadLetterTopic,
+        this.now(),
+        this.options.maxDeadLetterOriginalBytes,
+      );
       this.logger.warn(
         {
           topic: record.topic,

@@ -87,6 +87,7 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
       transactionalId: config.transactionalId,
       topics: [...registry.partners.map((partner) => topics.inbound(partner.id)), topics.clock],
       deadLetterTopic: topics.deadLetter,
+      maxDeadLetterOriginalBytes: config.maxMessageBytes,
       handler: handlers.handle,
       chunkState: {
         pendingRecords: () =>
