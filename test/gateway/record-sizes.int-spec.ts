@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DEAD_LETTER_HEADERS } from '@samenloop/messaging';
+import { DEAD_LETTER_HEADERS, recordBytes } from '@samenloop/messaging';
 import { DeliveryWatcher } from '../support/delivery-watcher';
 import type { GatewayProcess } from '../support/gateway-process';
 import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
@@ -25,19 +25,29 @@ describe('record sizes at the gateway on a real broker', () => {
     await watcher?.stop();
   });
 
-  /** A signed zorgmelding padded (in a JSON field the schema refuses) to `bytes` of value. */
-  async function padded(bytes: number) {
+  /**
+   * A signed zorgmelding whose whole record (key, value, headers) is exactly `bytes` long, padded in
+   * a JSON field the schema refuses, so a record within the limit is answered on its content.
+   */
+  async function recordOf(bytes: number) {
     const police = policeNumber();
     const submission = submissionFrom(ZORGMELDING, {
       sender: 'POLITIE-OB',
       zaakReferenties: { politieRegistratienummer: police },
     });
-    const base = JSON.stringify({ ...submission, pad: '' });
-    const value = JSON.stringify({
-      ...submission,
-      pad: 'x'.repeat(Math.max(0, bytes - base.length)),
-    });
-    return scenario.partners.signed('POLITIE-OB', JSON.parse(value) as { id: string }, police);
+    let pad = 0;
+    for (;;) {
+      const record = await scenario.partners.signed(
+        'POLITIE-OB',
+        { ...submission, pad: 'x'.repeat(pad) },
+        police,
+      );
+      const size = recordBytes({ ...record, key: Buffer.from(record.key) });
+      if (size === bytes) return record;
+      if (size > bytes && pad === 0)
+        throw new Error(`a signed zorgmelding is larger than ${bytes} bytes`);
+      pad = Math.max(0, pad + bytes - size);
+    }
   }
 
   it('answers every record at and around the limit, refuses what the topic does not take, and stays healthy', async () => {
@@ -58,7 +68,7 @@ describe('record sizes at the gateway on a real broker', () => {
     };
     // The topic takes no record the gateway would refuse for its size.
     expect(await configOf(inbound)).toBe(LIMIT);
-    await expect(produce(kafka, inbound, [await padded(LIMIT + 1024)])).rejects.toThrow(
+    await expect(produce(kafka, inbound, [await recordOf(LIMIT + 1024)])).rejects.toThrow(
       /too large|RecordTooLarge|MESSAGE_TOO_LARGE|larger than/i,
     );
 
@@ -73,33 +83,39 @@ describe('record sizes at the gateway on a real broker', () => {
         },
       ],
     });
-    const records = [await padded(LIMIT - 2048), await padded(LIMIT + 1), await padded(3_000_000)];
+    // The boundaries: one byte under the limit, at it, one over it, and beyond the broker's default.
+    const records = [
+      await recordOf(LIMIT - 1),
+      await recordOf(LIMIT),
+      await recordOf(LIMIT + 1),
+      await recordOf(3_000_000),
+    ];
     for (const record of records) await produce(kafka, inbound, [record]);
     const answered = await watcher.until(() => {
       const answers = watcher!.all('POLITIE-OB');
       return answers.length >= records.length ? answers : undefined;
     }, 'an answer to every record');
-    // The record within the limit is judged on its content (the pad is no field of a zorgmelding).
-    expect(answered.map((answer) => answer.type)).toEqual(['rejection', 'rejection', 'rejection']);
+    // The records within the limit are judged on its content (the pad is no field of a zorgmelding).
+    expect(answered.map((answer) => answer.type)).toEqual(records.map(() => 'rejection'));
     const codes = answered.map(
       (answer) => (answer.document.errors as { code: string }[] | undefined)?.[0]?.code,
     );
-    expect(codes).toEqual(['invalid-envelope', 'too-large', 'too-large']);
+    expect(codes).toEqual(['invalid-envelope', 'invalid-envelope', 'too-large', 'too-large']);
 
     // The dead letter of the oversized record names it by hash, size and offsets, within its topic.
     const deadLetters = await consumeUntil(
       kafka,
       scenario.topics.deadLetter,
-      (read) => read.length >= 3,
+      (read) => read.length >= records.length,
     );
     const huge = deadLetters.find(
       (record) =>
-        record.headers['samenloop.dlq.original.size'] === String(records[2]!.value.length),
+        record.headers['samenloop.dlq.original.size'] === String(records[3]!.value.length),
     );
     expect(huge).toBeDefined();
     expect(huge!.bytes?.length ?? 0).toBe(0);
     expect(huge!.headers['samenloop.dlq.original.sha256']).toBe(
-      createHash('sha256').update(records[2]!.value).digest('hex'),
+      createHash('sha256').update(records[3]!.value).digest('hex'),
     );
     expect(huge!.headers[DEAD_LETTER_HEADERS.sourceOffset]).toMatch(/^[0-9]+$/);
 
