@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -14,6 +14,7 @@ import {
   type PgpPublicKey,
 } from '@samenloop/crypto';
 import { PartnerRegistry } from '@samenloop/partners';
+import { generateKey, readPrivateKey as readOpenpgpPrivateKey, revokeKey } from 'openpgp';
 import type { ConsumedRecord } from './kafka-test-kit';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -26,7 +27,8 @@ export const registry = PartnerRegistry.fromYaml(
 export class PartnerKit {
   private constructor(
     readonly keysDirectory: string,
-    private readonly privateKeys: ReadonlyMap<string, PgpPrivateKey>,
+    /** Every key a partner has had, newest first: deliveries sealed before a renewal still open. */
+    private readonly privateKeys: Map<string, PgpPrivateKey[]>,
     private readonly hubPublicKey: PgpPublicKey,
   ) {}
 
@@ -34,12 +36,11 @@ export class PartnerKit {
     const dir = mkdtempSync(path.join(tmpdir(), 'samenloop-test-keys-'));
     const ids = registry.partners.map((partner) => partner.id);
     await generateDevelopmentKeys(dir, ids);
-    const privateKeys = new Map<string, PgpPrivateKey>();
+    const privateKeys = new Map<string, PgpPrivateKey[]>();
     for (const id of ids)
-      privateKeys.set(
-        id,
+      privateKeys.set(id, [
         await readPrivateKey(await readFile(keyFiles.partnerPrivate(dir, id), 'utf8')),
-      );
+      ]);
     return new PartnerKit(
       dir,
       privateKeys,
@@ -50,25 +51,66 @@ export class PartnerKit {
   /** A Kafka message as a partner's system sends it: the JSON value and its detached signature. */
   async signed(partnerId: string, submission: object, caseReference: string) {
     const value = Buffer.from(JSON.stringify(submission));
-    const signature = Buffer.from(await signDetached(value, this.key(partnerId)));
+    const signature = Buffer.from(await signDetached(value, this.keys(partnerId)[0]!));
     return { key: caseReference, value, headers: { 'samenloop-signature': signature } };
   }
 
-  /** Decrypts a hub document with the partner's key and checks the hub's signature. */
-  async open<T = Record<string, unknown>>(record: ConsumedRecord, partnerId: string): Promise<T> {
-    const decrypted = await decryptAndVerify(new Uint8Array(record.bytes ?? Buffer.alloc(0)), {
-      decryptionKey: this.key(partnerId),
-      verificationKeys: [this.hubPublicKey],
-    });
-    if (!decrypted.signatureValid)
-      throw new Error(`record on ${record.topic} is not signed by the hub`);
-    return JSON.parse(new TextDecoder().decode(decrypted.plaintext)) as T;
+  /**
+   * Decrypts a hub document with the partner's keys (only its newest with `onlyNewestKey`) and
+   * checks the hub's signature.
+   */
+  async open<T = Record<string, unknown>>(
+    record: ConsumedRecord,
+    partnerId: string,
+    { onlyNewestKey = false }: { onlyNewestKey?: boolean } = {},
+  ): Promise<T> {
+    const keys = this.keys(partnerId);
+    let failure: unknown;
+    for (const key of onlyNewestKey ? keys.slice(0, 1) : keys) {
+      try {
+        const decrypted = await decryptAndVerify(new Uint8Array(record.bytes ?? Buffer.alloc(0)), {
+          decryptionKey: key,
+          verificationKeys: [this.hubPublicKey],
+        });
+        if (!decrypted.signatureValid)
+          throw new Error(`record on ${record.topic} is not signed by the hub`);
+        return JSON.parse(new TextDecoder().decode(decrypted.plaintext)) as T;
+      } catch (error) {
+        failure = error;
+      }
+    }
+    throw failure;
   }
 
-  private key(partnerId: string): PgpPrivateKey {
-    const key = this.privateKeys.get(partnerId);
-    if (!key) throw new Error(`no key for ${partnerId}`);
-    return key;
+  /**
+   * A new key pair for the partner, registered where the hub reads it (its public key) and used
+   * from now on by the partner: optionally expiring `expiresInSeconds` after now.
+   */
+  async renewKey(partnerId: string, { expiresInSeconds }: { expiresInSeconds?: number } = {}) {
+    const { privateKey, publicKey } = await generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ email: `${partnerId.toLowerCase()}@partners.samenloop.test` }],
+      ...(expiresInSeconds ? { keyExpirationTime: expiresInSeconds } : {}),
+    });
+    await writeFile(keyFiles.partnerPrivate(this.keysDirectory, partnerId), privateKey);
+    await writeFile(keyFiles.partnerPublic(this.keysDirectory, partnerId), publicKey);
+    this.keys(partnerId).unshift(await readPrivateKey(privateKey));
+  }
+
+  /** Replaces the partner's registered public key with its revocation, as an operator would. */
+  async revokeKey(partnerId: string): Promise<void> {
+    const key = await readOpenpgpPrivateKey({
+      armoredKey: await readFile(keyFiles.partnerPrivate(this.keysDirectory, partnerId), 'utf8'),
+    });
+    const { publicKey } = await revokeKey({ key });
+    await writeFile(keyFiles.partnerPublic(this.keysDirectory, partnerId), publicKey);
+  }
+
+  private keys(partnerId: string): PgpPrivateKey[] {
+    const keys = this.privateKeys.get(partnerId);
+    if (!keys) throw new Error(`no key for ${partnerId}`);
+    return keys;
   }
 }
 

@@ -9,6 +9,8 @@ import { ClockHandler } from './clock/clock-handler';
 import type { HubKeys } from './routing/hub-keys';
 import { MessageRouter } from './routing/message-router';
 import { SubmissionHandler } from './submissions/submission-handler';
+import { DeliveryDispatcher } from './waiting/delivery-dispatcher';
+import type { WaitingDeliveries } from './waiting/waiting-deliveries';
 
 export interface HubHandlerOptions {
   readonly registry: PartnerRegistry;
@@ -17,6 +19,8 @@ export interface HubHandlerOptions {
   readonly policy: () => Policy;
   readonly ledger: CaseLedger;
   readonly keys: HubKeys;
+  /** Deliveries waiting for their recipient's key, restored and committed with the pipeline. */
+  readonly waiting: WaitingDeliveries;
   readonly hubOin: string;
   readonly maxMessageBytes: number;
   readonly alarmSettings: AlarmSettings;
@@ -34,10 +38,11 @@ export interface HubHandlers {
   readonly handle: RecordHandler;
 }
 
-/** The gateway's record handlers, wired to one router, one ledger and one set of keys. */
+/** The gateway's record handlers, wired to one router, one ledger, one set of keys and of waiting deliveries. */
 export function createHubHandlers(options: HubHandlerOptions): HubHandlers {
   const hubSource = `urn:nld:oin:${options.hubOin}:systeem:samenloop`;
-  const router = new MessageRouter({ ...options, hubSource });
+  const dispatcher = new DeliveryDispatcher({ ...options, hubSource });
+  const router = new MessageRouter({ ...options, hubSource, dispatcher });
   const alerts = new HubAlerts(
     router,
     options.ledger,
@@ -46,7 +51,7 @@ export function createHubHandlers(options: HubHandlerOptions): HubHandlers {
     options.logger,
   );
   const submissions = new SubmissionHandler({ ...options, hubSource, router, alerts });
-  const clock = new ClockHandler(options.ledger, alerts, options.logger);
+  const clock = new ClockHandler(options.ledger, alerts, dispatcher, options.logger);
   return {
     submissions,
     clock,

@@ -15,6 +15,9 @@ export abstract class CryptoError extends Error {
 /** The input is not an OpenPGP key (bad armor, not a key packet, a private key where a public one belongs, …). */
 export class MalformedKeyError extends CryptoError {}
 
+/** Why a key cannot be used: the two that happen to a good key over time, and everything else. */
+export type KeyProblemKind = 'revoked' | 'expired' | 'unusable';
+
 /** The key parses but cannot do what it is needed for: expired, revoked, v6, missing a capability. */
 export class UnusableKeyError extends CryptoError {
   constructor(
@@ -23,6 +26,7 @@ export class UnusableKeyError extends CryptoError {
     /** Why, in a few words: `is revoked`, `has no valid encryption subkey`, … */
     readonly reason: string,
     options?: { cause?: unknown },
+    readonly kind: KeyProblemKind = 'unusable',
   ) {
     super(`OpenPGP key ${fingerprint} ${reason}`, options);
   }

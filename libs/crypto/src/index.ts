@@ -19,5 +19,6 @@ export {
   DecryptionError,
   EnvelopeError,
 } from './errors';
+export type { KeyProblemKind } from './errors';
 export { generateDevelopmentKeys, keyFiles, readKeyFile } from './key-directory';
 export type { GeneratedKeys } from './key-directory';

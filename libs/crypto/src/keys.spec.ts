@@ -97,6 +97,53 @@ describe(readPublicKey.name, () => {
     expect((error as UnusableKeyError).reason).toBe(
       `expired on ${new Date(created.getTime() + HOUR_SECONDS * 1000).toISOString()}`,
     );
+    expect((error as UnusableKeyError).kind).toBe('expired');
+  });
+
+  it('says until when a key that expires later is usable, so each use can check it cheaply', async () => {
+    const created = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const { publicKey } = await generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ email: 'expires@example.test' }],
+      date: created,
+      keyExpirationTime: HOUR_SECONDS,
+    });
+
+    const key = await readPublicKey(publicKey);
+    const expiry = new Date(created.getTime() + HOUR_SECONDS * 1000);
+
+    expect(key.usableUntil).toEqual(expiry);
+    expect(key.usableAt(new Date(expiry.getTime() - 1))).toBe(true);
+    expect(key.usableAt(expiry)).toBe(false);
+  });
+
+  it("takes the encryption subkey's own expiry when it comes before the primary key's", async () => {
+    const created = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const { publicKey } = await generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ email: 'subkey-expires@example.test' }],
+      date: created,
+      subkeys: [{ keyExpirationTime: HOUR_SECONDS }],
+    });
+
+    const key = await readPublicKey(publicKey);
+
+    expect(key.usableUntil).toEqual(new Date(created.getTime() + HOUR_SECONDS * 1000));
+  });
+
+  it('has no end of use for a key that never expires', async () => {
+    const { publicKey } = await generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ email: 'forever@example.test' }],
+    });
+
+    const key = await readPublicKey(publicKey);
+
+    expect(key.usableUntil).toBeUndefined();
+    expect(key.usableAt(new Date(Date.UTC(2100, 0, 1)))).toBe(true);
   });
 
   it('rejects a revoked key', async () => {
@@ -111,6 +158,7 @@ describe(readPublicKey.name, () => {
     await expect(readPublicKey(publicKey)).rejects.toMatchObject({
       name: 'UnusableKeyError',
       reason: 'is revoked',
+      kind: 'revoked',
     });
   });
 

@@ -8,7 +8,13 @@ import {
   type PublicKey,
   type Subkey,
 } from 'openpgp';
-import { EnvelopeError, MalformedKeyError, UnusableKeyError, type CryptoError } from './errors';
+import {
+  EnvelopeError,
+  MalformedKeyError,
+  UnusableKeyError,
+  type CryptoError,
+  type KeyProblemKind,
+} from './errors';
 import { HUB_OPENPGP_CONFIG } from './openpgp-config';
 import { classifyPgpInput } from './pgp-input';
 
@@ -28,7 +34,17 @@ export class PgpPublicKey {
     /** Upper-case hex, as GnuPG prints it. */
     readonly fingerprint: string,
     readonly uses: readonly PublicKeyUse[],
+    /**
+     * When the key, or the subkey it uses, expires; undefined when it never does. Checking this
+     * per use is cheap, where re-verifying the key's signatures per message is not.
+     */
+    readonly usableUntil?: Date,
   ) {}
+
+  /** Whether the key, checked when it was read, has not expired by `date`. */
+  usableAt(date: Date): boolean {
+    return this.usableUntil === undefined || date.getTime() < this.usableUntil.getTime();
+  }
 }
 
 /** A private key parsed (and unlocked) once and checked for the uses it was read for. */
@@ -64,11 +80,43 @@ export async function readPublicKey(
     throw new MalformedKeyError('expected a public key but got a private key');
   }
   const fingerprint = fingerprintOf(key);
-  const problem = await findProblem(key, uses, new Date());
+  const now = new Date();
+  const problem = await findProblem(key, uses, now);
   if (problem !== undefined) {
-    throw new UnusableKeyError(fingerprint, problem);
+    throw new UnusableKeyError(fingerprint, problem.reason, undefined, problem.kind);
   }
-  return new PgpPublicKey(key, fingerprint, Object.freeze([...uses]));
+  return new PgpPublicKey(
+    key,
+    fingerprint,
+    Object.freeze([...uses]),
+    await usableUntil(key, uses, now),
+  );
+}
+
+/** The earliest expiry among the primary key and the subkeys `uses` select at `date`. */
+async function usableUntil(
+  key: Key,
+  uses: readonly PublicKeyUse[],
+  date: Date,
+): Promise<Date | undefined> {
+  const expiries: (Date | number | null)[] = [
+    await key.getExpirationTime(undefined, HUB_OPENPGP_CONFIG),
+  ];
+  const selected = [
+    ...(uses.includes('encrypt')
+      ? [await key.getEncryptionKey(undefined, date, undefined, HUB_OPENPGP_CONFIG)]
+      : []),
+    ...(uses.includes('verify')
+      ? [await key.getSigningKey(undefined, date, undefined, HUB_OPENPGP_CONFIG)]
+      : []),
+  ];
+  for (const subkey of selected)
+    if (subkey !== key && 'bindingSignatures' in subkey)
+      expiries.push(await subkey.getExpirationTime(date, HUB_OPENPGP_CONFIG));
+  const times = expiries
+    .filter((expiry): expiry is Date => expiry instanceof Date)
+    .map((expiry) => expiry.getTime());
+  return times.length > 0 ? new Date(Math.min(...times)) : undefined;
 }
 
 /**
@@ -110,7 +158,7 @@ export async function readPrivateKey(
   }
   const problem = await findProblem(key, uses, new Date());
   if (problem !== undefined) {
-    throw new UnusableKeyError(fingerprint, problem);
+    throw new UnusableKeyError(fingerprint, problem.reason, undefined, problem.kind);
   }
   return new PgpPrivateKey(key, fingerprint, Object.freeze([...uses]));
 }
@@ -132,8 +180,18 @@ export async function findKeyProblem(
   key: PgpPublicKey | PgpPrivateKey,
   use: PublicKeyUse | PrivateKeyUse,
   date: Date,
-): Promise<string | undefined> {
+): Promise<KeyProblem | undefined> {
   return findProblem(key.openpgpKey, [use], date);
+}
+
+/** What is wrong with a key, in a few words, and which kind of problem that is. */
+export interface KeyProblem {
+  readonly kind: KeyProblemKind;
+  readonly reason: string;
+}
+
+function unusable(reason: string | undefined): KeyProblem | undefined {
+  return reason === undefined ? undefined : { kind: 'unusable', reason };
 }
 
 export function fingerprintOf(key: Key | Subkey): string {
@@ -153,33 +211,33 @@ async function findProblem(
   key: Key,
   uses: readonly (PublicKeyUse | PrivateKeyUse)[],
   date: Date,
-): Promise<string | undefined> {
+): Promise<KeyProblem | undefined> {
   if (key.keyPacket.version !== 4) {
-    return `is a v${key.keyPacket.version} key; partners' GnuPG 2.2 reads only v4 keys`;
+    return unusable(`is a v${key.keyPacket.version} key; partners' GnuPG 2.2 reads only v4 keys`);
   }
   if (await key.isRevoked(undefined, undefined, date, HUB_OPENPGP_CONFIG)) {
-    return 'is revoked';
+    return { kind: 'revoked', reason: 'is revoked' };
   }
   const expiry = await key.getExpirationTime(undefined, HUB_OPENPGP_CONFIG).catch(() => null);
   if (expiry instanceof Date && expiry.getTime() <= date.getTime()) {
-    return `expired on ${expiry.toISOString()}`;
+    return { kind: 'expired', reason: `expired on ${expiry.toISOString()}` };
   }
   try {
     await key.verifyPrimaryKey(date, undefined, HUB_OPENPGP_CONFIG);
   } catch {
-    return 'has no valid self-signature';
+    return unusable('has no valid self-signature');
   }
   if (uses.includes('encrypt') || uses.includes('decrypt')) {
     const problem = await findCapabilityProblem(key, 'encryption subkey', () =>
       key.getEncryptionKey(undefined, date, undefined, HUB_OPENPGP_CONFIG),
     );
-    if (problem !== undefined) return problem;
+    if (problem !== undefined) return unusable(problem);
   }
   if (uses.includes('sign') || uses.includes('verify')) {
     const problem = await findCapabilityProblem(key, 'signing key', () =>
       key.getSigningKey(undefined, date, undefined, HUB_OPENPGP_CONFIG),
     );
-    if (problem !== undefined) return problem;
+    if (problem !== undefined) return unusable(problem);
   }
   return undefined;
 }
@@ -220,7 +278,7 @@ export async function explainFailure(
   for (const [key, use] of involved) {
     const problem = await findKeyProblem(key, use, now);
     if (problem !== undefined) {
-      return new UnusableKeyError(key.fingerprint, problem, { cause: error });
+      return new UnusableKeyError(key.fingerprint, problem.reason, { cause: error }, problem.kind);
     }
   }
   return new EnvelopeError(`${operation} failed`, { cause: error });

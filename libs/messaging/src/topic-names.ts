@@ -14,6 +14,11 @@ export interface TopicNames {
   readonly audit: string;
   /** The hub's case state (threads, stages, seen message ids), compacted and rebuilt at start-up. */
   readonly caseState: string;
+  /**
+   * Deliveries waiting for their recipient's usable key, sealed for the hub alone; compacted, a
+   * tombstone once delivered.
+   */
+  readonly waitingDeliveries: string;
   /** Records the hub could not accept, unchanged, with their failure context in headers. */
   readonly deadLetter: string;
   /** Valid messages the hub cannot route yet (no VT for the municipality), kept for release. */
@@ -29,6 +34,7 @@ export function topicNames(namespace = ''): TopicNames {
     delivery: (partnerId: string) => `${prefix}.out.${partnerId.toLowerCase()}.${VERSION}`,
     audit: `${prefix}.audit.${VERSION}`,
     caseState: `${prefix}.state.cases.${VERSION}`,
+    waitingDeliveries: `${prefix}.state.waiting-deliveries.${VERSION}`,
     deadLetter: `${prefix}.deadletter.${VERSION}`,
     parked: `${prefix}.parked.${VERSION}`,
     clock: `${prefix}.clock.${VERSION}`,

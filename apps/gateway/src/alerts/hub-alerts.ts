@@ -68,7 +68,7 @@ export class HubAlerts {
     const routing = this.router.decide(message, alert.stage, alert.facts);
     const delivered = MessageRouter.deliveriesOf(routing);
     if (alert.caseRecord) this.ledger.recordDeliveries(alert.caseRecord.caseKey, delivered);
-    const records = await this.router.seal(message, routing, alert.caseRecord, delivered, time);
+    const { records } = await this.router.seal(message, routing, alert.caseRecord, delivered, time);
     const context = {
       alert: name,
       alertId: message.id,

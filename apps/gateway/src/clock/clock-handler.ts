@@ -11,6 +11,7 @@ import { PoisonRecordError, type InboundRecord, type OutboundRecord } from '@sam
 import type { Logger } from '@samenloop/observability';
 import type { Alert, AlertType, HubAlerts } from '../alerts/hub-alerts';
 import { zaakReferentiesOf } from '../routing/routed-message';
+import type { DeliveryDispatcher } from '../waiting/delivery-dispatcher';
 
 /** A tick on the clock topic: the hub's time moves to `now`. */
 export interface ClockTick {
@@ -21,7 +22,8 @@ export interface ClockTick {
  * The hub's clock is a Kafka topic. A tick raises every case alarm that has come due, in the same
  * transaction that commits the tick and marks the alarms raised: after a crash the tick is read
  * again and nothing is raised twice or lost. The alarms live in the case state, so they survive
- * restarts; tests (or a standby clock) drive time by writing ticks, never by waiting.
+ * restarts; tests (or a standby clock) drive time by writing ticks, never by waiting. A tick also
+ * releases the deliveries waiting for a recipient whose key has become usable.
  */
 export class ClockHandler {
   private hubTime = new Date(0);
@@ -29,6 +31,7 @@ export class ClockHandler {
   constructor(
     private readonly ledger: CaseLedger,
     private readonly alerts: HubAlerts,
+    private readonly dispatcher: DeliveryDispatcher,
     private readonly logger: Logger,
   ) {}
 
@@ -40,7 +43,11 @@ export class ClockHandler {
   readonly handle = async (record: InboundRecord): Promise<readonly OutboundRecord[]> => {
     const tick = parseTick(record.value);
     if (tick > this.hubTime) this.hubTime = tick;
-    const records: OutboundRecord[] = [];
+    // Released now, whatever time the tick brings (tests and a standby clock may lag or lead).
+    const released = await this.dispatcher.releaseUsable(new Date());
+    const records: OutboundRecord[] = [...released.records];
+    // A backlog goes out batch by batch: each batch's transaction queues the tick for the next.
+    if (released.more) records.push(this.followUp(record.topic));
     for (const caseRecord of [...this.ledger.casesWithPendingAlarms()]) {
       for (const kind of dueAlarms(caseRecord.alarms, this.hubTime)) {
         records.push(...(await this.alerts.raise(alertFor(caseRecord, kind), this.hubTime)));
@@ -50,6 +57,12 @@ export class ClockHandler {
     }
     return records;
   };
+
+  /** A tick at the hub's time now: it moves no time, only continues the releases. */
+  private followUp(clockTopic: string): OutboundRecord {
+    const tick: ClockTick = { now: this.hubTime.toISOString() };
+    return { topic: clockTopic, key: 'clock', value: JSON.stringify(tick) };
+  }
 }
 
 function parseTick(value: Buffer | null): Date {

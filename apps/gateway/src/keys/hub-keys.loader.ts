@@ -1,13 +1,8 @@
-import {
-  keyFiles,
-  readKeyFile,
-  readPrivateKey,
-  readPublicKey,
-  type PgpPublicKey,
-} from '@samenloop/crypto';
+import { keyFiles, readKeyFile, readPrivateKey, readPublicKey } from '@samenloop/crypto';
 import type { Logger } from '@samenloop/observability';
 import type { PartnerRegistry } from '@samenloop/partners';
 import type { HubKeys } from '../routing/hub-keys';
+import { PartnerKeyFiles } from './partner-key-files';
 
 export class MissingKeysError extends Error {
   readonly retriable = false;
@@ -21,9 +16,9 @@ export class MissingKeysError extends Error {
 }
 
 /**
- * The hub's private key is required at start-up. Partner public keys are read once and kept; a
- * partner whose key is missing or unusable is reported (an alert) and looked up again on each use,
- * so registering its key later needs no restart. Until then nothing is delivered to it.
+ * The hub's private key is required at start-up. Partner public keys are read from the keys
+ * folder as they are at each use (see `PartnerKeyFiles`); a partner without a usable key is
+ * reported now, and its deliveries wait until it has one.
  */
 export async function loadHubKeys(
   directory: string,
@@ -34,48 +29,17 @@ export async function loadHubKeys(
   const hubArmored = await readKeyFile(hubFile);
   if (hubArmored === undefined) throw new MissingKeysError([`no hub private key at ${hubFile}`]);
   let hub;
+  let hubPublic;
   try {
     hub = await readPrivateKey(hubArmored);
+    hubPublic = await readPublicKey(hub.openpgpKey.toPublic().armor());
   } catch (error) {
     throw new MissingKeysError([
       `hub key ${hubFile}: ${error instanceof Error ? error.message : String(error)}`,
     ]);
   }
-  const usable = new Map<string, PgpPublicKey>();
-  const lookUp = async (partnerId: string): Promise<PgpPublicKey | undefined> => {
-    const known = usable.get(partnerId);
-    if (known) return known;
-    if (!registry.get(partnerId)) return undefined;
-    const file = keyFiles.partnerPublic(directory, partnerId);
-    const armored = await readKeyFile(file);
-    if (armored === undefined) return undefined;
-    try {
-      const key = await readPublicKey(armored);
-      usable.set(partnerId, key);
-      return key;
-    } catch (error) {
-      logger.error(
-        {
-          alert: 'unusable-partner-key',
-          partner: partnerId,
-          reason: error instanceof Error ? error.message : String(error),
-        },
-        'partner key unusable',
-      );
-      return undefined;
-    }
-  };
-  for (const partner of registry.partners) {
-    if (!(await lookUp(partner.id))) {
-      logger.error(
-        {
-          alert: 'missing-partner-key',
-          partner: partner.id,
-          file: keyFiles.partnerPublic(directory, partner.id),
-        },
-        'no usable public key for partner: nothing is delivered to it until one is registered',
-      );
-    }
-  }
-  return { hub, partner: lookUp };
+  const partners = new PartnerKeyFiles(directory, registry, logger);
+  const now = new Date();
+  for (const partner of registry.partners) await partners.state(partner.id, now);
+  return { hub, hubPublic, partner: (partnerId, at) => partners.state(partnerId, at) };
 }

@@ -1,11 +1,34 @@
-import type { PgpPrivateKey, PgpPublicKey } from '@samenloop/crypto';
+import type { KeyProblemKind, PgpPrivateKey, PgpPublicKey } from '@samenloop/crypto';
+
+/** Why a partner has no usable key, as receipts and audit records name it. */
+export type KeyProblem =
+  'sleutel-ontbreekt' | 'sleutel-verlopen' | 'sleutel-ingetrokken' | 'sleutel-onbruikbaar';
+
+/** How the crypto library's kinds of key problem are named to partners. */
+export const KEY_PROBLEM_OF_KIND = {
+  revoked: 'sleutel-ingetrokken',
+  expired: 'sleutel-verlopen',
+  unusable: 'sleutel-onbruikbaar',
+} as const satisfies Record<KeyProblemKind, KeyProblem>;
+
+/** A partner's key as the hub can use it at one moment. */
+export type PartnerKeyState =
+  | { readonly usable: true; readonly key: PgpPublicKey }
+  | {
+      readonly usable: false;
+      readonly problem: KeyProblem;
+      /** What the operator or partner must do, naming the key by fingerprint, never content. */
+      readonly explanation: string;
+    };
 
 /** The hub's own key, and partners' public keys as far as they are registered and usable. */
 export interface HubKeys {
   readonly hub: PgpPrivateKey;
+  /** What the hub keeps for itself — deliveries waiting for a key — is encrypted to this. */
+  readonly hubPublic: PgpPublicKey;
   /**
-   * A partner's usable public key, or undefined while none is registered (or it is unusable).
-   * Looked up on every use, so a key added while the gateway runs takes effect.
+   * A partner's key at `at`. Looked up on every use: a key registered, replaced, revoked or
+   * expiring while the gateway runs takes effect with the next message.
    */
-  partner(partnerId: string): Promise<PgpPublicKey | undefined>;
+  partner(partnerId: string, at: Date): Promise<PartnerKeyState>;
 }

@@ -14,9 +14,10 @@ import {
   type Policy,
   type RecipientDecision,
 } from '@samenloop/policy';
+import type { DeliveryDispatcher, PreparedDelivery } from '../waiting/delivery-dispatcher';
+import type { WaitReason } from '../waiting/waiting-deliveries';
 import type { HubKeys } from './hub-keys';
 import { HubContractError } from './hub-contract-error';
-import { encryptedHubRecord } from './outbound-record.factory';
 import type { RoutedMessage } from './routed-message';
 
 export interface MessageRouterOptions {
@@ -25,6 +26,7 @@ export interface MessageRouterOptions {
   /** The policy in force now; a hot reload swaps what this returns. */
   readonly policy: () => Policy;
   readonly keys: HubKeys;
+  readonly dispatcher: DeliveryDispatcher;
   readonly hubSource: string;
   readonly topics: TopicNames;
   readonly logger: Logger;
@@ -41,6 +43,13 @@ export interface Delivered {
   readonly recipient: string;
   readonly deliveryId: string;
   readonly decision: RecipientDecision;
+}
+
+/** What sealing a decided message gives: the records to write, and who waits for a usable key. */
+export interface Sealed {
+  readonly records: OutboundRecord[];
+  /** The deliveries kept waiting, by recipient, with why its key is not usable. */
+  readonly waiting: ReadonlyMap<string, WaitReason>;
 }
 
 /**
@@ -80,52 +89,58 @@ export class MessageRouter {
   /**
    * Deliveries and audit records for a decided message, sealed for their recipients: the caller
    * can seal other documents (the sender's receipt) meanwhile. `caseRecord` is the thread as it
-   * was before these deliveries.
+   * was before these deliveries. A recipient without a usable key waits alone (see
+   * `DeliveryDispatcher`).
    */
-  seal(
+  async seal(
     message: RoutedMessage,
     routing: Routing,
     caseRecord: CaseRecord | undefined,
     delivered: readonly Delivered[],
     time: Date,
-  ): Promise<OutboundRecord[]> {
+  ): Promise<Sealed> {
     const audits = routing.decisions.map((decision) =>
       this.auditRecord(message, decision, routing, caseRecord, delivered, time),
     );
     // Concurrently: openpgp's key agreement runs on libuv's thread pool, so the recipients'
     // encryptions use both cores instead of waiting on each other.
-    return Promise.all(
-      delivered.map(({ decision, deliveryId }) =>
-        this.delivery(message, decision, routing, caseRecord, deliveryId, time),
-      ),
-    ).then((deliveries) => [...deliveries, ...audits]);
+    const dispatched = await Promise.all(
+      delivered.map(async ({ decision, deliveryId }) => ({
+        recipient: decision.recipient.id,
+        ...(await this.options.dispatcher.dispatch(
+          this.delivery(message, decision, routing, caseRecord, deliveryId, time),
+          time,
+        )),
+      })),
+    );
+    const waiting = new Map<string, WaitReason>();
+    for (const { recipient, waiting: problem } of dispatched)
+      if (problem) waiting.set(recipient, problem);
+    return { records: [...dispatched.flatMap(({ records }) => records), ...audits], waiting };
   }
 
   /**
-   * Nothing goes out in clear: without a usable key for a recipient the whole chunk waits and is
-   * retried (its transaction is aborted), and the operator is alerted.
+   * The key for an answer to a partner whose signature was just verified. Should it become
+   * unusable in between, the record is handled again (and then rejected without an answer).
    */
-  async recipientKey(partnerId: string, messageId: string) {
-    const key = await this.options.keys.partner(partnerId);
-    if (key) return key;
-    this.options.logger.error(
-      { alert: 'delivery-waiting-for-key', partner: partnerId, messageId },
-      'no usable public key for recipient: delivery waits and is retried',
-    );
+  async answerKey(partnerId: string, time: Date) {
+    const state = await this.options.keys.partner(partnerId, time);
+    if (state.usable) return state.key;
     throw new TransientProcessingError(
-      `no usable public key for ${partnerId}; the delivery waits until one is registered`,
+      `no usable public key for ${partnerId} to answer with: ${state.problem}`,
       'encrypt',
     );
   }
 
-  private async delivery(
+  /** The delivery document for one recipient, checked against the published contract. */
+  private delivery(
     message: RoutedMessage,
     decision: RecipientDecision,
     routing: Routing,
     caseRecord: CaseRecord | undefined,
     deliveryId: string,
     time: Date,
-  ): Promise<OutboundRecord> {
+  ): PreparedDelivery {
     const { recipient, rules } = decision;
     const document = {
       deliveryId,
@@ -169,18 +184,15 @@ export class MessageRouter {
         `delivery to ${recipient.id}`,
         check.errors.map((error) => error.path),
       );
-    return encryptedHubRecord({
+    return {
+      recipient: recipient.id,
+      deliveryId,
+      messageId: message.id,
       topic: this.options.topics.delivery(recipient.id),
       key: caseRecord?.caseKey ?? message.id,
-      type: 'delivery',
-      id: deliveryId,
       document,
-      hubSource: this.options.hubSource,
-      hubKey: this.options.keys.hub,
-      recipientKey: await this.recipientKey(recipient.id, message.id),
-      time,
       traceparent: message.traceparent,
-    });
+    };
   }
 
   private auditRecord(

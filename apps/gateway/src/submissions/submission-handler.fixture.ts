@@ -16,6 +16,7 @@ import { createLogger } from '@samenloop/observability';
 import { PartnerRegistry } from '@samenloop/partners';
 import { loadPolicyDirectory, policyContext } from '@samenloop/policy';
 import { createHubHandlers, type HubHandlers } from '../hub-handlers';
+import { WaitingDeliveries } from '../waiting/waiting-deliveries';
 import { SIGNATURE_HEADER } from './submission-handler';
 
 /** Shared set-up for the submission handler's specs: the sample region with real OpenPGP keys. */
@@ -70,7 +71,12 @@ export class HandlerFixture {
 
   handlers(
     ledger: CaseLedger,
-    options: { withoutKeyFor?: string; now?: () => Date; validator?: ContractValidator } = {},
+    options: {
+      withoutKeyFor?: string;
+      now?: () => Date;
+      validator?: ContractValidator;
+      waiting?: WaitingDeliveries;
+    } = {},
   ): HubHandlers {
     return createHubHandlers({
       registry,
@@ -81,11 +87,18 @@ export class HandlerFixture {
       ...(options.now ? { now: options.now } : {}),
       keys: {
         hub: this.hub.privateKey,
-        partner: (id) =>
-          Promise.resolve(
-            id === options.withoutKeyFor ? undefined : this.partnerKeys.get(id)?.publicKey,
-          ),
+        hubPublic: this.hub.publicKey,
+        partner: (id) => {
+          const key =
+            id === options.withoutKeyFor ? undefined : this.partnerKeys.get(id)?.publicKey;
+          return Promise.resolve(
+            key
+              ? { usable: true, key }
+              : { usable: false, problem: 'sleutel-ontbreekt', explanation: `${id}: no key` },
+          );
+        },
       },
+      waiting: options.waiting ?? new WaitingDeliveries(topicNames().waitingDeliveries),
       hubOin: '00000099000000009001',
       maxMessageBytes: MAX_MESSAGE_BYTES,
       topics: topicNames(),

@@ -2,11 +2,13 @@ import { CaseLedger } from '@samenloop/case';
 import { decryptAndVerify } from '@samenloop/crypto';
 import {
   DEAD_LETTER_HEADERS,
-  TransientProcessingError,
   topicNames,
+  type InboundRecord,
   type OutboundRecord,
 } from '@samenloop/messaging';
 import type { HubHandlers } from '../hub-handlers';
+import { RELEASE_BATCH } from '../waiting/delivery-dispatcher';
+import { WaitingDeliveries } from '../waiting/waiting-deliveries';
 import { SubmissionHandler } from './submission-handler';
 import {
   HandlerFixture,
@@ -168,23 +170,8 @@ describe(SubmissionHandler.name, () => {
 
   it('answers a valid message the hub cannot deliver within its own contract as undeliverable, and delivers nothing of it', async () => {
     // A hub whose delivery contract refuses what it builds: a fault of the hub, not the sender's.
-    const strict = Object.create(validator) as typeof validator;
-    strict.validateDocument = (name, document) =>
-      name === 'delivery'
-        ? {
-            ok: false,
-            errors: [
-              {
-                code: 'invalid-document',
-                schema: 'delivery',
-                path: '/grondslag/ruleIds',
-                message: 'x',
-              },
-            ],
-          }
-        : validator.validateDocument(name, document);
     const records = await fixture
-      .handlers(ledger, { validator: strict })
+      .handlers(ledger, { validator: refusing(validator, 'delivery') })
       .handle(await submission());
 
     expect(records.map((record) => record.topic).sort()).toEqual([
@@ -259,15 +246,173 @@ describe(SubmissionHandler.name, () => {
     ]);
   });
 
-  it('holds back a delivery to a recipient without a usable key, to be retried, and stages nothing', async () => {
-    const withoutVtKey = fixture.handlers(ledger, { withoutKeyFor: 'VT-ZOB' });
+  it('keeps the delivery to a recipient without a usable key waiting, sealed for the hub, tells the sender, and releases it with its id once the key is usable', async () => {
+    const topics = topicNames();
+    const waiting = new WaitingDeliveries(topics.waitingDeliveries);
+    const withoutVtKey = fixture.handlers(ledger, { withoutKeyFor: 'VT-ZOB', waiting });
 
-    const attempt = withoutVtKey.handle(await submission());
+    const records = await withoutVtKey.handle(await submission());
 
-    await expect(attempt).rejects.toThrow(TransientProcessingError);
-    await expect(attempt).rejects.toThrow(
-      'no usable public key for VT-ZOB; the delivery waits until one is registered',
+    expect(onTopic(records, topics.delivery('VT-ZOB'))).toEqual([]);
+    const receipt = await open(onTopic(records, topics.delivery('POLITIE-OB'))[0]!, 'POLITIE-OB');
+    expect(receipt.deliveredTo).toEqual([]);
+    expect(receipt.wachtOpSleutel).toEqual([
+      {
+        recipient: 'VT-ZOB',
+        deliveryId: expect.any(String) as unknown,
+        reden: 'sleutel-ontbreekt',
+        toelichting: expect.stringContaining('you need not send the message again') as unknown,
+      },
+    ]);
+    const { deliveryId } = (receipt.wachtOpSleutel as { deliveryId: string }[])[0]!;
+    const [held, ...more] = waiting.pendingRecords;
+    expect(more).toEqual([]);
+    expect(held).toMatchObject({
+      topic: topics.waitingDeliveries,
+      key: deliveryId,
+      headers: {
+        'samenloop.waiting.recipient': 'VT-ZOB',
+        'samenloop.waiting.reason': 'sleutel-ontbreekt',
+      },
+    });
+    // Kept for the hub alone: not even the recipient can open it from there.
+    await expect(open(held!, 'VT-ZOB')).rejects.toThrow();
+    const audits = onTopic(records, AUDIT_TOPIC).map(
+      (record) => JSON.parse(record.value as string) as Record<string, unknown>,
     );
+    expect(audits.filter((audit) => audit.kind === 'delivery-waiting')).toEqual([
+      expect.objectContaining({ recipient: 'VT-ZOB', deliveryId, reason: 'sleutel-ontbreekt' }),
+    ]);
+    ledger.commit();
+    waiting.committed();
+
+    const withVtKey = fixture.handlers(ledger, { waiting });
+    const released = await withVtKey.handle(tick(new Date()));
+
+    const [delivery] = onTopic(released, topics.delivery('VT-ZOB'));
+    expect(delivery!.headers?.ce_id).toBe(deliveryId);
+    expect(await open(delivery!, 'VT-ZOB')).toMatchObject({
+      deliveryId,
+      recipient: 'VT-ZOB',
+      messageType: 'nl.samenloop.zorgmelding',
+      grondslag: { ruleIds: ['zm.vt.inhoud'] },
+    });
+    expect(waiting.pendingRecords).toEqual([
+      { topic: topics.waitingDeliveries, key: deliveryId, value: null },
+    ]);
+    expect(
+      onTopic(released, AUDIT_TOPIC).map((record) => JSON.parse(record.value as string) as object),
+    ).toEqual([
+      expect.objectContaining({ kind: 'delivery-released', deliveryId, recipient: 'VT-ZOB' }),
+    ]);
+    waiting.committed();
+    expect(onTopic(await withVtKey.handle(tick(new Date())), topics.delivery('VT-ZOB'))).toEqual(
+      [],
+    );
+  });
+
+  it('releases what waits for a recipient before its next delivery, so its deliveries keep their order', async () => {
+    const topics = topicNames();
+    const waiting = new WaitingDeliveries(topics.waitingDeliveries);
+    await fixture.handlers(ledger, { withoutKeyFor: 'VT-ZOB', waiting }).handle(await submission());
+    ledger.commit();
+    waiting.committed();
+    const second = JSON.parse(ZORGMELDING) as { id: string };
+    second.id = '3f7e1c52-0b8a-4d6e-9f21-7c4b8a2d5e90';
+
+    const records = await fixture
+      .handlers(ledger, { waiting })
+      .handle(await submission({ value: JSON.stringify(second) }));
+
+    const documents = await Promise.all(
+      onTopic(records, topics.delivery('VT-ZOB')).map((record) => open(record, 'VT-ZOB')),
+    );
+    expect(documents.map((document) => document.messageId)).toEqual([
+      (JSON.parse(ZORGMELDING) as { id: string }).id,
+      second.id,
+    ]);
+  });
+
+  it('releases a long backlog batch by batch, each tick queueing the next, and queues a new delivery behind it', async () => {
+    const topics = topicNames();
+    const waiting = new WaitingDeliveries(topics.waitingDeliveries);
+    const withoutVtKey = fixture.handlers(ledger, { withoutKeyFor: 'VT-ZOB', waiting });
+    const base = JSON.parse(ZORGMELDING) as { id: string };
+    const ids = Array.from(
+      { length: RELEASE_BATCH + 1 },
+      (_, index) => `3f7e1c52-0b8a-4d6e-9f21-${String(index).padStart(12, '0')}`,
+    );
+    for (const id of ids) {
+      await withoutVtKey.handle(await submission({ value: JSON.stringify({ ...base, id }) }));
+      ledger.commit();
+      waiting.committed();
+    }
+    const withVtKey = fixture.handlers(ledger, { waiting });
+
+    const queued = await withVtKey.handle(
+      await submission({
+        value: JSON.stringify({ ...base, id: '3f7e1c52-0b8a-4d6e-9f21-999999999999' }),
+      }),
+    );
+    expect(onTopic(queued, topics.delivery('VT-ZOB'))).toEqual([]);
+    const receipt = await open(onTopic(queued, topics.delivery('POLITIE-OB'))[0]!, 'POLITIE-OB');
+    expect(receipt.wachtOpSleutel).toEqual([
+      expect.objectContaining({ recipient: 'VT-ZOB', reden: 'eerdere-leveringen-eerst' }),
+    ]);
+    ledger.commit();
+    waiting.committed();
+
+    const first = await withVtKey.handle(tick(new Date()));
+    waiting.committed();
+    expect(onTopic(first, topics.delivery('VT-ZOB'))).toHaveLength(RELEASE_BATCH);
+    expect(onTopic(first, topics.clock)).toHaveLength(1);
+    const second = await withVtKey.handle(tick(new Date()));
+    waiting.committed();
+    expect(onTopic(second, topics.delivery('VT-ZOB'))).toHaveLength(2);
+    expect(onTopic(second, topics.clock)).toEqual([]);
+    expect(waiting.size).toBe(0);
+  });
+
+  it('undoes what it staged for a waiting recipient when routing the submission fails', async () => {
+    const waiting = new WaitingDeliveries(topicNames().waitingDeliveries);
+    const broken = fixture.handlers(ledger, {
+      withoutKeyFor: 'VT-ZOB',
+      waiting,
+      // The receipt is the last document built: a contract that refuses it fails the routing.
+      validator: refusing(validator, 'receipt'),
+    });
+
+    await broken.handle(await submission());
+
+    expect(waiting.pendingRecords).toEqual([]);
     expect(ledger.pendingEntries).toEqual([]);
   });
 });
+
+/** A validator whose contract for `refused` documents refuses whatever the hub builds. */
+function refusing(base: typeof validator, refused: string): typeof validator {
+  const strict = Object.create(base) as typeof validator;
+  strict.validateDocument = (name, document) =>
+    name === refused
+      ? {
+          ok: false,
+          errors: [
+            { code: 'invalid-document', schema: refused, path: '/grondslag/ruleIds', message: 'x' },
+          ],
+        }
+      : base.validateDocument(name, document);
+  return strict;
+}
+
+/** A clock tick record, as the ticker writes it. */
+function tick(now: Date): InboundRecord {
+  return {
+    topic: topicNames().clock,
+    partition: 0,
+    offset: '0',
+    key: null,
+    value: Buffer.from(JSON.stringify({ now: now.toISOString() })),
+    headers: {},
+    timestamp: '0',
+  };
+}

@@ -31,11 +31,12 @@ import {
   type RecipientDecision,
 } from '@samenloop/policy';
 import type { HubAlerts } from '../alerts/hub-alerts';
-import type { HubKeys } from '../routing/hub-keys';
+import type { HubKeys, KeyProblem } from '../routing/hub-keys';
 import { MessageRouter, type Delivered, type Routing } from '../routing/message-router';
 import { HubContractError } from '../routing/hub-contract-error';
 import { encryptedHubRecord } from '../routing/outbound-record.factory';
 import type { RoutedMessage } from '../routing/routed-message';
+import type { WaitingDeliveries, WaitReason } from '../waiting/waiting-deliveries';
 import { rejectionAudit } from './rejection-audit';
 import { fromContractErrors, type RejectionReason } from './rejection-reason';
 
@@ -52,6 +53,7 @@ export interface SubmissionHandlerOptions {
   readonly alerts: HubAlerts;
   readonly alarmSettings: AlarmSettings;
   readonly keys: HubKeys;
+  readonly waiting: WaitingDeliveries;
   /** The hub's CloudEvents source, `urn:nld:oin:<OIN>:systeem:samenloop`. */
   readonly hubSource: string;
   readonly maxMessageBytes: number;
@@ -165,12 +167,14 @@ export class SubmissionHandler {
         messageId,
       );
     }
-    // If routing fails half-way, the case state it staged must not outlive it.
-    const rollback = this.options.ledger.savepoint();
+    // If routing fails half-way, the state it staged must not outlive it.
+    const rollbackCase = this.options.ledger.savepoint();
+    const rollbackWaiting = this.options.waiting.savepoint();
     try {
       return await this.route(record, submission, sender);
     } catch (error) {
-      rollback();
+      rollbackCase();
+      rollbackWaiting();
       if (error instanceof HubContractError) throw this.undeliverable(error, messageId);
       throw error;
     }
@@ -214,18 +218,18 @@ export class SubmissionHandler {
         false,
       );
     }
-    const senderKey = await this.options.keys.partner(sender.id);
-    if (!senderKey)
+    const senderKey = await this.options.keys.partner(sender.id, new Date());
+    if (!senderKey.usable)
       throw new Rejected(
         'verify-signature',
-        [{ code: 'unknown-sender', message: `no public key is registered for ${sender.id}` }],
+        [{ code: 'unknown-sender', message: senderKeyProblem(senderKey.problem, sender) }],
         undefined,
         false,
       );
     const check = await verifyDetached(
       value,
       typeof signature === 'string' ? signature : new Uint8Array(signature),
-      [senderKey],
+      [senderKey.key],
     );
     if (!check.valid) {
       throw new Rejected(
@@ -315,16 +319,15 @@ export class SubmissionHandler {
         this.options.alarmSettings,
       ),
     );
-    const [shared, receipt] = await Promise.all([
-      this.options.router.seal(message, routing, caseRecord, delivered, time),
-      this.receipt(message, record, time, {
-        decisions: routing.decisions,
-        delivered,
-        caseRecord,
-        ...(decision.vtHeld ? { geparkeerd: geparkeerd(decision.vtHeld, 'veilig-thuis') } : {}),
-      }),
-    ]);
-    records.push(...shared, receipt);
+    records.push(
+      ...(await this.sealAndAnswer(
+        message,
+        record,
+        { routing, delivered, caseRecord },
+        time,
+        decision.vtHeld ? geparkeerd(decision.vtHeld, 'veilig-thuis') : undefined,
+      )),
+    );
     this.options.logger.info(
       {
         messageId: envelope.id,
@@ -370,10 +373,12 @@ export class SubmissionHandler {
       });
       return [...held, receipt];
     }
-    const [shared, receipt] = await Promise.all([
-      this.options.router.seal(message, routing, caseRecord, delivered, time),
-      this.receipt(message, record, time, { decisions: routing.decisions, delivered, caseRecord }),
-    ]);
+    const records = await this.sealAndAnswer(
+      message,
+      record,
+      { routing, delivered, caseRecord },
+      time,
+    );
     this.options.logger.info(
       {
         messageId: message.id,
@@ -383,7 +388,30 @@ export class SubmissionHandler {
       },
       'held part for Veilig Thuis released',
     );
-    return [...shared, receipt];
+    return records;
+  }
+
+  /** A decided message's deliveries and audit records, and the receipt saying what became of them. */
+  private async sealAndAnswer(
+    message: RoutedMessage,
+    record: InboundRecord,
+    {
+      routing,
+      delivered,
+      caseRecord,
+    }: { routing: Routing; delivered: readonly Delivered[]; caseRecord: CaseRecord },
+    time: Date,
+    held?: Geparkeerd,
+  ): Promise<OutboundRecord[]> {
+    const shared = await this.options.router.seal(message, routing, caseRecord, delivered, time);
+    const receipt = await this.receipt(message, record, time, {
+      decisions: routing.decisions,
+      delivered,
+      waiting: shared.waiting,
+      caseRecord,
+      ...(held ? { geparkeerd: held } : {}),
+    });
+    return [...shared.records, receipt];
   }
 
   /**
@@ -561,23 +589,35 @@ export class SubmissionHandler {
     outcome: {
       readonly decisions: readonly RecipientDecision[];
       readonly delivered: readonly Delivered[];
+      /** Recipients whose delivery waits for a usable key, and why. */
+      readonly waiting?: ReadonlyMap<string, WaitReason>;
       readonly caseRecord?: CaseRecord;
       readonly geparkeerd?: Geparkeerd;
     },
   ): Promise<OutboundRecord> {
-    const { caseRecord } = outcome;
+    const { caseRecord, waiting = new Map<string, WaitReason>() } = outcome;
+    const waitingFor = [...waiting].map(([recipient, reden]) => ({
+      recipient,
+      deliveryId: outcome.delivered.find((delivery) => delivery.recipient === recipient)!
+        .deliveryId,
+      reden,
+      toelichting: waitingExplanation(recipient, reden),
+    }));
     const document = {
       receiptId: randomUUID(),
       messageId: message.id,
       acceptedAt: time.toISOString(),
       ...(caseRecord ? { caseKey: caseRecord.caseKey, fase: caseRecord.stage } : {}),
-      deliveredTo: outcome.delivered.map(({ recipient, deliveryId, decision }) => ({
-        recipient,
-        deliveryId,
-        niveau: decision.level as 'inhoud' | 'notificatie',
-        ruleIds: decision.rules.map((rule) => rule.id),
-        withheldFields: decision.withheldFields.map((field) => field.path),
-      })),
+      deliveredTo: outcome.delivered
+        .filter((delivery) => !waiting.has(delivery.recipient))
+        .map(({ recipient, deliveryId, decision }) => ({
+          recipient,
+          deliveryId,
+          niveau: decision.level as 'inhoud' | 'notificatie',
+          ruleIds: decision.rules.map((rule) => rule.id),
+          withheldFields: decision.withheldFields.map((field) => field.path),
+        })),
+      ...(waitingFor.length > 0 ? { wachtOpSleutel: waitingFor } : {}),
       withheldFrom: outcome.decisions
         .filter((decision) => decision.level === 'geen')
         .map((decision) => ({
@@ -597,7 +637,7 @@ export class SubmissionHandler {
       record,
       'receipt',
       document,
-      await this.options.router.recipientKey(message.sender.id, message.id),
+      await this.options.router.answerKey(message.sender.id, new Date()),
       time,
       message.traceparent,
     );
@@ -640,8 +680,8 @@ export class SubmissionHandler {
           }),
         ]
       : [];
-    const senderKey = await this.options.keys.partner(sender.id);
-    if (!senderKey) return [deadLetter, ...audit];
+    const senderKey = await this.options.keys.partner(sender.id, new Date());
+    if (!senderKey.usable) return [deadLetter, ...audit];
     const document = {
       rejectionId: randomUUID(),
       ...(rejection.messageId ? { messageId: rejection.messageId } : {}),
@@ -652,7 +692,7 @@ export class SubmissionHandler {
         .map((reason) => ({ ...reason, message: reason.message.slice(0, 1000) })),
     };
     return [
-      await this.answer(sender, record, 'rejection', document, senderKey, time),
+      await this.answer(sender, record, 'rejection', document, senderKey.key, time),
       deadLetter,
       ...audit,
     ];
@@ -700,6 +740,33 @@ function geparkeerd(reason: ParkingReason, deel: 'bericht' | 'veilig-thuis'): Ge
         deel,
         toelichting: `The part for Veilig Thuis is held: ${explanation}. The other recipients are not kept waiting for it. The hub operator has been alerted and releases the part for Veilig Thuis once it can be routed; you need not send the message again.`,
       };
+}
+
+/** What the sender reads about a recipient whose delivery waits for its key. */
+function waitingExplanation(recipient: string, reason: WaitReason): string {
+  if (reason === 'eerdere-leveringen-eerst')
+    return `Decided and kept for ${recipient}, encrypted for the hub alone: ${recipient} has a usable key again and its earlier deliveries, held while it had none, go out first, in order; this one follows them. You need not send the message again.`;
+  const why = {
+    'sleutel-ontbreekt': `the hub has no public key registered for ${recipient}`,
+    'sleutel-verlopen': `the public key registered for ${recipient} has expired`,
+    'sleutel-ingetrokken': `the public key registered for ${recipient} was revoked`,
+    'sleutel-onbruikbaar': `the public key registered for ${recipient} cannot be used`,
+  }[reason];
+  return `Decided and kept for ${recipient}, encrypted for the hub alone, but not delivered yet: ${why}. It is delivered as soon as ${recipient} has a usable key registered; the hub operator has been alerted. The other recipients are not kept waiting, and you need not send the message again.`;
+}
+
+/** Why a submission cannot be verified when its sender has no usable key. */
+function senderKeyProblem(problem: KeyProblem, sender: Partner): string {
+  switch (problem) {
+    case 'sleutel-ontbreekt':
+      return `no public key is registered for ${sender.id}`;
+    case 'sleutel-verlopen':
+      return `the public key registered for ${sender.id} has expired; register a renewed key with the hub operator and submit again`;
+    case 'sleutel-ingetrokken':
+      return `the public key registered for ${sender.id} was revoked; register a new key with the hub operator and submit again`;
+    case 'sleutel-onbruikbaar':
+      return `the public key registered for ${sender.id} cannot be used; register a usable key with the hub operator and submit again`;
+  }
 }
 
 function routedMessageOf(submission: Submission, sender: Partner): RoutedMessage {

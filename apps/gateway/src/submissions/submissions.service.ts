@@ -25,6 +25,8 @@ import { PolicyHolder } from '../policy/policy-holder';
 import { ClockTicker } from '../clock/clock-ticker';
 import { createHubHandlers } from '../hub-handlers';
 import { hubTopics } from '../topics/hub-topics';
+import { readStateTopic } from '../topics/compacted-topic.reader';
+import { WaitingDeliveries } from '../waiting/waiting-deliveries';
 
 /** Runs the policy gateway's pipeline over every partner's inbound topic for the application's lifetime. */
 @Injectable()
@@ -67,12 +69,14 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
     const { topics } = config;
     await ensureTopics(kafka, hubTopics(topics, registry.partners, config.maxMessageBytes));
     const ledger = new CaseLedger();
+    const waiting = new WaitingDeliveries(topics.waitingDeliveries);
     const handlers = createHubHandlers({
       registry,
       validator,
       policy: this.policy.current,
       ledger,
       keys,
+      waiting,
       hubOin: config.hubOin,
       maxMessageBytes: config.maxMessageBytes,
       alarmSettings: config.alarms,
@@ -90,14 +94,30 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
       maxDeadLetterOriginalBytes: config.maxMessageBytes,
       handler: handlers.handle,
       chunkState: {
-        pendingRecords: () =>
-          ledger.pendingEntries.map(({ key, value }) => ({ topic: topics.caseState, key, value })),
-        committed: () => ledger.commit(),
-        aborted: () => ledger.abort(),
+        pendingRecords: () => [
+          ...ledger.pendingEntries.map(({ key, value }) => ({
+            topic: topics.caseState,
+            key,
+            value,
+          })),
+          ...waiting.pendingRecords,
+        ],
+        committed: () => {
+          ledger.commit();
+          waiting.committed();
+        },
+        aborted: () => {
+          ledger.abort();
+          waiting.aborted();
+        },
       },
       beforeConsuming: async () => {
         const entries = await restoreCaseLedger(kafka, topics.caseState, ledger);
-        logger.info({ entries, cases: ledger.size }, 'case state restored');
+        waiting.restore(await readStateTopic(kafka, topics.waitingDeliveries));
+        logger.info(
+          { entries, cases: ledger.size, waitingDeliveries: waiting.size },
+          'case state restored',
+        );
       },
     });
     await this.policy.watch(

@@ -35,10 +35,10 @@ export function hubTopics(
       configEntries: [{ name: 'retention.ms', value: String(6 * 60 * 60 * 1000) }],
     },
     // One partition and compaction: the latest state per key, read back in one ordered pass.
-    {
-      topic: topics.caseState,
+    ...[topics.caseState, topics.waitingDeliveries].map((topic) => ({
+      topic,
       numPartitions: 1,
       configEntries: [{ name: 'cleanup.policy', value: 'compact' }, ...outboundLimit],
-    },
+    })),
   ];
 }

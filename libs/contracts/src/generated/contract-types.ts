@@ -537,7 +537,7 @@ export interface KoppelingConflict {
   gevondenOp: string;
 }
 /**
- * To the sender when its submission was accepted: who received it at which level, and who did not and why; or that it is parked until the hub operator can route it (geparkeerd: the whole message, no case yet; or only the part for Veilig Thuis, while the others received it as deliveredTo lists). Names partners, rules and field paths, never field values.
+ * To the sender when its submission was accepted: who received it at which level, and who did not and why; whose delivery waits for a usable key (wachtOpSleutel); or that it is parked until the hub operator can route it (geparkeerd: the whole message, no case yet; or only the part for Veilig Thuis, while the others received it as deliveredTo lists). Names partners, rules and field paths, never field values.
  */
 export interface Receipt {
   /**
@@ -595,6 +595,31 @@ export interface Receipt {
      */
     recipient: string;
     reason: string;
+  }[];
+  /**
+   * Since 1.2. Recipients the policy lets receive the message but whose public key is missing, expired or revoked: their delivery is decided and kept, encrypted for the hub alone, and delivered with this deliveryId as soon as they have a usable key. The others (deliveredTo) are not kept waiting; the sender need not resend.
+   *
+   * @maxItems 100
+   */
+  wachtOpSleutel?: {
+    /**
+     * A partner's id in the Samenloop partner registry, e.g. POLITIE-OB, VT-ZOB, OM.
+     */
+    recipient: string;
+    /**
+     * The CloudEvents id of a message (a UUID).
+     */
+    deliveryId: string;
+    /**
+     * Why the delivery waits: the recipient's key is missing, expired, revoked or otherwise unusable; or (eerdere-leveringen-eerst) it has a usable key again and this delivery follows its earlier ones, still being released in order.
+     */
+    reden:
+      | 'sleutel-ontbreekt'
+      | 'sleutel-verlopen'
+      | 'sleutel-ingetrokken'
+      | 'sleutel-onbruikbaar'
+      | 'eerdere-leveringen-eerst';
+    toelichting: string;
   }[];
   /**
    * Present when the message, or its part for Veilig Thuis, is parked: accepted and kept until the hub operator can route it. The sender need not resend it.

@@ -97,7 +97,7 @@ export const SCHEMA_CATALOGUE: readonly SchemaDocument[] = [
   {
     name: 'receipt',
     major: 1,
-    version: '1.1',
+    version: '1.2',
     messageType: undefined,
     senders: [],
     document: receiptV1Schema,
