@@ -137,7 +137,12 @@ export function describeReceived({ type, signatureValid, document }: ReceivedDoc
   }
   if (type === 'receipt') {
     const to = (document.deliveredTo as { recipient: string }[]).map((entry) => entry.recipient);
-    return `receipt   ${String(document.messageId)}: delivered to ${to.join(', ') || 'no one'}${signed}`;
+    const waiting = ((document.wachtOpSleutel ?? []) as { recipient: string; reden: string }[]).map(
+      (entry) => `${entry.recipient} (${entry.reden})`,
+    );
+    return `receipt   ${String(document.messageId)}: delivered to ${to.join(', ') || 'no one'}${
+      waiting.length > 0 ? `; waiting for a usable key: ${waiting.join(', ')}` : ''
+    }${signed}`;
   }
   const errors = (document.errors as { message: string }[]) ?? [];
   return `${type.padEnd(9)} ${errors.map((error) => error.message).join('; ')}${signed}`;
