@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { InvalidConfigurationError, loadGatewayConfig } from './config/gateway-config';
+import { TopicConfigurationError } from '@samenloop/messaging';
 import { InvalidPartnerRegistryError } from '@samenloop/partners';
 import { InvalidPolicyError } from '@samenloop/policy';
 import { GatewayModule } from './gateway.module';
@@ -33,7 +34,8 @@ bootstrap().catch((error: unknown) => {
     error instanceof InvalidConfigurationError ||
     error instanceof MissingKeysError ||
     error instanceof InvalidPolicyError ||
-    error instanceof InvalidPartnerRegistryError
+    error instanceof InvalidPartnerRegistryError ||
+    error instanceof TopicConfigurationError
   ) {
     process.stderr.write(`${error.message}\n`);
   } else {

@@ -1,6 +1,6 @@
 export { createKafka } from './kafka-client';
 export type { KafkaSettings } from './kafka-client';
-export { ensureTopics } from './topic-admin';
+export { ensureTopics, TopicConfigurationError } from './topic-admin';
 export { waitForBroker } from './broker-readiness';
 export type { TopicSpec } from './topic-admin';
 export { TransactionalPipeline } from './transactional-pipeline';

@@ -7,6 +7,19 @@ export interface TopicSpec {
   readonly configEntries?: readonly { name: string; value: string }[];
 }
 
+/** The broker refused the configuration the hub needs on its topics: sizes and retention. */
+export class TopicConfigurationError extends Error {
+  constructor(topics: readonly string[], cause: unknown) {
+    super(
+      `cannot set the configuration of ${topics.join(', ')}: ${cause instanceof Error ? cause.message : String(cause)}. ` +
+        'The gateway does not run on topics that accept larger records, or keep them longer or shorter, than configured; ' +
+        'grant it AlterConfigs on them (or create and configure them as hubTopics lists).',
+      { cause },
+    );
+    this.name = 'TopicConfigurationError';
+  }
+}
+
 /**
  * Creates the topics that do not exist yet and waits for their leaders, and puts back the
  * configuration of those that drifted (e.g. someone raised an inbound topic's max.message.bytes
@@ -53,14 +66,21 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[]): 
     if (drifted.length === 0) return;
     // AlterConfigs replaces a topic's whole set of overrides (kafkajs has no incremental form):
     // the spec therefore lists every override the hub wants on a topic it owns.
-    await admin.alterConfigs({
-      validateOnly: false,
-      resources: drifted.map((spec) => ({
-        type: ConfigResourceTypes.TOPIC,
-        name: spec.topic,
-        configEntries: [...spec.configEntries!],
-      })),
-    });
+    await admin
+      .alterConfigs({
+        validateOnly: false,
+        resources: drifted.map((spec) => ({
+          type: ConfigResourceTypes.TOPIC,
+          name: spec.topic,
+          configEntries: [...spec.configEntries!],
+        })),
+      })
+      .catch((error: unknown) => {
+        throw new TopicConfigurationError(
+          drifted.map((spec) => spec.topic),
+          error,
+        );
+      });
   } finally {
     await admin.disconnect();
   }

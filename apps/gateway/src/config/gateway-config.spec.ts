@@ -51,6 +51,43 @@ describe(loadGatewayConfig.name, () => {
     expect(message).toContain('Invalid gateway configuration:\n  - KAFKA_BROKERS');
   });
 
+  it('keeps each class of topic for its own retention, by default and as set', () => {
+    const required = { KAFKA_BROKERS: '127.0.0.1:19092', SAMENLOOP_KEYS_DIR: '/keys' };
+    const day = 24 * 3_600_000;
+
+    expect(loadGatewayConfig(required).retention).toEqual({
+      inboundMs: 72 * 3_600_000,
+      deliveriesMs: 14 * day,
+      auditMs: 183 * day,
+      deadLettersMs: 30 * day,
+    });
+    expect(
+      loadGatewayConfig({
+        ...required,
+        SAMENLOOP_RETENTION_INBOUND_HOURS: '24',
+        SAMENLOOP_RETENTION_AUDIT_DAYS: '3650',
+      }).retention,
+    ).toMatchObject({ inboundMs: 24 * 3_600_000, auditMs: 3650 * day });
+  });
+
+  it('refuses an audit retention shorter than the legal term for traffic data', () => {
+    expect(() =>
+      loadGatewayConfig({
+        KAFKA_BROKERS: '127.0.0.1:19092',
+        SAMENLOOP_KEYS_DIR: '/keys',
+        SAMENLOOP_RETENTION_AUDIT_DAYS: '7',
+        SAMENLOOP_RETENTION_INBOUND_HOURS: '1.5',
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        problems: [
+          'SAMENLOOP_RETENTION_INBOUND_HOURS: must be a whole number of hours',
+          'SAMENLOOP_RETENTION_AUDIT_DAYS: must be at least 183 (6 months, the shortest legal term for traffic data)',
+        ],
+      }) as Error,
+    );
+  });
+
   it('finds the policy tests in the policy folder unless told otherwise', () => {
     const required = { KAFKA_BROKERS: '127.0.0.1:19092', SAMENLOOP_KEYS_DIR: '/keys' };
 

@@ -5,6 +5,22 @@ import { topicNames, type TopicNames } from '@samenloop/messaging';
 
 const BROKER_ADDRESS = /^[^\s:,]+:\d{1,5}$/;
 
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** A whole number of `unit` between `min` and `max`, each bound with why it is there. */
+function wholeNumber(
+  unit: string,
+  [min, minWhy]: readonly [number, string],
+  [max, maxWhy]: readonly [number, string],
+) {
+  return z.coerce
+    .number({ error: `must be a number of ${unit}` })
+    .int(`must be a whole number of ${unit}`)
+    .min(min, `must be at least ${min}${minWhy}`)
+    .max(max, `must be at most ${max}${maxWhy}`);
+}
+
 const environmentSchema = z.object({
   KAFKA_BROKERS: z
     .string({ error: 'is required: a comma-separated list of host:port, e.g. 127.0.0.1:19092' })
@@ -69,6 +85,27 @@ const environmentSchema = z.object({
     .string()
     .regex(/^[0-9]{20}$/, 'must be an OIN of 20 digits')
     .default('00000099000000009001'),
+  /** Retention by purpose (`hubTopics`): how long each class of topic keeps its records. */
+  SAMENLOOP_RETENTION_INBOUND_HOURS: wholeNumber(
+    'hours',
+    [1, ''],
+    [720, ' (30 days: submissions are routed within seconds, and then only wait to be deleted)'],
+  ).default(72),
+  SAMENLOOP_RETENTION_DELIVERIES_DAYS: wholeNumber(
+    'days',
+    [1, ': a partner needs time to read its deliveries after an outage'],
+    [365, ''],
+  ).default(14),
+  SAMENLOOP_RETENTION_AUDIT_DAYS: wholeNumber(
+    'days',
+    [183, ' (6 months, the shortest legal term for traffic data)'],
+    [36_500, ''],
+  ).default(183),
+  SAMENLOOP_RETENTION_DEAD_LETTERS_DAYS: wholeNumber(
+    'days',
+    [1, ': the operator and the sender need time to act on a dead letter'],
+    [365, ''],
+  ).default(30),
   GATEWAY_ZSM_ALERT_MARGIN_MINUTES: z.coerce
     .number({ error: 'must be a number of minutes' })
     .int('must be a whole number of minutes')
@@ -111,6 +148,7 @@ export interface GatewayConfig {
   readonly keysDirectory: string;
   /** The hub's own OIN, in its CloudEvents source and as the sender of its alerts. */
   readonly hubOin: string;
+  readonly retention: TopicRetention;
   readonly alarms: {
     readonly zsmMarginMinutes: number;
     readonly zorgmeldingWaitMinutes: number;
@@ -118,6 +156,17 @@ export interface GatewayConfig {
   /** How often the gateway writes the time to the clock topic; 0 when something else does. */
   readonly clockTickMs: number;
   readonly logLevel: LogLevel;
+}
+
+/**
+ * How long each class of topic keeps its records, in milliseconds. Parked messages, waiting
+ * deliveries and case state have no time limit: they are kept until released or superseded.
+ */
+export interface TopicRetention {
+  readonly inboundMs: number;
+  readonly deliveriesMs: number;
+  readonly auditMs: number;
+  readonly deadLettersMs: number;
 }
 
 export const GATEWAY_CONFIG = Symbol('GatewayConfig');
@@ -162,6 +211,12 @@ export function loadGatewayConfig(
     schemasDirectory: path.resolve(settings.SAMENLOOP_SCHEMAS_DIR),
     keysDirectory: path.resolve(settings.SAMENLOOP_KEYS_DIR),
     hubOin: settings.SAMENLOOP_HUB_OIN,
+    retention: Object.freeze({
+      inboundMs: settings.SAMENLOOP_RETENTION_INBOUND_HOURS * HOUR_MS,
+      deliveriesMs: settings.SAMENLOOP_RETENTION_DELIVERIES_DAYS * DAY_MS,
+      auditMs: settings.SAMENLOOP_RETENTION_AUDIT_DAYS * DAY_MS,
+      deadLettersMs: settings.SAMENLOOP_RETENTION_DEAD_LETTERS_DAYS * DAY_MS,
+    }),
     alarms: Object.freeze({
       zsmMarginMinutes: settings.GATEWAY_ZSM_ALERT_MARGIN_MINUTES,
       zorgmeldingWaitMinutes: settings.GATEWAY_ZORGMELDING_WAIT_MINUTES,

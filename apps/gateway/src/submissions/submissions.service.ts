@@ -67,7 +67,10 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
     const keys = await loadHubKeys(config.keysDirectory, registry, logger);
     const kafka = createKafka(config.kafka, logger);
     const { topics } = config;
-    await ensureTopics(kafka, hubTopics(topics, registry.partners, config.maxMessageBytes));
+    await ensureTopics(
+      kafka,
+      hubTopics(topics, registry.partners, config.maxMessageBytes, config.retention),
+    );
     const ledger = new CaseLedger();
     const waiting = new WaitingDeliveries(topics.waitingDeliveries);
     const handlers = createHubHandlers({
