@@ -179,6 +179,9 @@ export class TransactionalPipeline {
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
       readUncommitted: false,
+      // Fetch sizes stay kafkajs's 1 MiB per partition: inbound batches (at most the gateway's limit)
+      // always fit. A larger one, written while a topic's limit was raised, is fetched only when no
+      // partition before it has data (KIP-74); until then that partition yields nothing, silently.
       // kafkajs would restart a consumer itself after a retriable crash, at its own pace; every
       // restart goes through `recover` instead, so each one waits the growing back-off.
       retry: { retries: 5, restartOnFailure: () => Promise.resolve(false) },
