@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { DEAD_LETTER_HEADERS, recordBytes, toDeadLetter } from './dead-letter';
+import { UndecodableBatchError } from './compression';
+import {
+  DEAD_LETTER_HEADERS,
+  recordBytes,
+  toDeadLetter,
+  toUndecodableBatchDeadLetter,
+} from './dead-letter';
 import { PoisonRecordError } from './errors';
 import type { InboundRecord } from './records';
 
@@ -76,5 +82,37 @@ describe(recordBytes.name, () => {
     expect(recordBytes({ key: null, value: null, headers: { a: [Buffer.from('xy'), 'z'] } })).toBe(
       4,
     );
+  });
+});
+
+describe(toUndecodableBatchDeadLetter.name, () => {
+  it('names the batch by topic, partition and offset range and says there is no original', () => {
+    const deadLetter = toUndecodableBatchDeadLetter(
+      { topic: 'samenloop.in.politie.v1', partition: 1, firstOffset: '7', lastOffset: '9' },
+      new UndecodableBatchError('snappy', 'invalid input'),
+      'samenloop.deadletter.v1',
+      now,
+    );
+
+    expect(deadLetter).toEqual({
+      topic: 'samenloop.deadletter.v1',
+      key: null,
+      value: null,
+      headers: {
+        [DEAD_LETTER_HEADERS.sourceTopic]: 'samenloop.in.politie.v1',
+        [DEAD_LETTER_HEADERS.sourcePartition]: '1',
+        [DEAD_LETTER_HEADERS.sourceOffset]: '7',
+        [DEAD_LETTER_HEADERS.sourceLastOffset]: '9',
+        [DEAD_LETTER_HEADERS.failedStep]: 'decompress',
+        [DEAD_LETTER_HEADERS.errorClass]: 'UndecodableBatchError',
+        [DEAD_LETTER_HEADERS.errorMessage]:
+          'a record batch compressed with snappy cannot be decompressed: invalid input',
+        [DEAD_LETTER_HEADERS.deadLetteredAt]: '2026-11-23T10:00:00.000Z',
+        [DEAD_LETTER_HEADERS.compression]: 'snappy',
+        [DEAD_LETTER_HEADERS.originalAbsent]: expect.stringContaining(
+          'could not be decompressed',
+        ) as unknown,
+      },
+    });
   });
 });

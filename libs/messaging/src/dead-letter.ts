@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IHeaders } from 'kafkajs';
+import type { UndecodableBatchError } from './compression';
 import { SamenloopError } from './errors';
 import type { InboundRecord, OutboundRecord } from './records';
 
@@ -8,6 +9,8 @@ export const DEAD_LETTER_HEADERS = {
   sourceTopic: 'samenloop.dlq.source.topic',
   sourcePartition: 'samenloop.dlq.source.partition',
   sourceOffset: 'samenloop.dlq.source.offset',
+  /** Set for a batch that could not be decompressed: its last offset (the first is `sourceOffset`). */
+  sourceLastOffset: 'samenloop.dlq.source.offset.last',
   failedStep: 'samenloop.dlq.failed.step',
   errorClass: 'samenloop.dlq.error.class',
   errorMessage: 'samenloop.dlq.error.message',
@@ -15,6 +18,10 @@ export const DEAD_LETTER_HEADERS = {
   /** Set when the original was too large to keep: its size and SHA-256, instead of it. */
   originalSize: 'samenloop.dlq.original.size',
   originalSha256: 'samenloop.dlq.original.sha256',
+  /** Set when there is no original to keep, saying why (e.g. the batch could not be decompressed). */
+  originalAbsent: 'samenloop.dlq.original.absent',
+  /** The compression of a batch that could not be decompressed. */
+  compression: 'samenloop.dlq.compression',
 } as const;
 
 /**
@@ -58,6 +65,45 @@ export function toDeadLetter(
       ...context,
       [DEAD_LETTER_HEADERS.originalSize]: String(value.length),
       [DEAD_LETTER_HEADERS.originalSha256]: createHash('sha256').update(value).digest('hex'),
+    },
+  };
+}
+
+/** Where an undecodable batch sits on its topic: every offset from `firstOffset` to `lastOffset`. */
+export interface UndecodableBatchRange {
+  readonly topic: string;
+  readonly partition: number;
+  readonly firstOffset: string;
+  readonly lastOffset: string;
+}
+
+/**
+ * A batch that could not be decompressed has no key, value or headers anyone could read, so its
+ * dead letter names where it sits instead; the records stay on their topic for a replay once a
+ * client can read them.
+ */
+export function toUndecodableBatchDeadLetter(
+  batch: UndecodableBatchRange,
+  error: UndecodableBatchError,
+  deadLetterTopic: string,
+  now: Date,
+): OutboundRecord {
+  return {
+    topic: deadLetterTopic,
+    key: null,
+    value: null,
+    headers: {
+      [DEAD_LETTER_HEADERS.sourceTopic]: batch.topic,
+      [DEAD_LETTER_HEADERS.sourcePartition]: String(batch.partition),
+      [DEAD_LETTER_HEADERS.sourceOffset]: batch.firstOffset,
+      [DEAD_LETTER_HEADERS.sourceLastOffset]: batch.lastOffset,
+      [DEAD_LETTER_HEADERS.failedStep]: error.step,
+      [DEAD_LETTER_HEADERS.errorClass]: error.name,
+      [DEAD_LETTER_HEADERS.errorMessage]: error.message,
+      [DEAD_LETTER_HEADERS.deadLetteredAt]: now.toISOString(),
+      [DEAD_LETTER_HEADERS.compression]: error.compression,
+      [DEAD_LETTER_HEADERS.originalAbsent]:
+        'the batch could not be decompressed; its records stay on the source topic at these offsets',
     },
   };
 }

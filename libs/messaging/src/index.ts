@@ -3,13 +3,26 @@ export type { KafkaSettings } from './kafka-client';
 export { ensureTopics, TopicConfigurationError } from './topic-admin';
 export { waitForBroker } from './broker-readiness';
 export type { TopicSpec } from './topic-admin';
-export { TransactionalPipeline } from './transactional-pipeline';
+export {
+  DEFAULT_COMMIT_STALL_MS,
+  DEFAULT_RESTART_BACKOFF,
+  TransactionalPipeline,
+} from './transactional-pipeline';
 export type {
   ChunkState,
+  PipelineHealth,
   PipelineState,
+  RestartBackoff,
   TransactionalPipelineOptions,
 } from './transactional-pipeline';
-export { DEAD_LETTER_HEADERS, recordBytes, toDeadLetter } from './dead-letter';
+export {
+  DEAD_LETTER_HEADERS,
+  recordBytes,
+  toDeadLetter,
+  toUndecodableBatchDeadLetter,
+} from './dead-letter';
+export type { UndecodableBatchRange } from './dead-letter';
+export { ACCEPTED_COMPRESSIONS, UndecodableBatchError } from './compression';
 export { PARKED_HEADERS, toParked } from './parking';
 export type { ParkedScope, ParkingContext } from './parking';
 export { topicNames } from './topic-names';

@@ -1,5 +1,10 @@
 import { EventEmitter } from 'node:events';
-import type { EachBatchPayload, Kafka } from 'kafkajs';
+import {
+  KafkaJSNumberOfRetriesExceeded,
+  type ConsumerConfig,
+  type EachBatchPayload,
+  type Kafka,
+} from 'kafkajs';
 import { createLogger, type Logger } from '@samenloop/observability';
 import {
   TransactionalPipeline,
@@ -7,6 +12,7 @@ import {
   type PipelineState,
   type TransactionalPipelineOptions,
 } from './transactional-pipeline';
+import { TransientProcessingError } from './errors';
 
 /**
  * The pipeline's own recovery logic, with kafkajs clients stood in for: whether a crash kafkajs
@@ -21,6 +27,8 @@ class StandInConsumer {
   readonly subscribe = jest.fn(() => Promise.resolve());
   readonly disconnect = jest.fn(() => Promise.resolve());
   private eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
+
+  constructor(readonly config: ConsumerConfig) {}
   readonly run = jest.fn((config: { eachBatch: (payload: EachBatchPayload) => Promise<void> }) => {
     this.eachBatch = config.eachBatch;
     // kafkajs reports the group join after `run` resolves.
@@ -48,9 +56,8 @@ class StandInConsumer {
     this.emitter.on(event, listener);
   }
 
-  crash(restart: boolean): void {
-    const error = new Error('The producer has been fenced or its transaction aborted');
-    this.emitter.emit(this.events.CRASH, { payload: { error, restart } });
+  crash(error: Error = new Error('The producer has been fenced or its transaction aborted')): void {
+    this.emitter.emit(this.events.CRASH, { payload: { error, restart: false } });
   }
 }
 
@@ -68,6 +75,13 @@ class StandInProducer {
       abort: () => Promise.resolve(),
     }),
   );
+}
+
+/** How kafkajs crashes a consumer whose batch kept failing retriably (`cause` as its retrier sets it). */
+function retriesExceeded(): Error {
+  const cause = new TransientProcessingError('key store unavailable', 'encrypt');
+  const crash = new KafkaJSNumberOfRetriesExceeded(cause, { retryCount: 5, retryTime: 1_000 });
+  return Object.assign(crash, { cause });
 }
 
 /** What kafkajs throws when a transaction's topic is gone: not retriable by the pipeline. */
@@ -103,8 +117,8 @@ function pipelineOnStandIns(overrides: Partial<TransactionalPipelineOptions> = {
   const consumers: StandInConsumer[] = [];
   const producers: StandInProducer[] = [];
   const kafka = {
-    consumer: () => {
-      consumers.push(new StandInConsumer());
+    consumer: (config: ConsumerConfig) => {
+      consumers.push(new StandInConsumer(config));
       return consumers[consumers.length - 1];
     },
     producer: () => {
@@ -151,7 +165,7 @@ describe(TransactionalPipeline.name, () => {
     await pipeline.start();
     await until(() => pipeline.state, 'running');
 
-    consumers[0]!.crash(false);
+    consumers[0]!.crash();
     expect(pipeline.state).toBe('crashed');
     // What the handler staged for the chunk in flight is forgotten: that chunk is read again.
     expect(aborted).toHaveBeenCalledTimes(1);
@@ -168,17 +182,15 @@ describe(TransactionalPipeline.name, () => {
     await pipeline.stop();
   });
 
-  it('leaves a crash kafkajs restarts from itself to kafkajs', async () => {
-    const { pipeline, consumers, producers, aborted } = pipelineOnStandIns();
+  it('never lets kafkajs restart the consumer on its own, so every restart waits the back-off', async () => {
+    const { pipeline, consumers } = pipelineOnStandIns();
     await pipeline.start();
-    await until(() => pipeline.state, 'running');
 
-    consumers[0]!.crash(true);
-
-    expect(pipeline.state).toBe('running');
-    expect(aborted).not.toHaveBeenCalled();
-    expect(consumers).toHaveLength(1);
-    expect(producers).toHaveLength(1);
+    const { retry } = consumers[0]!.config;
+    // kafkajs asks this only for crashes it deems retriable; those it would otherwise restart itself.
+    await expect(retry?.restartOnFailure?.(retriesExceeded())).resolves.toBe(false);
+    // The retries within one fetch or batch stay kafkajs's consumer default.
+    expect(retry?.retries).toBe(5);
     await pipeline.stop();
   });
 
@@ -188,7 +200,7 @@ describe(TransactionalPipeline.name, () => {
     await until(() => pipeline.state, 'running');
     await pipeline.stop();
 
-    consumers[0]!.crash(false);
+    consumers[0]!.crash();
 
     expect(pipeline.state).toBe('stopped');
     expect(consumers).toHaveLength(1);
@@ -222,9 +234,10 @@ describe(`${TransactionalPipeline.name} restart back-off and health`, () => {
     pipeline: TransactionalPipeline,
     consumers: StandInConsumer[],
     delayMs: number,
+    cause?: Error,
   ): Promise<void> {
     const before = consumers.length;
-    consumers[before - 1]!.crash(false);
+    consumers[before - 1]!.crash(cause);
     await jest.advanceTimersByTimeAsync(delayMs - 1);
     expect(consumers).toHaveLength(before);
     expect(pipeline.state).toBe('crashed');
@@ -260,6 +273,28 @@ describe(`${TransactionalPipeline.name} restart back-off and health`, () => {
       expect.objectContaining({
         errorClass: 'Error',
         message: 'The producer has been fenced or its transaction aborted',
+        restart: 1,
+        delayMs: 1_000,
+      }),
+      expect.objectContaining({ restart: 2, delayMs: 2_000 }),
+    ]);
+    await pipeline.stop();
+  });
+
+  it('restarts after a crash kafkajs deems retriable through the same back-off, logged once with its cause', async () => {
+    const { pipeline, consumers } = pipelineWithBackoff();
+    await pipeline.start();
+    await jest.advanceTimersByTimeAsync(0);
+
+    await crashAndRestartAfter(pipeline, consumers, 1_000, retriesExceeded());
+    await crashAndRestartAfter(pipeline, consumers, 2_000, retriesExceeded());
+
+    const restarts = lines.filter((line) => line.message.includes('restarting'));
+    expect(restarts.map((line) => line.fields)).toEqual([
+      expect.objectContaining({
+        errorClass: 'KafkaJSNumberOfRetriesExceeded',
+        message: 'key store unavailable',
+        rootCause: 'TransientProcessingError',
         restart: 1,
         delayMs: 1_000,
       }),

@@ -8,9 +8,11 @@ import {
 } from 'kafkajs';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '@samenloop/observability';
-import { toDeadLetter } from './dead-letter';
+import type { UndecodableBatchError } from './compression';
+import { toDeadLetter, toUndecodableBatchDeadLetter } from './dead-letter';
 import { isRetriable } from './errors';
 import type { InboundRecord, OutboundRecord, RecordHandler } from './records';
+import { locateUndecodableBatch, undecodableCause } from './undecodable-batch';
 
 export type PipelineState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed';
 
@@ -131,6 +133,8 @@ export class TransactionalPipeline {
   private commitFailure: CommitFailure | undefined;
   private lastCommitAt: Date | undefined;
   private openTransaction: OpenTransaction | undefined;
+  /** Set by a crash on a batch no codec here can read, until that batch is dead-lettered. */
+  private undecodable: UndecodableBatchError | undefined;
 
   constructor(private readonly options: TransactionalPipelineOptions) {
     this.logger = options.logger.child({ component: 'pipeline', groupId: options.groupId });
@@ -159,6 +163,7 @@ export class TransactionalPipeline {
     this.setState('starting');
     await this.producer.connect();
     await this.options.beforeConsuming?.();
+    if (this.undecodable) await this.skipUndecodableBatch(this.undecodable);
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
     await this.consumer.run({
@@ -174,6 +179,12 @@ export class TransactionalPipeline {
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
       readUncommitted: false,
+      // Fetch sizes stay kafkajs's 1 MiB per partition: inbound batches (at most the gateway's limit)
+      // always fit. A larger one, written while a topic's limit was raised, is fetched only when no
+      // partition before it has data (KIP-74); until then that partition yields nothing, silently.
+      // kafkajs would restart a consumer itself after a retriable crash, at its own pace; every
+      // restart goes through `recover` instead, so each one waits the growing back-off.
+      retry: { retries: 5, restartOnFailure: () => Promise.resolve(false) },
     });
     const producer = options.kafka.producer({
       transactionalId: options.transactionalId,
@@ -191,8 +202,6 @@ export class TransactionalPipeline {
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (consumer !== this.consumer) return;
-      // kafkajs restarts the consumer itself; the chunk failure was already noted in processBatch.
-      if (payload.restart) return;
       void this.recover(payload.error, 'crash');
     });
     return { consumer, producer };
@@ -209,12 +218,20 @@ export class TransactionalPipeline {
     if (['stopping', 'stopped', 'crashed'].includes(this.currentState)) return;
     this.setState('crashed');
     this.noteFailure(cause, during);
+    // Restarting alone would fetch the same batch again: the next start dead-letters it first.
+    this.undecodable = undecodableCause(cause) ?? this.undecodable;
     this.cancelBackoffReset();
     const delayMs = this.restartDelayMs();
     this.restarts += 1;
     // The one line per restart, with its cause (kafkajs's own crash lines go to the Kafka logger).
     this.logger.error(
-      { ...describeError(cause), during, restart: this.restarts, delayMs },
+      {
+        ...describeError(cause),
+        rootCause: describeError(rootCause(cause)).errorClass,
+        during,
+        restart: this.restarts,
+        delayMs,
+      },
       'pipeline restarting with new Kafka clients',
     );
     this.options.chunkState?.aborted();
@@ -227,6 +244,54 @@ export class TransactionalPipeline {
     } catch (error) {
       await this.recover(error, 'start');
     }
+  }
+
+  /**
+   * kafkajs decodes a fetch whole, so one batch no codec can read fails every fetch of its
+   * partition, and the crash names no partition. The batch is found by probing (records before it
+   * on its partition handled as usual), then dead-lettered and skipped in one transaction: the
+   * offsets move past it only together with the dead letter that names it.
+   */
+  private async skipUndecodableBatch(error: UndecodableBatchError): Promise<void> {
+    const { options } = this;
+    const batch = await locateUndecodableBatch({
+      kafka: options.kafka,
+      groupId: options.groupId,
+      topics: options.topics,
+      eachBatch: (payload) => this.processBatch(payload),
+    });
+    if (!batch) {
+      this.logger.warn(
+        { compression: error.compression },
+        'no undecodable batch found any more: consuming resumes',
+      );
+      this.undecodable = undefined;
+      return;
+    }
+    const deadLetter = toUndecodableBatchDeadLetter(
+      batch,
+      batch.error,
+      options.deadLetterTopic,
+      this.now(),
+    );
+    try {
+      await this.commitTransaction(batch.topic, batch.partition, batch.lastOffset, [deadLetter]);
+    } catch (commitError) {
+      this.noteFailure(commitError, 'transaction');
+      throw commitError;
+    }
+    this.noteCommitted();
+    this.undecodable = undefined;
+    this.logger.error(
+      {
+        topic: batch.topic,
+        partition: batch.partition,
+        firstOffset: batch.firstOffset,
+        lastOffset: batch.lastOffset,
+        compression: batch.error.compression,
+      },
+      'undecodable batch dead-lettered and skipped',
+    );
   }
 
   /** `initialMs` doubled per restart since the last reset, at most `maxMs`. */
@@ -494,6 +559,16 @@ function nextOffset(offset: string): string {
 function describeError(error: unknown): { errorClass: string; message: string } {
   if (!(error instanceof Error)) return { errorClass: 'Unknown', message: 'non-Error thrown' };
   return { errorClass: error.name, message: error.message.slice(0, 300) };
+}
+
+/** The error at the end of a chain of causes: kafkajs wraps what failed, sometimes twice. */
+function rootCause(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 10; depth++) {
+    if (!(current instanceof Error) || current.cause === undefined) return current;
+    current = current.cause;
+  }
+  return current;
 }
 
 function delay(ms: number): Promise<void> {

@@ -113,6 +113,76 @@ describe(loadGatewayConfig.name, () => {
     );
   });
 
+  describe('restart back-off and commit stall', () => {
+    const required = { KAFKA_BROKERS: '127.0.0.1:19092', SAMENLOOP_KEYS_DIR: '/keys' };
+
+    const problemsOf = (env: Record<string, string>): readonly string[] => {
+      try {
+        loadGatewayConfig({ ...required, ...env });
+      } catch (error) {
+        if (error instanceof InvalidConfigurationError) return error.problems;
+        throw error;
+      }
+      return [];
+    };
+
+    it('defaults to 1 s doubling to 60 s, reset after a healthy minute, and a 30 s stall', () => {
+      const config = loadGatewayConfig(required);
+
+      expect(config.restartBackoff).toEqual({
+        initialMs: 1_000,
+        maxMs: 60_000,
+        healthyResetMs: 60_000,
+      });
+      expect(config.commitStallMs).toBe(30_000);
+      expect(Object.isFrozen(config.restartBackoff)).toBe(true);
+    });
+
+    it('takes them from the environment', () => {
+      expect(
+        loadGatewayConfig({
+          ...required,
+          GATEWAY_RESTART_BACKOFF_INITIAL_MS: '500',
+          GATEWAY_RESTART_BACKOFF_MAX_MS: '120000',
+          GATEWAY_RESTART_BACKOFF_RESET_MS: '300000',
+          GATEWAY_COMMIT_STALL_MS: '10000',
+        }),
+      ).toMatchObject({
+        restartBackoff: { initialMs: 500, maxMs: 120_000, healthyResetMs: 300_000 },
+        commitStallMs: 10_000,
+      });
+    });
+
+    it('names each one out of bounds, with what it is for', () => {
+      expect(
+        problemsOf({
+          GATEWAY_RESTART_BACKOFF_INITIAL_MS: '10',
+          GATEWAY_RESTART_BACKOFF_MAX_MS: '7200000',
+          GATEWAY_RESTART_BACKOFF_RESET_MS: 'soon',
+          GATEWAY_COMMIT_STALL_MS: '1.5',
+        }),
+      ).toEqual([
+        'GATEWAY_RESTART_BACKOFF_INITIAL_MS: must be between 100 and 60000 (the wait before the first restart)',
+        'GATEWAY_RESTART_BACKOFF_MAX_MS: must be between 1000 and 3600000 (the longest wait between restarts)',
+        'GATEWAY_RESTART_BACKOFF_RESET_MS: must be a number of milliseconds',
+        'GATEWAY_COMMIT_STALL_MS: must be a whole number of milliseconds',
+      ]);
+    });
+
+    it('rejects a longest wait shorter than the first, alongside any other problem', () => {
+      expect(
+        problemsOf({
+          GATEWAY_RESTART_BACKOFF_INITIAL_MS: '30000',
+          GATEWAY_RESTART_BACKOFF_MAX_MS: '10000',
+          GATEWAY_HTTP_PORT: '70000',
+        }),
+      ).toEqual([
+        'GATEWAY_HTTP_PORT: must be between 0 and 65535',
+        'GATEWAY_RESTART_BACKOFF_MAX_MS: must be at least GATEWAY_RESTART_BACKOFF_INITIAL_MS',
+      ]);
+    });
+  });
+
   it('rejects a broker list entry without a port', () => {
     expect(() =>
       loadGatewayConfig({ KAFKA_BROKERS: '127.0.0.1', SAMENLOOP_KEYS_DIR: '/keys' }),

@@ -1,7 +1,13 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { LogLevel } from '@samenloop/observability';
-import { topicNames, type TopicNames } from '@samenloop/messaging';
+import {
+  DEFAULT_COMMIT_STALL_MS,
+  DEFAULT_RESTART_BACKOFF,
+  topicNames,
+  type RestartBackoff,
+  type TopicNames,
+} from '@samenloop/messaging';
 
 const BROKER_ADDRESS = /^[^\s:,]+:\d{1,5}$/;
 
@@ -21,7 +27,37 @@ function wholeNumber(
     .max(max, `must be at most ${max}${maxWhy}`);
 }
 
-const environmentSchema = z.object({
+const milliseconds = (min: number, max: number, why: string, fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(min, `must be between ${min} and ${max} ${why}`)
+    .max(max, `must be between ${min} and ${max} ${why}`)
+    .default(fallback);
+
+const restartBackoffSchema = z.object({
+  // Below 100 ms a restart loop reconnects every client as fast as the broker answers.
+  GATEWAY_RESTART_BACKOFF_INITIAL_MS: milliseconds(
+    100,
+    60_000,
+    '(the wait before the first restart)',
+    DEFAULT_RESTART_BACKOFF.initialMs,
+  ),
+  GATEWAY_RESTART_BACKOFF_MAX_MS: milliseconds(
+    1_000,
+    3_600_000,
+    '(the longest wait between restarts)',
+    DEFAULT_RESTART_BACKOFF.maxMs,
+  ),
+  GATEWAY_RESTART_BACKOFF_RESET_MS: milliseconds(
+    1_000,
+    3_600_000,
+    '(how long the pipeline stays healthy before the wait starts over)',
+    DEFAULT_RESTART_BACKOFF.healthyResetMs,
+  ),
+});
+
+const environmentFields = z.object({
   KAFKA_BROKERS: z
     .string({ error: 'is required: a comma-separated list of host:port, e.g. 127.0.0.1:19092' })
     .transform((value) =>
@@ -126,8 +162,27 @@ const environmentSchema = z.object({
       'must be 0 (another process drives the clock topic) or between 1000 and 3600000',
     )
     .default(60_000),
+  ...restartBackoffSchema.shape,
+  // A transaction takes ~10 ms; below a second, a busy broker would read as a stalled one.
+  GATEWAY_COMMIT_STALL_MS: milliseconds(
+    1_000,
+    600_000,
+    '(how long a transaction may stay open before /health reports it)',
+    DEFAULT_COMMIT_STALL_MS,
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
+
+const environmentSchema = environmentFields.refine(
+  (settings) =>
+    settings.GATEWAY_RESTART_BACKOFF_MAX_MS >= settings.GATEWAY_RESTART_BACKOFF_INITIAL_MS,
+  {
+    path: ['GATEWAY_RESTART_BACKOFF_MAX_MS'],
+    message: 'must be at least GATEWAY_RESTART_BACKOFF_INITIAL_MS',
+    // Checked alongside every other problem, once both settings are numbers in range.
+    when: (payload) => restartBackoffSchema.safeParse(payload.value).success,
+  },
+);
 
 export interface GatewayConfig {
   readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string };
@@ -155,6 +210,10 @@ export interface GatewayConfig {
   };
   /** How often the gateway writes the time to the clock topic; 0 when something else does. */
   readonly clockTickMs: number;
+  /** The pipeline's wait before restarting its Kafka clients after a crash. */
+  readonly restartBackoff: RestartBackoff;
+  /** A transaction open longer than this makes /health report the pipeline as failing. */
+  readonly commitStallMs: number;
   readonly logLevel: LogLevel;
 }
 
@@ -222,6 +281,12 @@ export function loadGatewayConfig(
       zorgmeldingWaitMinutes: settings.GATEWAY_ZORGMELDING_WAIT_MINUTES,
     }),
     clockTickMs: settings.GATEWAY_CLOCK_TICK_MS,
+    restartBackoff: Object.freeze({
+      initialMs: settings.GATEWAY_RESTART_BACKOFF_INITIAL_MS,
+      maxMs: settings.GATEWAY_RESTART_BACKOFF_MAX_MS,
+      healthyResetMs: settings.GATEWAY_RESTART_BACKOFF_RESET_MS,
+    }),
+    commitStallMs: settings.GATEWAY_COMMIT_STALL_MS,
     logLevel: settings.LOG_LEVEL,
   });
 }

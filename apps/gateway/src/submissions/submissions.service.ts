@@ -95,6 +95,8 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
       topics: [...registry.partners.map((partner) => topics.inbound(partner.id)), topics.clock],
       deadLetterTopic: topics.deadLetter,
       maxDeadLetterOriginalBytes: config.maxMessageBytes,
+      restartBackoff: config.restartBackoff,
+      commitStallMs: config.commitStallMs,
       handler: handlers.handle,
       chunkState: {
         pendingRecords: () => [
