@@ -4,6 +4,7 @@ import {
   type InboundRecord,
 } from '@samenloop/messaging';
 import { createLogger } from '@samenloop/observability';
+import { testPipeline } from '../support/pipeline-kit';
 import {
   consumeUntil,
   createTopics,
@@ -30,14 +31,9 @@ describe(`${TransactionalPipeline.name} restarts`, () => {
     await createTopics(kafka, inbound, outbound, deadLetter);
     // kafkajs tries a failing batch 6 times (5 retries) before it crashes the consumer.
     let failuresLeft = 8;
-    pipeline = new TransactionalPipeline({
-      kafka,
-      logger,
-      groupId: uniqueName('test-pipeline'),
-      transactionalId: uniqueName('test-pipeline-tx'),
-      topics: [inbound],
-      deadLetterTopic: deadLetter,
-      maxDeadLetterOriginalBytes: 1024 * 1024,
+    pipeline = testPipeline(kafka, logger, {
+      inbound,
+      deadLetter,
       restartBackoff: { initialMs: 300, maxMs: 1_000, healthyResetMs: 60_000 },
       handler: (record: InboundRecord) => {
         if (failuresLeft > 0) {

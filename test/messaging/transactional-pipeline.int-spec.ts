@@ -7,6 +7,7 @@ import {
   type RecordHandler,
 } from '@samenloop/messaging';
 import { createLogger } from '@samenloop/observability';
+import { testPipeline } from '../support/pipeline-kit';
 import {
   consumeUntil,
   createTopics,
@@ -30,14 +31,9 @@ describe(TransactionalPipeline.name, () => {
     const outbound = uniqueName('test.out');
     const deadLetter = uniqueName('test.deadletter');
     await createTopics(kafka, inbound, outbound, deadLetter);
-    pipeline = new TransactionalPipeline({
-      kafka,
-      logger,
-      groupId: uniqueName('test-pipeline'),
-      transactionalId: uniqueName('test-pipeline-tx'),
-      topics: [inbound],
-      deadLetterTopic: deadLetter,
-      maxDeadLetterOriginalBytes: 1024 * 1024,
+    pipeline = testPipeline(kafka, logger, {
+      inbound,
+      deadLetter,
       handler: handlerFor(outbound),
     });
     await pipeline.start();

@@ -4,9 +4,9 @@ import {
   DEAD_LETTER_HEADERS,
   TransactionalPipeline,
   UndecodableBatchError,
-  type InboundRecord,
 } from '@samenloop/messaging';
 import { createLogger } from '@samenloop/observability';
+import { copyTo, testPipeline } from '../support/pipeline-kit';
 import { kcatProduce, requireKcat } from '../support/kcat';
 import {
   brokersFromEnvironment,
@@ -76,6 +76,18 @@ describe('a batch the pipeline cannot decompress', () => {
     return record!.partition;
   }
 
+  /** Starts a pipeline in a process that cannot read snappy, copying what it handles to `outbound`. */
+  async function startWithoutSnappy(inbound: string, deadLetter: string, outbound: string) {
+    snappy = withoutSnappy();
+    pipeline = testPipeline(kafka, logger, {
+      inbound,
+      deadLetter,
+      restartBackoff: { initialMs: 200, maxMs: 1_000, healthyResetMs: 60_000 },
+      handler: copyTo(outbound),
+    });
+    await pipeline.start();
+  }
+
   async function produceTo(
     topic: string,
     messages: { partition: number; key: string; value: string }[],
@@ -124,20 +136,7 @@ describe('a batch the pipeline cannot decompress', () => {
     ]);
     const expected = ['before-1', 'before-2', 'after-1', 'after-2', 'other-1', 'other-2'];
 
-    snappy = withoutSnappy();
-    pipeline = new TransactionalPipeline({
-      kafka,
-      logger,
-      groupId: uniqueName('test-pipeline'),
-      transactionalId: uniqueName('test-pipeline-tx'),
-      topics: [inbound],
-      deadLetterTopic: deadLetter,
-      maxDeadLetterOriginalBytes: 1024 * 1024,
-      restartBackoff: { initialMs: 200, maxMs: 1_000, healthyResetMs: 60_000 },
-      handler: (record: InboundRecord) =>
-        Promise.resolve([{ topic: outbound, key: record.key, value: record.value }]),
-    });
-    await pipeline.start();
+    await startWithoutSnappy(inbound, deadLetter, outbound);
 
     const [deadLettered] = await consumeUntil(kafka, deadLetter, (read) => read.length >= 1);
     expect(deadLettered).toMatchObject({
@@ -155,7 +154,7 @@ describe('a batch the pipeline cannot decompress', () => {
       },
     });
     expect(deadLettered?.headers[DEAD_LETTER_HEADERS.originalAbsent]).toBeDefined();
-    expect(snappy.attempts.count).toBeGreaterThan(0);
+    expect(snappy!.attempts.count).toBeGreaterThan(0);
 
     await consumeUntil(kafka, outbound, (read) => read.length >= expected.length);
     const handled = await readToEnd(kafka, outbound);
@@ -165,7 +164,7 @@ describe('a batch the pipeline cannot decompress', () => {
       handled.filter((record) => record.key === 'neighbour').map((record) => record.value),
     ).toEqual(['before-1', 'before-2', 'after-1', 'after-2']);
     expect(await readToEnd(kafka, deadLetter)).toHaveLength(1);
-    expect(pipeline.health).toMatchObject({ state: 'running', commitFailure: undefined });
+    expect(pipeline!.health).toMatchObject({ state: 'running', commitFailure: undefined });
   });
 
   it('dead-letters a batch of several records as one range, up to its last offset, handling the records around it', async () => {
@@ -184,20 +183,7 @@ describe('a batch the pipeline cannot decompress', () => {
     await kcatBatch(inbound, 5);
     await produceTo(inbound, [{ partition: 0, key: 'neighbour', value: 'after-1' }]);
 
-    snappy = withoutSnappy();
-    pipeline = new TransactionalPipeline({
-      kafka,
-      logger,
-      groupId: uniqueName('test-pipeline'),
-      transactionalId: uniqueName('test-pipeline-tx'),
-      topics: [inbound],
-      deadLetterTopic: deadLetter,
-      maxDeadLetterOriginalBytes: 1024 * 1024,
-      restartBackoff: { initialMs: 200, maxMs: 1_000, healthyResetMs: 60_000 },
-      handler: (record: InboundRecord) =>
-        Promise.resolve([{ topic: outbound, key: record.key, value: record.value }]),
-    });
-    await pipeline.start();
+    await startWithoutSnappy(inbound, deadLetter, outbound);
 
     const [deadLettered] = await consumeUntil(kafka, deadLetter, (read) => read.length >= 1);
     expect(deadLettered?.headers).toMatchObject({
@@ -208,7 +194,7 @@ describe('a batch the pipeline cannot decompress', () => {
     });
     const handled = await consumeUntil(kafka, outbound, (read) => read.length >= 2);
     expect(handled.map((record) => record.value)).toEqual(['before-1', 'after-1']);
-    expect(pipeline.health).toMatchObject({ state: 'running', commitFailure: undefined });
+    expect(pipeline!.health).toMatchObject({ state: 'running', commitFailure: undefined });
   });
 });
 

@@ -1,4 +1,4 @@
-import { ConfigResourceTypes, type Kafka } from 'kafkajs';
+import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
 
 export interface TopicSpec {
   readonly topic: string;
@@ -34,7 +34,7 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[]): 
     const missing = topics.filter((spec) => !existing.has(spec.topic));
     if (missing.length > 0) {
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((spec) => ({
           topic: spec.topic,
           numPartitions: spec.numPartitions ?? 3,
@@ -42,6 +42,10 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[]): 
           configEntries: spec.configEntries ? [...spec.configEntries] : undefined,
         })),
       });
+      await leadersOf(
+        admin,
+        missing.map((spec) => spec.topic),
+      );
     }
     const configured = topics.filter(
       (spec) => existing.has(spec.topic) && (spec.configEntries?.length ?? 0) > 0,
@@ -83,5 +87,26 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[]): 
       });
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Waits until every partition of `topics` has a leader. kafkajs's own wait gives up when a busy
+ * broker still answers UNKNOWN_TOPIC_OR_PARTITION for a topic it has just created; that answer
+ * only means "not yet" here.
+ */
+async function leadersOf(admin: Admin, topics: readonly string[], timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics: [...topics] });
+      if (found.every((topic) => topic.partitions.every((partition) => partition.leader >= 0)))
+        return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`no leader for ${topics.join(', ')} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
