@@ -38,7 +38,7 @@ export async function signedSubmissions(
       }),
       traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`,
     };
-    records.push({ traceId, ...(await partners.signed('POLITIE-OB', submission, police)) });
+    records.push({ traceId, ...(await partners.sealed('POLITIE-OB', submission, police)) });
   }
   return records;
 }

@@ -1,10 +1,9 @@
 import {
+  decryptSubmission,
   generatePartnerKey,
   readPrivateKey,
   readPublicKey,
   signAndEncrypt,
-  signDetached,
-  verifyDetached,
 } from '@samenloop/crypto';
 import type { RecipientDecision } from '@samenloop/policy';
 
@@ -17,12 +16,12 @@ export interface CryptoFloor {
 }
 
 /**
- * The OpenPGP work the hub cannot avoid per message, timed alone on one thread: verify the sender's
- * signature, then sign and encrypt each document the hub sends (one per distinct recipient
+ * The OpenPGP work the hub cannot avoid per message, timed alone on one thread: decrypt the
+ * sender's submission and verify its signature, then sign and encrypt each document the hub sends (one per distinct recipient
  * projection, and the sender's receipt).
  */
 export async function measureCryptoFloor(options: {
-  /** The submission as the sender signed it. */
+  /** The submission's plaintext, as the sender signs and encrypts it to the hub. */
   readonly submission: Buffer;
   /** What the hub signs and encrypts: one document per distinct recipient projection. */
   readonly projections: readonly Buffer[];
@@ -43,10 +42,17 @@ export async function measureCryptoFloor(options: {
       ...(await keyPair(`recipient-${index}`)),
     })),
   );
-  const signature = await signDetached(options.submission, sender.privateKey);
+  const sealed = await signAndEncrypt(options.submission, {
+    signingKey: sender.privateKey,
+    encryptionKeys: [hub.publicKey],
+  });
   const once = async () => {
-    const check = await verifyDetached(options.submission, signature, [sender.publicKey]);
-    if (!check.valid) throw new Error('the benchmark signature does not verify');
+    const opened = await decryptSubmission(sealed, {
+      decryptionKey: hub.privateKey,
+      verificationKeys: [sender.publicKey],
+      maxPlaintextBytes: options.submission.length,
+    });
+    if (!opened.ok) throw new Error(`the benchmark submission does not open: ${opened.failure}`);
     for (const recipient of recipients) {
       await signAndEncrypt(recipient.projection, {
         signingKey: hub.privateKey,

@@ -53,7 +53,7 @@ describe(`faults in the middle of ${SUBMISSIONS} submissions`, () => {
         zaakReferenties: { politieRegistratienummer: nummer },
       });
       sent.ids.push(submission.id);
-      sent.records.push(await scenario.partners.signed('POLITIE-OB', submission, nummer));
+      sent.records.push(await scenario.partners.sealed('POLITIE-OB', submission, nummer));
     }
     return sent;
   }
@@ -157,14 +157,24 @@ describe(`faults in the middle of ${SUBMISSIONS} submissions`, () => {
     const sent = await zorgmeldingen(SUBMISSIONS);
     const half = SUBMISSIONS / 2;
     const [genuine] = sent.records;
+    // The genuine message with one bit changed in its last bytes (the integrity check's).
+    const tampered = Buffer.from(genuine!.value);
+    tampered[tampered.length - 3]! ^= 0x01;
+    const unsigned = submissionFrom(ZORGMELDING, {
+      sender: 'POLITIE-OB',
+      zaakReferenties: { politieRegistratienummer: policeNumber() },
+    });
     const poison = [
-      { key: 'poison-1', value: Buffer.from('{"this is": not json'), headers: genuine!.headers },
-      { key: 'poison-2', value: genuine!.value, headers: {} },
-      {
-        key: 'poison-3',
-        value: Buffer.from(`${genuine!.value.toString()} `),
-        headers: genuine!.headers,
-      },
+      // In clear, and not even JSON.
+      { key: 'poison-1', value: Buffer.from('{"this is": not json'), headers: {} },
+      // Encrypted to the hub, but not signed.
+      await scenario.partners.sealedBytes(
+        'POLITIE-OB',
+        Buffer.from(JSON.stringify(unsigned)),
+        'poison-2',
+        { unsigned: true },
+      ),
+      { key: 'poison-3', value: tampered, headers: {} },
     ];
     await produce(kafka, scenario.topics.inbound('POLITIE-OB'), [
       ...sent.records.slice(0, half),
@@ -180,6 +190,11 @@ describe(`faults in the middle of ${SUBMISSIONS} submissions`, () => {
       'poison-2',
       'poison-3',
     ]);
+    expect(
+      Object.fromEntries(
+        deadLetters.map((record) => [record.key, record.headers[DEAD_LETTER_HEADERS.failedStep]]),
+      ),
+    ).toEqual({ 'poison-1': 'decrypt', 'poison-2': 'verify-signature', 'poison-3': 'decrypt' });
     for (const record of deadLetters) {
       expect(record.headers[DEAD_LETTER_HEADERS.sourceTopic]).toBe(
         scenario.topics.inbound('POLITIE-OB'),

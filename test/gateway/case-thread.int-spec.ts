@@ -47,7 +47,7 @@ describe('case threads on a real broker', () => {
   async function submit(sender: string, submission: { id: string }, key: string): Promise<void> {
     sent.push(submission);
     await produce(kafka, scenario.topics.inbound(sender), [
-      await scenario.partners.signed(sender, submission, key),
+      await scenario.partners.sealed(sender, submission, key),
     ]);
   }
 

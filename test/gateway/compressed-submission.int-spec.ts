@@ -1,5 +1,4 @@
 import { CompressionCodecs, CompressionTypes } from 'kafkajs';
-import { readSignature } from 'openpgp';
 import { DeliveryWatcher } from '../support/delivery-watcher';
 import type { GatewayProcess } from '../support/gateway-process';
 import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
@@ -67,19 +66,16 @@ describe('a submission compressed by a librdkafka partner', () => {
         sender: 'POLITIE-OB',
         zaakReferenties: { politieRegistratienummer: nummer },
       });
-      const signed = await scenario.partners.signed('POLITIE-OB', submission, nummer);
-      // kcat takes header values from its command line, which cannot carry binary: armor it.
-      const armored = (
-        await readSignature({ binarySignature: signed.headers['samenloop-signature'] })
-      ).armor();
+      const sealed = await scenario.partners.sealed('POLITIE-OB', submission, nummer);
 
       const topic = scenario.topics.inbound('POLITIE-OB');
       await kcatProduce({
         brokers: brokersFromEnvironment().join(','),
         topic,
         key: nummer,
-        value: signed.value,
-        headers: { 'samenloop-signature': armored },
+        // Ciphertext does not compress, and librdkafka sends a batch uncompressed when its codec
+        // would not shrink it; a retry of the same record in the batch (at-least-once) does.
+        values: [sealed.value, sealed.value],
         compression,
       });
 
@@ -87,7 +83,7 @@ describe('a submission compressed by a librdkafka partner', () => {
       const [onTopic] = await consumeUntil(kafka, topic, (read) =>
         read.some((record) => record.key === nummer),
       ).then((read) => read.filter((record) => record.key === nummer));
-      expect(onTopic?.value).toBe(signed.value.toString('utf8'));
+      expect(onTopic?.bytes).toEqual(sealed.value);
       expect(decompressed.count).toBeGreaterThan(0);
 
       await watcher!.until(

@@ -33,7 +33,7 @@ describe('policy gateway restarts', () => {
             zaakReferenties: { politieRegistratienummer: nummer },
           },
         );
-        return scenario.partners.signed('POLITIE-OB', submission, nummer);
+        return scenario.partners.sealed('POLITIE-OB', submission, nummer);
       }),
     );
     await produce(kafka, scenario.topics.inbound('POLITIE-OB'), messages);

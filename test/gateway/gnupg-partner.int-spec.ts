@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { keyFiles } from '@samenloop/crypto';
+import { keyFiles, readPublicKey } from '@samenloop/crypto';
 import type { GatewayProcess } from '../support/gateway-process';
 import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
 import { GnupgHome, requireGnupg } from '../support/gnupg-home';
@@ -27,11 +27,15 @@ describe('a partner using GnuPG', () => {
     return home;
   }
 
-  it('submits with a gpg detached signature, and decrypts and verifies its delivery with gpg', async () => {
+  it('submits what `gpg --sign --encrypt -r <hub>` makes (ZLIB-compressed), and decrypts and verifies its delivery with gpg', async () => {
     scenario = await newGatewayScenario(kafka);
     gateway = await scenario.startGateway();
     const keys = scenario.partners.keysDirectory;
-    const politie = await gnupgWith(keyFiles.partnerPrivate(keys, 'POLITIE-OB'));
+    const politie = await gnupgWith(
+      keyFiles.partnerPrivate(keys, 'POLITIE-OB'),
+      keyFiles.hubPublic(keys),
+    );
+    const hub = await readPublicKey(await readFile(keyFiles.hubPublic(keys), 'utf8'));
     const veiligThuis = await gnupgWith(
       keyFiles.partnerPrivate(keys, 'VT-ZOB'),
       keyFiles.hubPublic(keys),
@@ -46,10 +50,15 @@ describe('a partner using GnuPG', () => {
       ),
     );
 
-    const signature = (await politie.runOk(['--detach-sign'], value)).stdout;
-    await produce(kafka, scenario.topics.inbound('POLITIE-OB'), [
-      { key: nummer, value, headers: { 'samenloop-signature': signature } },
-    ]);
+    // gpg follows the recipient key's preferences, and the hub's key prefers no compression; a
+    // partner's gpg.conf may still force it, so the hub must take a compressed message too.
+    const sealed = (
+      await politie.runOk(
+        ['--sign', '--encrypt', '--recipient', hub.fingerprint, '--compress-algo', 'zlib'],
+        value,
+      )
+    ).stdout;
+    await produce(kafka, scenario.topics.inbound('POLITIE-OB'), [{ key: nummer, value: sealed }]);
     const [delivery] = await consumeUntil(
       kafka,
       scenario.topics.delivery('VT-ZOB'),

@@ -63,7 +63,7 @@ describe('gateway health while commits fail', () => {
       { sender: 'POLITIE-OB', zaakReferenties: { politieRegistratienummer: nummer } },
     );
     await produce(kafka, scenario.topics.inbound('POLITIE-OB'), [
-      await scenario.partners.signed('POLITIE-OB', submission, nummer),
+      await scenario.partners.sealed('POLITIE-OB', submission, nummer),
     ]);
 
     // kafkajs keeps retrying the send to the deleted topic: the transaction hangs, then counts as

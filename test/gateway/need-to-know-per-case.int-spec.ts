@@ -46,7 +46,7 @@ describe('need-to-know per case on a real broker', () => {
     const send = async (sender: string, submission: { id: string }, key: string) => {
       sent.push({ sender, submission });
       await produce(kafka, scenario.topics.inbound(sender), [
-        await scenario.partners.signed(sender, submission, key),
+        await scenario.partners.sealed(sender, submission, key),
       ]);
     };
     const received = (partner: string, type: string, count = 1) =>

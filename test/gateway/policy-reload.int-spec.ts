@@ -70,7 +70,7 @@ describe('policy hot reload in a running gateway', () => {
       { sender: 'POLITIE-OB', zaakReferenties: { politieRegistratienummer: nummer } },
     );
     await produce(kafka, scenario.topics.inbound('POLITIE-OB'), [
-      await scenario.partners.signed('POLITIE-OB', submission, nummer),
+      await scenario.partners.sealed('POLITIE-OB', submission, nummer),
     ]);
     const ofThis = (records: readonly ConsumedRecord[]) =>
       decisionAudits(records).filter((audit) => audit.messageId === submission.id);

@@ -52,7 +52,7 @@ describe('a recipient without a usable key', () => {
       zaakReferenties: { politieRegistratienummer: nummer },
     });
     await produce(kafka, scenario.topics.inbound('POLITIE-OB'), [
-      await scenario.partners.signed('POLITIE-OB', submission, nummer),
+      await scenario.partners.sealed('POLITIE-OB', submission, nummer),
     ]);
     return receiptOf(submission.id);
   };
@@ -106,7 +106,7 @@ describe('a recipient without a usable key', () => {
       payload: { '/zsmZaakId': zsm, '/huishouden': { gemeentecode: 'GM0772' } },
     });
     await produce(kafka, scenario.topics.inbound('POLITIE-OB'), [
-      await scenario.partners.signed('POLITIE-OB', entry, police),
+      await scenario.partners.sealed('POLITIE-OB', entry, police),
     ]);
     const entryReceipt = await receiptOf(entry.id);
     const toOm = entryReceipt.deliveredTo.find((delivery) => delivery.recipient === 'OM');

@@ -26,7 +26,7 @@ describe('record sizes at the gateway on a real broker', () => {
   });
 
   /**
-   * A signed zorgmelding whose whole record (key, value, headers) is exactly `bytes` long, padded in
+   * A sealed zorgmelding whose whole record (key, encrypted value, headers) is exactly `bytes` long, padded in
    * a JSON field the schema refuses, so a record within the limit is answered on its content.
    */
   async function recordOf(bytes: number) {
@@ -38,7 +38,7 @@ describe('record sizes at the gateway on a real broker', () => {
     let pad = 0;
     for (;;) {
       // One key for all: one partition, so the answers come in the order the records were sent.
-      const record = await scenario.partners.signed(
+      const record = await scenario.partners.sealed(
         'POLITIE-OB',
         { ...submission, pad: 'x'.repeat(pad) },
         'grenzen',
@@ -46,7 +46,7 @@ describe('record sizes at the gateway on a real broker', () => {
       const size = recordBytes({ ...record, key: Buffer.from(record.key) });
       if (size === bytes) return record;
       if (size > bytes && pad === 0)
-        throw new Error(`a signed zorgmelding is larger than ${bytes} bytes`);
+        throw new Error(`a sealed zorgmelding is larger than ${bytes} bytes`);
       pad = Math.max(0, pad + bytes - size);
     }
   }
@@ -129,7 +129,7 @@ describe('record sizes at the gateway on a real broker', () => {
       sender: 'POLITIE-OB',
       zaakReferenties: { politieRegistratienummer: police },
     });
-    await produce(kafka, inbound, [await scenario.partners.signed('POLITIE-OB', valid, police)]);
+    await produce(kafka, inbound, [await scenario.partners.sealed('POLITIE-OB', valid, police)]);
     await watcher.until(
       () => watcher!.deliveries('VT-ZOB', 'zorgmelding').find((d) => d.messageId === valid.id),
       'the valid zorgmelding at VT-ZOB',

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { keyFiles, readPrivateKey, signDetached } from '@samenloop/crypto';
 import { DeliveryWatcher } from '../support/delivery-watcher';
 import type { GatewayProcess } from '../support/gateway-process';
 import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
@@ -7,7 +6,7 @@ import { produce, readToEnd, testKafka } from '../support/kafka-test-kit';
 import { policeNumber, submissionFrom } from '../support/partner-kit';
 
 const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
-// The largest limit the gateway takes, so the stuffed record below reaches it whole.
+// The largest limit the gateway takes: the bomb below inflates far beyond even that.
 const LIMIT = 1_000_000;
 
 /** The process's peak resident memory so far (Linux `VmHWM`), in MiB. */
@@ -18,9 +17,9 @@ function peakRssMiB(pid: number): number {
 }
 
 /**
- * Issue 13 on a real broker: a signature header stuffed with 2,000 copies of a real signature over
- * a 300 KB value is refused before anything is verified, a value that is not UTF-8 is refused
- * rather than routed with U+FFFD, both senders hear why, and the gateway goes on delivering.
+ * Issues 13 and 14 on a real broker: a compressed submission that inflates to 200 MB is refused
+ * at the limit without being inflated whole, a plaintext that is not UTF-8 is refused rather than
+ * routed with U+FFFD, both senders hear why, and the gateway goes on delivering.
  */
 describe('the signed bytes of a submission, on a real broker', () => {
   const kafka = testKafka();
@@ -33,7 +32,7 @@ describe('the signed bytes of a submission, on a real broker', () => {
     await watcher?.stop();
   });
 
-  it('rejects a stuffed signature and a value that is not UTF-8, then delivers the next valid submission', async () => {
+  it('rejects a decompression bomb and a plaintext that is not UTF-8, then delivers the next valid submission', async () => {
     scenario = await newGatewayScenario(kafka, { GATEWAY_MAX_MESSAGE_BYTES: String(LIMIT) });
     watcher = await DeliveryWatcher.start(kafka, scenario, ['POLITIE-OB', 'VT-ZOB']);
     gateway = await scenario.startGateway();
@@ -45,38 +44,29 @@ describe('the signed bytes of a submission, on a real broker', () => {
         zaakReferenties: { politieRegistratienummer: police },
       });
 
-    // 2,000 copies of one valid signature by the sender's own key over a 300 KB value.
-    const padded = { ...zorgmelding(), pad: 'x'.repeat(300 * 1024) };
-    const signedOnce = await partners.signed('POLITIE-OB', padded, police);
-    const stuffedHeader = Buffer.concat(
-      Array<Buffer>(2_000).fill(signedOnce.headers['samenloop-signature']),
+    // 200 MB of spaces, compressed to a few hundred KB, signed by the sender's own key.
+    const bomb = await partners.sealedBytes(
+      'POLITIE-OB',
+      new Uint8Array(200 * 1024 * 1024).fill(0x20),
+      police,
+      { zlib: true },
     );
-    const stuffed = { ...signedOnce, headers: { 'samenloop-signature': stuffedHeader } };
+    expect(bomb.value.length).toBeLessThan(LIMIT);
     // An invalid byte inside a JSON string, signed as it is: it must not arrive as U+FFFD.
     const notUtf8 = zorgmelding();
     const text = Buffer.from(JSON.stringify(notUtf8));
     const at = text.indexOf('hoorbare') + 'hoor'.length;
-    const invalidValue = Buffer.concat([
-      text.subarray(0, at),
-      Buffer.from([0xff]),
-      text.subarray(at),
-    ]);
-    const politieKey = await readPrivateKey(
-      readFileSync(keyFiles.partnerPrivate(partners.keysDirectory, 'POLITIE-OB'), 'utf8'),
+    const invalid = await partners.sealedBytes(
+      'POLITIE-OB',
+      Buffer.concat([text.subarray(0, at), Buffer.from([0xff]), text.subarray(at)]),
+      police,
     );
-    const invalid = {
-      key: police,
-      value: invalidValue,
-      headers: {
-        'samenloop-signature': Buffer.from(await signDetached(invalidValue, politieKey)),
-      },
-    };
     const valid = zorgmelding();
 
     const peakBefore = peakRssMiB(gateway.pid!);
-    await produce(kafka, topics.inbound('POLITIE-OB'), [stuffed, invalid]);
+    await produce(kafka, topics.inbound('POLITIE-OB'), [bomb, invalid]);
     await produce(kafka, topics.inbound('POLITIE-OB'), [
-      await partners.signed('POLITIE-OB', valid, police),
+      await partners.sealed('POLITIE-OB', valid, police),
     ]);
 
     await watcher.until(
@@ -90,10 +80,8 @@ describe('the signed bytes of a submission, on a real broker', () => {
     expect(answers.map((answer) => answer.type)).toEqual(['rejection', 'rejection', 'receipt']);
     expect(answers[0]!.document.errors).toEqual([
       {
-        code: 'invalid-signature',
-        message: expect.stringMatching(
-          /^the samenloop-signature header is 378000 bytes; at most 8192 are read/,
-        ) as unknown,
+        code: 'too-large',
+        message: `the decrypted (decompressed) submission is over ${LIMIT} bytes, the hub's maximum; decompression stopped there`,
       },
     ]);
     expect(answers[1]!.document).toMatchObject({
@@ -107,7 +95,7 @@ describe('the signed bytes of a submission, on a real broker', () => {
     });
     expect(answers[2]!.document).toMatchObject({ messageId: valid.id });
     expect(watcher.deliveries('VT-ZOB', 'zorgmelding').map((d) => d.messageId)).toEqual([valid.id]);
-    // Before the limits, verifying the stuffed header alone took over 600 MB.
+    // Inflated whole, the bomb alone would take 200 MB.
     expect(peakRssMiB(gateway.pid!) - peakBefore).toBeLessThan(150);
 
     // Only the rejection after the signature held is audited, in the sender's name.

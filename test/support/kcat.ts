@@ -37,19 +37,23 @@ export function requireKcat(): void {
 
 export type KcatCompression = 'snappy' | 'lz4' | 'zstd' | 'gzip' | 'none';
 
-/** Produces one record, compressed as a librdkafka partner would, and waits for `acks=all`. */
+/**
+ * Produces one record per value, in one batch compressed as a librdkafka partner would, and waits
+ * for `acks=all`.
+ */
 export async function kcatProduce(options: {
   brokers: string;
   topic: string;
   key: string;
-  value: Buffer;
-  /** kcat takes header values from its command line, so only text headers (e.g. armored PGP). */
-  headers: Record<string, string>;
+  values: readonly Buffer[];
+  /** kcat takes header values from its command line, so only text headers. */
+  headers?: Record<string, string>;
   compression: KcatCompression;
 }): Promise<void> {
-  // One file is one record: kcat reads stdin line by line, a file whole.
-  const file = path.join(tmpdir(), `samenloop-kcat-${randomUUID()}.json`);
-  await writeFile(file, options.value);
+  // One file is one record, byte for byte (a binary OpenPGP message too): kcat reads stdin line by
+  // line, a file whole.
+  const files = options.values.map(() => path.join(tmpdir(), `samenloop-kcat-${randomUUID()}.pgp`));
+  await Promise.all(files.map((file, index) => writeFile(file, options.values[index]!)));
   const args = [
     '-P',
     '-b',
@@ -62,8 +66,11 @@ export async function kcatProduce(options: {
     options.compression,
     '-X',
     'acks=all',
-    ...Object.entries(options.headers).flatMap(([name, value]) => ['-H', `${name}=${value}`]),
-    file,
+    // Long enough that all the files go out in one batch.
+    '-X',
+    'linger.ms=200',
+    ...Object.entries(options.headers ?? {}).flatMap(([name, value]) => ['-H', `${name}=${value}`]),
+    ...files,
   ];
   await new Promise<void>((resolve, reject) =>
     execFile('kcat', args, { timeout: 30_000 }, (error, _stdout, stderr) =>

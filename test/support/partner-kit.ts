@@ -9,12 +9,19 @@ import {
   keyFiles,
   readPrivateKey,
   readPublicKey,
-  signDetached,
+  signAndEncrypt,
   type PgpPrivateKey,
   type PgpPublicKey,
 } from '@samenloop/crypto';
 import { PartnerRegistry } from '@samenloop/partners';
-import { generateKey, readPrivateKey as readOpenpgpPrivateKey, revokeKey } from 'openpgp';
+import {
+  createMessage,
+  encrypt,
+  enums,
+  generateKey,
+  readPrivateKey as readOpenpgpPrivateKey,
+  revokeKey,
+} from 'openpgp';
 import type { ConsumedRecord } from './kafka-test-kit';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -48,11 +55,50 @@ export class PartnerKit {
     );
   }
 
-  /** A Kafka message as a partner's system sends it: the JSON value and its detached signature. */
-  async signed(partnerId: string, submission: object, caseReference: string) {
-    const value = Buffer.from(JSON.stringify(submission));
-    const signature = Buffer.from(await signDetached(value, this.keys(partnerId)[0]!));
-    return { key: caseReference, value, headers: { 'samenloop-signature': signature } };
+  /**
+   * A Kafka message as a partner's system sends it: the JSON submission signed with the partner's
+   * key and encrypted to the hub's, one binary OpenPGP message (`gpg --sign --encrypt -r <hub>`).
+   */
+  async sealed(partnerId: string, submission: object, caseReference: string) {
+    return this.sealedBytes(partnerId, Buffer.from(JSON.stringify(submission)), caseReference);
+  }
+
+  /**
+   * Any plaintext sealed as `sealed` does, or as a partner's tool may get it wrong: `zlib`
+   * compresses first (a compressed plaintext may be far larger than its record), `unsigned` leaves
+   * the signature out, `encryptTo` names another partner whose key it is encrypted to instead of
+   * the hub's.
+   */
+  async sealedBytes(
+    partnerId: string,
+    plaintext: Uint8Array,
+    caseReference: string,
+    {
+      zlib = false,
+      unsigned = false,
+      encryptTo,
+    }: { zlib?: boolean; unsigned?: boolean; encryptTo?: string } = {},
+  ) {
+    const signingKey = this.keys(partnerId)[0]!;
+    const recipient = encryptTo
+      ? this.keys(encryptTo)[0]!.openpgpKey.toPublic()
+      : this.hubPublicKey.openpgpKey;
+    const sealed: unknown =
+      zlib || unsigned || encryptTo
+        ? await encrypt({
+            message: await createMessage({ binary: plaintext }),
+            encryptionKeys: recipient,
+            ...(unsigned ? {} : { signingKeys: signingKey.openpgpKey }),
+            config: {
+              preferredCompressionAlgorithm: zlib
+                ? enums.compression.zlib
+                : enums.compression.uncompressed,
+            },
+            format: 'binary',
+          })
+        : // What the partner simulator (`samenloop partner send`) does.
+          await signAndEncrypt(plaintext, { signingKey, encryptionKeys: [this.hubPublicKey] });
+    return { key: caseReference, value: Buffer.from(sealed as Uint8Array), headers: {} };
   }
 
   /**

@@ -13,9 +13,12 @@ import { asBytes, classifyPgpInput } from './pgp-input';
 import { checkSignatures, type SignatureFailure } from './signature-check';
 
 export interface SignAndEncryptOptions {
-  /** The hub's key; the delivery carries its signature inside the encryption. */
+  /**
+   * The sender's key: the hub's for a delivery, a partner's for a submission to the hub. The
+   * message carries its signature inside the encryption.
+   */
   readonly signingKey: PgpPrivateKey;
-  /** Exactly the recipients of this delivery; nobody else (not the hub) can decrypt it. */
+  /** Exactly the recipients of this message; nobody else (not even its signer) can decrypt it. */
   readonly encryptionKeys: readonly [PgpPublicKey, ...PgpPublicKey[]];
 }
 

@@ -1,8 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { signDetached, verifyDetached } from './detached-signature';
-import { decryptAndVerify, signAndEncrypt } from './envelope';
+import { signAndEncrypt } from './envelope';
 import { readPrivateKey, readPublicKey, type PgpPrivateKey, type PgpPublicKey } from './keys';
 import { generatePartnerKey, type GeneratedKeyPair } from './partner-key.generator';
+import { decryptSubmission } from './submission-decryption';
 // Shared with the end-to-end GnuPG test of the gateway.
 import { GnupgHome, requireGnupg, type GpgResult } from '../../../test/support/gnupg-home';
 
@@ -43,78 +43,90 @@ describe('GnuPG 2.2 interoperability', () => {
     await Promise.all(homesToDispose.splice(0).map((each) => each.dispose()));
   });
 
-  describe(verifyDetached.name, () => {
-    it.each([
-      ['armored', ['--armor']],
-      ['binary', []],
-    ])(
-      'accepts a partner’s %s gpg detached signature over a JSON file',
-      async (_form, armorFlag) => {
-        await home.importKey(partner.privateKeyArmored);
-        await writeFile(home.path('submission.json'), submission);
-        await home.runOk([
-          '--local-user',
-          partner.fingerprint,
-          '--detach-sign',
-          ...armorFlag,
-          '--output',
-          home.path('submission.json.sig'),
-          home.path('submission.json'),
-        ]);
-        const signatureFile = await readFile(home.path('submission.json.sig'));
-        const signature =
-          armorFlag.length > 0 ? signatureFile.toString('utf8') : new Uint8Array(signatureFile);
-
-        await expect(verifyDetached(submission, signature, [partnerPublic])).resolves.toEqual({
-          valid: true,
-          signingKeyFingerprint: partner.fingerprint,
-        });
-      },
+  /** What a partner runs: `gpg --sign --encrypt -r <hub>`, with the options given. */
+  async function gpgSealed(signer: string, options: readonly string[] = []): Promise<Uint8Array> {
+    await home.importKey(hub.publicKeyArmored);
+    const { stdout } = await home.runOk(
+      ['--local-user', signer, '--recipient', hub.fingerprint, ...options, '--sign', '--encrypt'],
+      submission,
     );
+    return new Uint8Array(stdout);
+  }
 
-    it('accepts a signature by a key GnuPG generated itself (ed25519 + cv25519), read from its armored export', async () => {
+  const openAsHub = (input: Uint8Array, verificationKeys: readonly PgpPublicKey[]) =>
+    decryptSubmission(input, {
+      decryptionKey: hubPrivate,
+      verificationKeys,
+      maxPlaintextBytes: 64 * 1024,
+    });
+
+  describe(decryptSubmission.name, () => {
+    it.each([
+      ['as gpg chooses (the hub key prefers no compression)', []],
+      ['armored', ['--armor']],
+      ['ZLIB-compressed', ['--compress-algo', 'zlib']],
+      ['ZIP-compressed and armored', ['--compress-algo', 'zip', '--armor']],
+    ])('opens a partner’s `gpg --sign --encrypt -r <hub>` message, %s', async (_form, options) => {
+      await home.importKey(partner.privateKeyArmored);
+
+      const sealed = await gpgSealed(partner.fingerprint, options);
+
+      await expect(openAsHub(sealed, [partnerPublic])).resolves.toEqual({
+        ok: true,
+        plaintext: submission,
+        signingKeyFingerprint: partner.fingerprint,
+      });
+    });
+
+    it('opens a message signed by a key GnuPG generated itself (ed25519 + cv25519), read from its armored export', async () => {
       const gpgKey = await home.generateKey('Partner <p@example.test>');
       const partnerKey = await readPublicKey(gpgKey.publicKeyArmored);
-      await writeFile(home.path('submission.json'), submission);
-      await home.runOk([
-        '--local-user',
-        gpgKey.fingerprint,
-        '--detach-sign',
-        '--output',
-        home.path('submission.json.sig'),
-        home.path('submission.json'),
-      ]);
-      const signature = new Uint8Array(await readFile(home.path('submission.json.sig')));
 
-      expect(partnerKey.fingerprint).toBe(gpgKey.fingerprint);
+      const sealed = await gpgSealed(gpgKey.fingerprint, ['--compress-algo', 'zlib']);
+
       expect(partnerKey.openpgpKey.keyPacket.version).toBe(4);
       expect(partnerKey.openpgpKey.getAlgorithmInfo().algorithm).toBe('eddsaLegacy');
-      await expect(verifyDetached(submission, signature, [partnerKey])).resolves.toEqual({
-        valid: true,
+      await expect(openAsHub(sealed, [partnerKey])).resolves.toEqual({
+        ok: true,
+        plaintext: submission,
         signingKeyFingerprint: gpgKey.fingerprint,
       });
     });
 
-    it('reports bad-signature when the file changed after gpg signed it', async () => {
-      await home.importKey(partner.privateKeyArmored);
-      await writeFile(home.path('submission.json'), submission);
-      const { stdout: signature } = await home.runOk([
-        '--local-user',
-        partner.fingerprint,
-        '--detach-sign',
-        '--output',
-        '-',
-        home.path('submission.json'),
-      ]);
-      const changed = new TextEncoder().encode(
-        new TextDecoder().decode(submission).replace('Jan', 'Jon'),
+    it('reports unknown-signer for a gpg message signed by another key than the registered one', async () => {
+      const gpgKey = await home.generateKey('Someone Else <s@example.test>');
+
+      const sealed = await gpgSealed(gpgKey.fingerprint);
+
+      await expect(openAsHub(sealed, [partnerPublic])).resolves.toEqual({
+        ok: false,
+        failure: 'unknown-signer',
+      });
+    });
+
+    it('reports a gpg message encrypted only, not signed, as no-signature', async () => {
+      await home.importKey(hub.publicKeyArmored);
+      const { stdout } = await home.runOk(
+        ['--recipient', hub.fingerprint, '--encrypt'],
+        submission,
       );
 
-      await expect(
-        verifyDetached(changed, new Uint8Array(signature), [partnerPublic]),
-      ).resolves.toEqual({
-        valid: false,
-        reason: 'bad-signature',
+      await expect(openAsHub(new Uint8Array(stdout), [partnerPublic])).resolves.toEqual({
+        ok: false,
+        failure: 'no-signature',
+      });
+    });
+
+    it('reports a gpg message that is only signed, not encrypted, as not-encrypted', async () => {
+      await home.importKey(partner.privateKeyArmored);
+      const { stdout } = await home.runOk(
+        ['--local-user', partner.fingerprint, '--sign'],
+        submission,
+      );
+
+      await expect(openAsHub(new Uint8Array(stdout), [partnerPublic])).resolves.toEqual({
+        ok: false,
+        failure: 'not-encrypted',
       });
     });
   });
@@ -193,56 +205,6 @@ describe('GnuPG 2.2 interoperability', () => {
         ),
       );
       expect(encryptedTo.sort()).toEqual(expectedSubkeyIds.sort());
-    });
-  });
-
-  describe(decryptAndVerify.name, () => {
-    it('reads a message a partner signed and encrypted to the hub with gpg (zlib-compressed, SEIPDv1)', async () => {
-      const gpgKey = await home.generateKey('Politie <politie@example.test>');
-      const politie = await readPublicKey(gpgKey.publicKeyArmored);
-      await home.importKey(hub.publicKeyArmored);
-      const { stdout: encrypted } = await home.runOk(
-        [
-          '--local-user',
-          gpgKey.fingerprint,
-          '--recipient',
-          hub.fingerprint,
-          // The hub key prefers no compression; force zlib, gpg's usual choice for its own keys.
-          '--compress-algo',
-          'zlib',
-          '--sign',
-          '--encrypt',
-        ],
-        submission,
-      );
-
-      await expect(
-        decryptAndVerify(new Uint8Array(encrypted), {
-          decryptionKey: hubPrivate,
-          verificationKeys: [politie],
-        }),
-      ).resolves.toEqual({
-        plaintext: submission,
-        signatureValid: true,
-        signingKeyFingerprint: gpgKey.fingerprint,
-      });
-    });
-  });
-
-  describe(signDetached.name, () => {
-    it('makes a detached signature that gpg --verify reports good', async () => {
-      await home.importKey(hub.publicKeyArmored);
-      await writeFile(home.path('receipt.json'), submission);
-      await writeFile(home.path('receipt.json.sig'), await signDetached(submission, hubPrivate));
-
-      const result = await home.run([
-        '--verify',
-        home.path('receipt.json.sig'),
-        home.path('receipt.json'),
-      ]);
-
-      expect({ exitCode: result.exitCode, stderr: result.stderr }).toMatchObject({ exitCode: 0 });
-      expect(statusLine(result, 'VALIDSIG')?.at(-1)).toBe(hub.fingerprint);
     });
   });
 });

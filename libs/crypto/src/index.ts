@@ -4,11 +4,15 @@ export { readPublicKey, readPrivateKey } from './keys';
 // Types only: keys come from the readers, which check them.
 export type { PgpPublicKey, PgpPrivateKey, PublicKeyUse, PrivateKeyUse } from './keys';
 export {
-  signDetached,
-  verifyDetached,
-  MAX_DETACHED_SIGNATURE_BYTES,
-  MAX_DETACHED_SIGNATURE_PACKETS,
-} from './detached-signature';
+  decryptSubmission,
+  MAX_SUBMISSION_PACKETS,
+  MAX_SUBMISSION_SIGNATURES,
+} from './submission-decryption';
+export type {
+  DecryptSubmissionOptions,
+  DecryptedSubmission,
+  SubmissionFailure,
+} from './submission-decryption';
 export type { SignatureCheck, SignatureFailure } from './signature-check';
 export { signAndEncrypt, decryptAndVerify } from './envelope';
 export type { SignAndEncryptOptions, DecryptAndVerifyOptions, DecryptedMessage } from './envelope';

@@ -3,22 +3,13 @@ import { findKeyProblem, type PgpPublicKey } from './keys';
 
 /**
  * - `no-signature`: there is no data signature at all.
- * - `malformed-signature`: the bytes are not an OpenPGP signature.
- * - `signature-too-large`: more bytes than `MAX_DETACHED_SIGNATURE_BYTES`; not parsed.
- * - `too-many-signatures`: more packets than `MAX_DETACHED_SIGNATURE_PACKETS`; none verified.
  * - `unknown-signer`: no signature is by one of the given keys.
  * - `unusable-signer-key`: the signer's key was expired or revoked when it signed (a revocation
  *   for compromise counts whenever it was made).
  * - `bad-signature`: a known key signed, but not these bytes (tampered data, wrong data).
  */
 export type SignatureFailure =
-  | 'no-signature'
-  | 'malformed-signature'
-  | 'signature-too-large'
-  | 'too-many-signatures'
-  | 'unknown-signer'
-  | 'unusable-signer-key'
-  | 'bad-signature';
+  'no-signature' | 'unknown-signer' | 'unusable-signer-key' | 'bad-signature';
 
 /** The outcome of a signature check; reasons are codes, never quotes from the data. */
 export type SignatureCheck =

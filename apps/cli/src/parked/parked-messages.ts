@@ -25,8 +25,8 @@ interface ParkedRecord extends ParkedMessage {
 
 /**
  * The hub operator's view of the parked topic, and the way out of it: releasing a message submits
- * it again, unchanged and with its sender's signature, on the inbound topic it came from, so the
- * gateway routes it under the partner registry and policy in force now. A message whose part for
+ * it again, unchanged (its sender's message, encrypted to the hub and signed), on the inbound topic
+ * it came from, so the gateway routes it under the partner registry and policy in force now. A message whose part for
  * Veilig Thuis alone was held is then routed to Veilig Thuis alone; the others have it already.
  */
 export class ParkedMessages {
@@ -97,7 +97,7 @@ function header(headers: IHeaders | undefined, name: string): string {
   return (Array.isArray(value) ? value[0] : value)?.toString() ?? '';
 }
 
-/** The headers the sender wrote (its signature), without the parking context. */
+/** The headers the sender wrote, without the parking context. */
 function originalHeaders(headers: IHeaders | undefined): IHeaders {
   return Object.fromEntries(
     Object.entries(headers ?? {}).filter(([name]) => !name.startsWith('samenloop.parked.')),

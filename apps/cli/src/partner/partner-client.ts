@@ -6,7 +6,7 @@ import {
   readKeyFile,
   readPrivateKey,
   readPublicKey,
-  signDetached,
+  signAndEncrypt,
   type PgpPrivateKey,
   type PgpPublicKey,
 } from '@samenloop/crypto';
@@ -64,7 +64,7 @@ export class PartnerClient {
     );
   }
 
-  /** Signs and submits a submission file; with `freshId` its envelope gets a new id first. */
+  /** Signs, encrypts to the hub and submits a submission file; with `freshId` its envelope gets a new id first. */
   async send(
     file: string,
     options: { freshId?: boolean; rewrite?: (text: string) => string } = {},
@@ -78,14 +78,18 @@ export class PartnerClient {
       parsed.id = randomUUID();
       text = JSON.stringify(parsed);
     }
-    const value = Buffer.from(text);
-    const signature = Buffer.from(await signDetached(value, this.privateKey));
+    // What the hub accepts: signed by this partner and encrypted to the hub, in one OpenPGP message.
+    const value = Buffer.from(
+      await signAndEncrypt(Buffer.from(text), {
+        signingKey: this.privateKey,
+        encryptionKeys: [this.hubKey],
+      }),
+    );
     const caseReference = Object.values(parsed.data?.zaakReferenties ?? {})[0] ?? null;
     const topic = this.topics.inbound(this.partnerId);
     await sendRecord(this.kafka, topic, {
       key: caseReference,
       value,
-      headers: { 'samenloop-signature': signature },
     });
     return { messageId: parsed.id ?? '(none)', topic };
   }

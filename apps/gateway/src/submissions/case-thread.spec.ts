@@ -5,7 +5,6 @@ import { CaseLedger } from '@samenloop/case';
 import { topicNames, PARKED_HEADERS, type OutboundRecord } from '@samenloop/messaging';
 import type { HubHandlers } from '../hub-handlers';
 import { HandlerFixture, registry, validator } from './submission-handler.fixture';
-import { SIGNATURE_HEADER } from './submission-handler';
 
 /**
  * Case threads end to end through the handlers, without Kafka: stages and forbidden transitions,
@@ -98,8 +97,8 @@ describe('case threads through the gateway handlers', () => {
   }
 
   /**
-   * What `samenloop parked release` does: the parked record's value and the sender's signature,
-   * submitted again on the inbound topic it came from.
+   * What `samenloop parked release` does: the parked record's value, the sender's encrypted and
+   * signed message as received, submitted again unchanged on the inbound topic it came from.
    */
   async function release(parked: OutboundRecord): Promise<readonly OutboundRecord[]> {
     const headers = parked.headers ?? {};
@@ -109,7 +108,7 @@ describe('case threads through the gateway handlers', () => {
       offset: '99',
       key: Buffer.from(String(headers[PARKED_HEADERS.sourceKey])),
       value: Buffer.from(parked.value!),
-      headers: { [SIGNATURE_HEADER]: headers[SIGNATURE_HEADER]! },
+      headers: {},
       timestamp: '0',
     });
     ledger.commit();
@@ -232,13 +231,14 @@ describe('case threads through the gateway handlers', () => {
     const parked = records.filter((record) => record.topic === topics.parked);
     expect(parked).toHaveLength(1);
     expect(parked[0]!.key).toBe(zorgmelding.id);
-    expect(parked[0]!.value?.toString()).toBe(JSON.stringify(zorgmelding));
+    // Kept as received: still the sender's ciphertext, which only the hub opens.
+    expect(parked[0]!.value?.toString()).not.toContain(zorgmelding.id);
+    expect(await fixture.plaintextOf(parked[0]!.value!)).toBe(JSON.stringify(zorgmelding));
     expect(parked[0]!.headers).toMatchObject({
       [PARKED_HEADERS.reason]: 'gemeente-onbekend',
       [PARKED_HEADERS.scope]: 'bericht',
       [PARKED_HEADERS.sourceTopic]: topics.inbound('POLITIE-OB'),
     });
-    expect(parked[0]!.headers?.[SIGNATURE_HEADER]).toBeDefined();
     expect(await deliveredTo(records, 'SAMENLOOP-BEHEER')).toMatchObject([
       {
         sender: 'SAMENLOOP',
@@ -443,13 +443,12 @@ describe('case threads through the gateway handlers', () => {
         const [parked, ...more] = parkedIn(records);
         expect(more).toEqual([]);
         expect(parked!.key).toBe(withoutHousehold.id);
-        expect(parked!.value?.toString()).toBe(JSON.stringify(withoutHousehold));
+        expect(await fixture.plaintextOf(parked!.value!)).toBe(JSON.stringify(withoutHousehold));
         expect(parked!.headers).toMatchObject({
           [PARKED_HEADERS.scope]: 'vt',
           [PARKED_HEADERS.reason]: 'gemeente-ontbreekt',
           [PARKED_HEADERS.caseKey]: caseKey,
         });
-        expect(parked!.headers?.[SIGNATURE_HEADER]).toBeDefined();
         expect(await deliveredTo(records, 'SAMENLOOP-BEHEER')).toMatchObject([
           {
             messageType: 'nl.samenloop.routering-geparkeerd',

@@ -1,36 +1,32 @@
 import fc from 'fast-check';
 import { CaseLedger } from '@samenloop/case';
-import {
-  MAX_DETACHED_SIGNATURE_BYTES,
-  MAX_DETACHED_SIGNATURE_PACKETS,
-  signDetached,
-} from '@samenloop/crypto';
+import { MAX_SUBMISSION_SIGNATURES } from '@samenloop/crypto';
 import { topicNames, type OutboundRecord } from '@samenloop/messaging';
+import { createMessage, encrypt, enums } from 'openpgp';
 import type { HubHandlers } from '../hub-handlers';
 import { firstInvalidUtf8Byte } from './submission-handler';
-import { HandlerFixture, ZORGMELDING, validator } from './submission-handler.fixture';
+import {
+  HandlerFixture,
+  MAX_MESSAGE_BYTES,
+  ZORGMELDING,
+  validator,
+} from './submission-handler.fixture';
 
 const AUDIT_TOPIC = topicNames().audit;
 const POLITIE_OUT = 'samenloop.out.politie-ob.v1';
 
 /**
- * Issue 13: verification cannot be made expensive (the signature header is capped in bytes and
- * packets before anything is verified), and what was signed is what is delivered (a value that is
- * not UTF-8 throughout is refused, never routed with U+FFFD in place of the signed bytes).
+ * Issues 13 and 14: opening a submission cannot be made expensive (signatures are counted before
+ * any is verified; a compressed plaintext is inflated no further than the gateway's limit), and
+ * what was signed is what is delivered (a plaintext that is not UTF-8 throughout is refused, never
+ * routed with U+FFFD in place of the signed bytes).
  */
 describe('the signed bytes of a submission', () => {
   let fixture: HandlerFixture;
   let handler: HubHandlers;
-  let signature: Buffer;
 
   beforeAll(async () => {
     fixture = await HandlerFixture.create();
-    signature = Buffer.from(
-      await signDetached(
-        Buffer.from(ZORGMELDING),
-        fixture.partnerKeys.get('POLITIE-OB')!.privateKey,
-      ),
-    );
   });
 
   beforeEach(() => {
@@ -53,22 +49,30 @@ describe('the signed bytes of a submission', () => {
     };
   }
 
-  it('rejects a signature header larger than the limit, naming the limit, and delivers nothing', async () => {
-    // Every copy is a valid signature by the sender's key: only the limit stops it.
-    const stuffed = Buffer.concat(
-      Array<Buffer>(Math.ceil((MAX_DETACHED_SIGNATURE_BYTES + 1) / signature.length)).fill(
-        signature,
-      ),
-    );
+  /** Signed by POLITIE-OB `signatures` times, compressed with ZLIB as gpg does, encrypted to the hub. */
+  async function compressed(plaintext: Uint8Array, signatures = 1): Promise<Buffer> {
+    const politie = fixture.partnerKeys.get('POLITIE-OB')!.privateKey.openpgpKey;
+    const encrypted: unknown = await encrypt({
+      message: await createMessage({ binary: plaintext }),
+      encryptionKeys: fixture.hub.publicKey.openpgpKey,
+      signingKeys: Array<typeof politie>(signatures).fill(politie),
+      config: { preferredCompressionAlgorithm: enums.compression.zlib },
+      format: 'binary',
+    });
+    return Buffer.from(encrypted as Uint8Array);
+  }
 
-    const outcome = await answered(
-      await handler.handle(await fixture.submission({ signature: stuffed })),
-    );
+  it('rejects a compressed submission that inflates beyond the limit as too-large, naming the limit, and delivers nothing', async () => {
+    // 10 MB of spaces: a few KB on the topic, far under the record limit.
+    const bomb = await compressed(new Uint8Array(10 * 1024 * 1024).fill(0x20));
+    expect(bomb.length).toBeLessThan(MAX_MESSAGE_BYTES);
+
+    const outcome = await answered(await handler.handle(await fixture.submission({ raw: bomb })));
 
     expect(outcome.errors).toEqual([
       {
-        code: 'invalid-signature',
-        message: `the samenloop-signature header is ${stuffed.length} bytes; at most ${MAX_DETACHED_SIGNATURE_BYTES} are read (one detached signature is well under 1 KB); sign the record value once with POLITIE-OB's registered key`,
+        code: 'too-large',
+        message: `the decrypted (decompressed) submission is over ${MAX_MESSAGE_BYTES} bytes, the hub's maximum; decompression stopped there`,
       },
     ]);
     expect(outcome.deliveries).toEqual([]);
@@ -77,18 +81,17 @@ describe('the signed bytes of a submission', () => {
     expect(outcome.audits).toEqual([]);
   });
 
-  it('rejects a signature header with more signature packets than the limit, and delivers nothing', async () => {
-    const stuffed = Buffer.concat(Array<Buffer>(20).fill(signature));
-    expect(stuffed.length).toBeLessThanOrEqual(MAX_DETACHED_SIGNATURE_BYTES);
+  it('rejects a submission with more signatures than the limit, and delivers nothing', async () => {
+    const stuffed = await compressed(Buffer.from(ZORGMELDING), MAX_SUBMISSION_SIGNATURES + 1);
 
     const outcome = await answered(
-      await handler.handle(await fixture.submission({ signature: stuffed })),
+      await handler.handle(await fixture.submission({ raw: stuffed })),
     );
 
     expect(outcome.errors).toEqual([
       {
         code: 'invalid-signature',
-        message: `the samenloop-signature header holds more than ${MAX_DETACHED_SIGNATURE_PACKETS} signatures; sign the record value once with POLITIE-OB's registered key`,
+        message: `the message holds more than ${MAX_SUBMISSION_SIGNATURES} signatures; none was verified: sign once with POLITIE-OB's registered key`,
       },
     ]);
     expect(outcome.deliveries).toEqual([]);
@@ -96,10 +99,10 @@ describe('the signed bytes of a submission', () => {
     expect(outcome.audits).toEqual([]);
   });
 
-  it('still delivers a submission signed once per key up to the packet limit', async () => {
-    const twice = Buffer.concat([signature, signature]);
+  it('still delivers a compressed submission signed twice by the sender, within the signature limit', async () => {
+    const twice = await compressed(Buffer.from(ZORGMELDING), 2);
 
-    const records = await handler.handle(await fixture.submission({ signature: twice }));
+    const records = await handler.handle(await fixture.submission({ raw: twice }));
 
     expect(records.filter((record) => record.topic === 'samenloop.out.vt-zob.v1')).toHaveLength(1);
   });
@@ -115,7 +118,7 @@ describe('the signed bytes of a submission', () => {
     expect(outcome.errors).toEqual([
       {
         code: 'not-json',
-        message: `the value is not valid UTF-8 at byte ${at}; JSON is UTF-8 (RFC 8259 §8.1), and the hub routes exactly the text that was signed`,
+        message: `the decrypted submission is not valid UTF-8 at byte ${at}; JSON is UTF-8 (RFC 8259 §8.1), and the hub routes exactly the text that was signed`,
       },
     ]);
     expect(outcome.messageId).toBe('6f1c2b7e-3d4a-4c5b-9e8f-0a1b2c3d4e5f');

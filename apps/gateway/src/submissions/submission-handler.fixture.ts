@@ -4,10 +4,10 @@ import { CaseLedger } from '@samenloop/case';
 import { ContractValidator } from '@samenloop/contracts';
 import {
   decryptAndVerify,
+  decryptSubmission,
   generatePartnerKey,
   readPrivateKey,
   readPublicKey,
-  signDetached,
   type PgpPrivateKey,
   type PgpPublicKey,
 } from '@samenloop/crypto';
@@ -15,9 +15,9 @@ import { topicNames, type InboundRecord, type OutboundRecord } from '@samenloop/
 import { createLogger } from '@samenloop/observability';
 import { PartnerRegistry } from '@samenloop/partners';
 import { loadPolicyDirectory, policyContext } from '@samenloop/policy';
+import { createMessage, encrypt } from 'openpgp';
 import { createHubHandlers, type HubHandlers } from '../hub-handlers';
 import { WaitingDeliveries } from '../waiting/waiting-deliveries';
-import { SIGNATURE_HEADER } from './submission-handler';
 
 /** Shared set-up for the submission handler's specs: the sample region with real OpenPGP keys. */
 const ROOT = path.resolve(__dirname, '../../../..');
@@ -50,10 +50,14 @@ async function keyPair(name: string): Promise<KeyPair> {
 }
 
 export interface SubmissionOptions {
+  /** The submission's plaintext; default the zorgmelding example. */
   readonly value?: string | Buffer;
   /** The partner whose key signs; null for no signature. Default POLITIE-OB. */
   readonly signer?: string | null;
-  readonly signature?: Buffer;
+  /** Whose key it is encrypted to: `hub` (default) or a partner's id; null sends the plaintext in clear. */
+  readonly encryptTo?: string | null;
+  /** The record value exactly as given, instead of a message built from the other options. */
+  readonly raw?: Buffer;
   readonly topic?: string;
 }
 
@@ -106,24 +110,45 @@ export class HandlerFixture {
     });
   }
 
-  /** A record on a partner's inbound topic, signed as the options say. */
+  /** A record on a partner's inbound topic, signed and encrypted as the options say. */
   async submission(options: SubmissionOptions = {}): Promise<InboundRecord> {
-    const value = Buffer.from(options.value ?? ZORGMELDING);
-    const signer = options.signer === undefined ? 'POLITIE-OB' : options.signer;
-    const signature =
-      options.signature ??
-      (signer
-        ? Buffer.from(await signDetached(value, this.partnerKeys.get(signer)!.privateKey))
-        : undefined);
     return {
       topic: options.topic ?? 'samenloop.in.politie-ob.v1',
       partition: 0,
       offset: '7',
       key: Buffer.from('PL2100-2026112345'),
-      value,
-      headers: signature ? { [SIGNATURE_HEADER]: signature } : {},
+      value: options.raw ?? (await this.sealed(options)),
+      headers: {},
       timestamp: '0',
     };
+  }
+
+  /** What a partner's OpenPGP tool makes of the plaintext: signed inside, encrypted to one key. */
+  private async sealed(options: SubmissionOptions): Promise<Buffer> {
+    const plaintext = Buffer.from(options.value ?? ZORGMELDING);
+    const encryptTo = options.encryptTo === undefined ? 'hub' : options.encryptTo;
+    if (encryptTo === null) return plaintext;
+    const signer = options.signer === undefined ? 'POLITIE-OB' : options.signer;
+    const recipient =
+      encryptTo === 'hub' ? this.hub.publicKey : this.partnerKeys.get(encryptTo)!.publicKey;
+    const encrypted: unknown = await encrypt({
+      message: await createMessage({ binary: plaintext }),
+      encryptionKeys: recipient.openpgpKey,
+      ...(signer ? { signingKeys: this.partnerKeys.get(signer)!.privateKey.openpgpKey } : {}),
+      format: 'binary',
+    });
+    return Buffer.from(encrypted as Uint8Array);
+  }
+
+  /** A submission's plaintext, as the hub opens it (from a parked record, say); throws if it does not open. */
+  async plaintextOf(value: string | Buffer): Promise<string> {
+    const opened = await decryptSubmission(Buffer.from(value), {
+      decryptionKey: this.hub.privateKey,
+      verificationKeys: [...this.partnerKeys.values()].map((pair) => pair.publicKey),
+      maxPlaintextBytes: MAX_MESSAGE_BYTES,
+    });
+    if (!opened.ok) throw new Error(`the submission does not open: ${opened.failure}`);
+    return new TextDecoder().decode(opened.plaintext);
   }
 
   /** Decrypts a hub document as the partner would; throws unless the hub signed it. */

@@ -147,18 +147,30 @@ describe('the submission path under fuzzing', () => {
   );
 
   it(
-    `rejects ${RUNS.wronglySigned} valid submissions with a missing, garbage or foreign signature`,
+    `rejects ${RUNS.wronglySigned} valid submissions in clear, garbled, unsigned, signed by another partner or encrypted to another key`,
     async () => {
-      const signatures = fc.oneof(
+      const valid = (await fixture.submission()).value!;
+      const sealings = fc.oneof(
         fc
           .uint8Array({ minLength: 1, maxLength: 300 })
-          .map((bytes) => ({ signature: Buffer.from(bytes) })),
+          .map((bytes) => ({ raw: Buffer.from(bytes) })),
+        // One changed bit anywhere in a valid message: the encryption's integrity check or the
+        // packet structure gives it away.
+        fc
+          .record({ at: fc.nat({ max: valid.length - 1 }), bit: fc.integer({ min: 0, max: 7 }) })
+          .map(({ at, bit }) => {
+            const raw = Buffer.from(valid);
+            raw[at]! ^= 1 << bit;
+            return { raw };
+          }),
+        fc.constant({ encryptTo: null }),
+        fc.constantFrom('POLITIE-OB', 'VT-BNO').map((encryptTo) => ({ encryptTo })),
         fc.constantFrom('VT-BNO', 'OM', 'RVDK').map((signer) => ({ signer })),
         fc.constant({ signer: null }),
       );
       await fc.assert(
-        fc.asyncProperty(signatures, async (signing) =>
-          expectRejected(await fixture.submission(signing), undefined, false),
+        fc.asyncProperty(sealings, async (sealing) =>
+          expectRejected(await fixture.submission(sealing), undefined, false),
         ),
         {
           numRuns: RUNS.wronglySigned,

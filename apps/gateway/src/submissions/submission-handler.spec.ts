@@ -115,14 +115,17 @@ describe(SubmissionHandler.name, () => {
 
   // Once the signature holds, the sender is known and the rejection is audited; before, it is not.
   it.each([
-    ['unsigned', { signer: null }, 'missing-signature', 'POLITIE-OB', 0],
+    ['sent in clear', { encryptTo: null }, 'not-encrypted', 'POLITIE-OB', 0],
     [
-      'signed by another partner (forged)',
-      { signer: 'VT-BNO' },
-      'invalid-signature',
+      'encrypted to another key than the hub’s',
+      { encryptTo: 'VT-BNO' },
+      'not-for-hub',
       'POLITIE-OB',
       0,
     ],
+    ['garbage', { raw: Buffer.from([0x85, 0x01, 0xff]) }, 'not-encrypted', 'POLITIE-OB', 0],
+    ['unsigned', { signer: null }, 'missing-signature', 'POLITIE-OB', 0],
+    ['signed by another partner (forged)', { signer: 'VT-BNO' }, 'unknown-sender', 'POLITIE-OB', 0],
     [
       'sent on another partner’s topic',
       { signer: 'OM', topic: 'samenloop.in.om.v1' },

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { alarmsAfter, type AlarmSettings, type CaseLedger, type CaseRecord } from '@samenloop/case';
 import type { ContractValidator, Submission } from '@samenloop/contracts';
 import {
-  MAX_DETACHED_SIGNATURE_BYTES,
-  MAX_DETACHED_SIGNATURE_PACKETS,
-  verifyDetached,
+  decryptSubmission,
+  MAX_SUBMISSION_PACKETS,
+  MAX_SUBMISSION_SIGNATURES,
   type PgpPublicKey,
-  type SignatureFailure,
+  type SubmissionFailure,
 } from '@samenloop/crypto';
 import {
   recordBytes,
@@ -39,9 +39,6 @@ import type { RoutedMessage } from '../routing/routed-message';
 import type { WaitingDeliveries, WaitReason } from '../waiting/waiting-deliveries';
 import { rejectionAudit } from './rejection-audit';
 import { fromContractErrors, type RejectionReason } from './rejection-reason';
-
-/** The Kafka header that carries the sender's OpenPGP detached signature over the record value. */
-export const SIGNATURE_HEADER = 'samenloop-signature';
 
 export interface SubmissionHandlerOptions {
   readonly registry: PartnerRegistry;
@@ -134,10 +131,10 @@ export class SubmissionHandler {
         false,
       );
     }
-    await this.verifySignature(value, record, sender);
-    const validation = this.options.validator.validateSubmissionJson(utf8Text(value));
+    const plaintext = await this.decrypt(value, sender);
+    const validation = this.options.validator.validateSubmissionJson(utf8Text(plaintext));
     if (!validation.ok)
-      throw new Rejected('validate', fromContractErrors(validation.errors), messageIdOf(value));
+      throw new Rejected('validate', fromContractErrors(validation.errors), messageIdOf(plaintext));
     const submission = validation.value;
     const messageId = submission.envelope.id;
     if (!submission.envelope.source.startsWith(`urn:nld:oin:${sender.oin}`)) {
@@ -198,47 +195,36 @@ export class SubmissionHandler {
     );
   }
 
-  private async verifySignature(
-    value: Buffer,
-    record: InboundRecord,
-    sender: Partner,
-  ): Promise<void> {
-    const header = record.headers[SIGNATURE_HEADER];
-    const signature = Array.isArray(header) ? header[0] : header;
-    if (signature === undefined) {
-      throw new Rejected(
-        'verify-signature',
-        [
-          {
-            code: 'missing-signature',
-            message: `no OpenPGP detached signature in the ${SIGNATURE_HEADER} header`,
-          },
-        ],
-        undefined,
-        false,
-      );
-    }
+  /**
+   * The submission's plaintext: the record value is one OpenPGP message encrypted to the hub and
+   * signed inside by the topic's owner. Until the signature holds, nothing from it is audited.
+   */
+  private async decrypt(value: Buffer, sender: Partner): Promise<Buffer> {
     const senderKey = await this.options.keys.partner(sender.id, new Date());
-    if (!senderKey.usable)
-      throw new Rejected(
-        'verify-signature',
-        [{ code: 'unknown-sender', message: senderKeyProblem(senderKey.problem, sender) }],
-        undefined,
-        false,
-      );
-    const check = await verifyDetached(
-      value,
-      typeof signature === 'string' ? signature : new Uint8Array(signature),
-      [senderKey.key],
+    const opened = await decryptSubmission(value, {
+      decryptionKey: this.options.keys.hub,
+      verificationKeys: senderKey.usable ? [senderKey.key] : [],
+      maxPlaintextBytes: this.options.maxMessageBytes,
+    });
+    if (opened.ok) return Buffer.from(opened.plaintext);
+    const signatureFailure = SIGNATURE_FAILURES.has(opened.failure);
+    const reason: RejectionReason =
+      signatureFailure && !senderKey.usable
+        ? { code: 'unknown-sender', message: senderKeyProblem(senderKey.problem, sender) }
+        : {
+            code: REJECTION_CODE[opened.failure],
+            message: submissionProblem(opened.failure, {
+              sender,
+              hubFingerprint: this.options.keys.hubPublic.fingerprint,
+              maxMessageBytes: this.options.maxMessageBytes,
+            }),
+          };
+    throw new Rejected(
+      signatureFailure ? 'verify-signature' : 'decrypt',
+      [reason],
+      undefined,
+      false,
     );
-    if (!check.valid) {
-      throw new Rejected(
-        'verify-signature',
-        [{ code: 'invalid-signature', message: signatureProblem(check.reason, signature, sender) }],
-        undefined,
-        false,
-      );
-    }
   }
 
   private async route(
@@ -512,8 +498,9 @@ export class SubmissionHandler {
   }
 
   /**
-   * The message, unchanged (with its signature), on the parked topic — all of it, or as the part
-   * for VT of a message in its thread — and the alert that tells the operator.
+   * The message, unchanged (still encrypted to the hub and signed by its sender), on the parked
+   * topic — all of it, or as the part for VT of a message in its thread — and the alert that
+   * tells the operator.
    */
   private async hold(
     record: InboundRecord,
@@ -795,23 +782,65 @@ function arrestOf(submission: Submission) {
   };
 }
 
-/** What the sender must fix when its signature does not hold; the limits are named. */
-function signatureProblem(
-  reason: SignatureFailure,
-  signature: Buffer | string,
-  sender: Partner,
+/**
+ * Failures after the message decrypted: who signed is the question, so when the topic's owner has
+ * no usable key, that is the answer the sender needs.
+ */
+const SIGNATURE_FAILURES: ReadonlySet<SubmissionFailure> = new Set([
+  'no-signature',
+  'unknown-signer',
+  'unusable-signer-key',
+  'bad-signature',
+  'too-many-signatures',
+]);
+
+/** The rejection code a partner sees for each way a submission fails to open. */
+const REJECTION_CODE = {
+  'not-openpgp': 'not-encrypted',
+  'not-encrypted': 'not-encrypted',
+  'too-many-packets': 'undecryptable',
+  'not-for-recipient': 'not-for-hub',
+  undecryptable: 'undecryptable',
+  'too-large': 'too-large',
+  'too-many-signatures': 'invalid-signature',
+  'no-signature': 'missing-signature',
+  'unknown-signer': 'unknown-sender',
+  'unusable-signer-key': 'invalid-signature',
+  'bad-signature': 'invalid-signature',
+} as const satisfies Record<SubmissionFailure, string>;
+
+/** What the sender must do when its submission does not open; the limits and the hub's key are named. */
+function submissionProblem(
+  failure: SubmissionFailure,
+  {
+    sender,
+    hubFingerprint,
+    maxMessageBytes,
+  }: { sender: Partner; hubFingerprint: string; maxMessageBytes: number },
 ): string {
-  switch (reason) {
-    case 'signature-too-large':
-      return `the ${SIGNATURE_HEADER} header is ${Buffer.byteLength(signature)} bytes; at most ${MAX_DETACHED_SIGNATURE_BYTES} are read (one detached signature is well under 1 KB); sign the record value once with ${sender.id}'s registered key`;
+  const howTo = `sign with ${sender.id}'s registered key and encrypt to the hub's key in one OpenPGP message, e.g. \`gpg --sign --encrypt -r ${hubFingerprint}\` (binary or armored, compressed or not); the hub's public key is the hub operator's hub/public.asc, fingerprint ${hubFingerprint}`;
+  switch (failure) {
+    case 'not-openpgp':
+      return `the value is not an OpenPGP message (cleartext submissions are not accepted): ${howTo}`;
+    case 'not-encrypted':
+      return `the OpenPGP message is not encrypted: ${howTo}`;
+    case 'not-for-recipient':
+      return `the message is not encrypted to the hub's key ${hubFingerprint}: ${howTo}`;
+    case 'too-many-packets':
+      return `the message has more than ${MAX_SUBMISSION_PACKETS} top-level packets (at most ${MAX_SUBMISSION_PACKETS - 1} recipients); none was decrypted: ${howTo}`;
+    case 'undecryptable':
+      return `the message is encrypted to the hub's key but does not decrypt to one intact signed message (damaged or malformed): ${howTo}`;
+    case 'too-large':
+      return `the decrypted (decompressed) submission is over ${maxMessageBytes} bytes, the hub's maximum; decompression stopped there`;
     case 'too-many-signatures':
-      return `the ${SIGNATURE_HEADER} header holds more than ${MAX_DETACHED_SIGNATURE_PACKETS} signatures; sign the record value once with ${sender.id}'s registered key`;
+      return `the message holds more than ${MAX_SUBMISSION_SIGNATURES} signatures; none was verified: sign once with ${sender.id}'s registered key`;
     case 'no-signature':
-    case 'malformed-signature':
+      return `the message is encrypted but not signed: ${howTo}`;
     case 'unknown-signer':
+      return `the message is not signed by ${sender.id}'s registered key, whose topic this is: ${howTo}`;
     case 'unusable-signer-key':
     case 'bad-signature':
-      return `the signature is not a valid signature by ${sender.id}'s registered key over this record value (${reason})`;
+      return `the signature is not a valid signature by ${sender.id}'s registered key over this message (${failure})`;
   }
 }
 
@@ -819,7 +848,7 @@ function signatureProblem(
 // The BOM is kept, so that JSON.parse refuses it as before (RFC 8259 §8.1: JSON text has no BOM).
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** The record value as text; a value that is not UTF-8 throughout is refused as not JSON. */
+/** The decrypted submission as text; one that is not UTF-8 throughout is refused as not JSON. */
 function utf8Text(value: Buffer): string {
   try {
     return UTF8.decode(value);
@@ -829,7 +858,7 @@ function utf8Text(value: Buffer): string {
       [
         {
           code: 'not-json',
-          message: `the value is not valid UTF-8 at byte ${firstInvalidUtf8Byte(value)}; JSON is UTF-8 (RFC 8259 §8.1), and the hub routes exactly the text that was signed`,
+          message: `the decrypted submission is not valid UTF-8 at byte ${firstInvalidUtf8Byte(value)}; JSON is UTF-8 (RFC 8259 §8.1), and the hub routes exactly the text that was signed`,
         },
       ],
       messageIdOf(value),

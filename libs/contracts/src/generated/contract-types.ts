@@ -660,6 +660,9 @@ export interface Rejection {
    */
   errors: [
     {
+      /**
+       * Since 1.2: not-encrypted (cleartext, or an OpenPGP message that is not encrypted), not-for-hub (encrypted to other keys than the hub's) and undecryptable (encrypted to the hub, but damaged or malformed).
+       */
       code:
         | 'not-json'
         | 'too-large'
@@ -674,7 +677,10 @@ export interface Rejection {
         | 'duplicate'
         | 'invalid-stage-transition'
         | 'sender-not-allowed'
-        | 'undeliverable';
+        | 'undeliverable'
+        | 'not-encrypted'
+        | 'not-for-hub'
+        | 'undecryptable';
       /**
        * JSON pointer into the submission, when the error is about a field.
        */
@@ -685,6 +691,9 @@ export interface Rejection {
       message: string;
     },
     ...{
+      /**
+       * Since 1.2: not-encrypted (cleartext, or an OpenPGP message that is not encrypted), not-for-hub (encrypted to other keys than the hub's) and undecryptable (encrypted to the hub, but damaged or malformed).
+       */
       code:
         | 'not-json'
         | 'too-large'
@@ -699,7 +708,10 @@ export interface Rejection {
         | 'duplicate'
         | 'invalid-stage-transition'
         | 'sender-not-allowed'
-        | 'undeliverable';
+        | 'undeliverable'
+        | 'not-encrypted'
+        | 'not-for-hub'
+        | 'undecryptable';
       /**
        * JSON pointer into the submission, when the error is about a field.
        */

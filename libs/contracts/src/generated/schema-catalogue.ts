@@ -105,7 +105,7 @@ export const SCHEMA_CATALOGUE: readonly SchemaDocument[] = [
   {
     name: 'rejection',
     major: 1,
-    version: '1.1',
+    version: '1.2',
     messageType: undefined,
     senders: [],
     document: rejectionV1Schema,
