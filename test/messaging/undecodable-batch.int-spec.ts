@@ -68,7 +68,7 @@ describe('a batch the pipeline cannot decompress', () => {
       brokers: brokersFromEnvironment().join(','),
       topic: scratch,
       key,
-      value: Buffer.from('where does this key go'),
+      values: [Buffer.from('where does this key go')],
       headers: {},
       compression: 'none',
     });
@@ -124,7 +124,7 @@ describe('a batch the pipeline cannot decompress', () => {
       topic: inbound,
       key,
       // librdkafka sends a batch uncompressed when compressing would not make it smaller.
-      value: Buffer.from(`{"melding":"${'compressed by a partner '.repeat(20)}"}`),
+      values: [Buffer.from(`{"melding":"${'compressed by a partner '.repeat(20)}"}`)],
       headers: {},
       compression: 'snappy',
     });
