@@ -70,10 +70,18 @@ describe('policy gateway on a real broker', () => {
         zaakReferenties: { zsmZaakId, politieRegistratienummer: politieNummer },
       },
     );
-    const beoordeling = submissionFrom(
-      'veiligheidsbeoordeling/examples/valid/kindermishandeling-met-vertrouwensartsbevindingen.json',
-      { sender: 'VT-ZOB', zaakReferenties: { zsmZaakId } },
-    );
+    const BEOORDELING =
+      'veiligheidsbeoordeling/examples/valid/kindermishandeling-met-vertrouwensartsbevindingen.json';
+    const withFindings = submissionFrom(BEOORDELING, {
+      sender: 'VT-ZOB',
+      zaakReferenties: { zsmZaakId },
+    });
+    // VT sends it again without the confidential doctor's findings, as the refusal asks.
+    const beoordeling = submissionFrom(BEOORDELING, {
+      sender: 'VT-ZOB',
+      zaakReferenties: { zsmZaakId },
+      payload: { '/vertrouwensartsBevindingen': undefined },
+    });
     const { partners, topics } = scenario;
     // As in the chain, one message after the other: each is routed before the next is sent
     // (they travel on different topics, so Kafka alone does not order them).
@@ -89,6 +97,22 @@ describe('policy gateway on a real broker', () => {
       await partners.sealed('POLITIE-OB', entry, politieNummer),
     ]);
     await auditsAfter(2 * AUDITS_PER_MESSAGE);
+    await produce(kafka, topics.inbound('VT-ZOB'), [
+      await partners.sealed('VT-ZOB', withFindings, zsmZaakId),
+    ]);
+    const [refusal] = await consumeUntil(kafka, topics.delivery('VT-ZOB'), (read) =>
+      read.some((record) => record.headers.ce_type === 'nl.samenloop.rejection'),
+    ).then((read) => read.filter((record) => record.headers.ce_type === 'nl.samenloop.rejection'));
+    // The confidential doctor's findings never leave VT: the hub refuses to route or keep them.
+    expect(
+      (await partners.open<{ errors: { code: string; path: string }[] }>(refusal!, 'VT-ZOB'))
+        .errors,
+    ).toEqual([
+      expect.objectContaining({
+        code: 'never-share',
+        path: '/data/payload/vertrouwensartsBevindingen',
+      }),
+    ]);
     await produce(kafka, topics.inbound('VT-ZOB'), [
       await partners.sealed('VT-ZOB', beoordeling, zsmZaakId),
     ]);
@@ -165,9 +189,6 @@ describe('policy gateway on a real broker', () => {
     // The other VT never receives a family outside its municipalities.
     expect(await recordCount(kafka, topics.delivery('VT-BNO'))).toBe(0);
     const delivered = [...vtZob, ...om, ...politie, ...reclassering, ...raad];
-    // The confidential doctor's findings reach no one.
-    for (const delivery of delivered)
-      expect(delivery.payload).not.toHaveProperty('vertrouwensartsBevindingen');
     // policy explain --case answers as the gateway decided, for every partner of every message.
     expect(expectExplainAgrees([zorgmelding, entry, beoordeling], audits)).toBe(
       3 * AUDITS_PER_MESSAGE,

@@ -152,6 +152,16 @@ describe(Policy.name, () => {
       });
     });
 
+    it('names the never-share paths a message carries, and none when it carries none', () => {
+      expect(policy.neverSharedIn(request.messageType, request.payload)).toEqual([
+        '/vertrouwensartsBevindingen',
+      ]);
+      expect(
+        policy.neverSharedIn(request.messageType, { conclusie: request.payload.conclusie }),
+      ).toEqual([]);
+      expect(policy.neverSharedIn('nl.samenloop.zorgmelding', request.payload)).toEqual([]);
+    });
+
     it('denies by default: a partner without a matching rule gets nothing, with the reason', () => {
       const decisions = policy.decide(request);
       const politie = decisions.find((decision) => decision.recipient.id === 'POLITIE-OB')!;

@@ -178,6 +178,15 @@ export class Policy {
     return new Policy(checked.version, checked.rules, neverShare);
   }
 
+  /**
+   * The paths of `payload` its schema marks `x-samenloop-never-share`: a message carrying them is
+   * refused, so what never leaves its sender is not kept by the hub either.
+   */
+  neverSharedIn(messageType: string, payload: Record<string, unknown>): readonly FieldPath[] {
+    const secrets = this.neverShare.get(messageType) ?? [];
+    return secrets.length === 0 ? [] : project(payload, secrets).delivered;
+  }
+
   /** One decision per candidate recipient (the sender excluded). */
   decide(request: DecisionRequest): RecipientDecision[] {
     const decisions: RecipientDecision[] = [];

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { CaseLedger } from '@samenloop/case';
 import { decryptAndVerify } from '@samenloop/crypto';
 import {
@@ -19,6 +21,7 @@ import {
 } from './submission-handler.fixture';
 
 const AUDIT_TOPIC = topicNames().audit;
+const SCHEMAS = path.resolve(__dirname, '../../../../schemas');
 
 describe(SubmissionHandler.name, () => {
   let fixture: HandlerFixture;
@@ -197,6 +200,37 @@ describe(SubmissionHandler.name, () => {
       step: 'seal',
       codes: ['undeliverable'],
     });
+    expect(ledger.pendingEntries).toEqual([]);
+  });
+
+  it('refuses a message that carries a field that never leaves its sender, naming the path, and routes nothing of it', async () => {
+    const withFindings = readFileSync(
+      path.join(
+        SCHEMAS,
+        'veiligheidsbeoordeling/examples/valid/kindermishandeling-met-vertrouwensartsbevindingen.json',
+      ),
+      'utf8',
+    );
+
+    const records = await handler.handle(
+      await submission({ value: withFindings, signer: 'VT-BNO', topic: 'samenloop.in.vt-bno.v1' }),
+    );
+
+    expect(records.map((record) => record.topic).sort()).toEqual([
+      AUDIT_TOPIC,
+      'samenloop.deadletter.v1',
+      'samenloop.out.vt-bno.v1',
+    ]);
+    const rejection = await open(onTopic(records, 'samenloop.out.vt-bno.v1')[0]!, 'VT-BNO');
+    expect(rejection.errors).toEqual([
+      {
+        code: 'never-share',
+        path: '/data/payload/vertrouwensartsBevindingen',
+        message:
+          'remove /vertrouwensartsBevindingen and submit again: it never leaves VT (x-samenloop-never-share in the veiligheidsbeoordeling schema), so the hub neither routes nor keeps a message carrying it',
+      },
+    ]);
+    expect(validator.validateDocument('rejection', rejection).ok).toBe(true);
     expect(ledger.pendingEntries).toEqual([]);
   });
 

@@ -164,6 +164,22 @@ export class SubmissionHandler {
         messageId,
       );
     }
+    const neverShared = this.options
+      .policy()
+      .neverSharedIn(
+        submission.messageType,
+        submission.payload as unknown as Record<string, unknown>,
+      );
+    if (neverShared.length > 0)
+      throw new Rejected(
+        'authorise',
+        neverShared.map((path) => ({
+          code: 'never-share',
+          path: `/data/payload${path}`,
+          message: `remove ${path} and submit again: it never leaves ${sender.kind} (x-samenloop-never-share in the ${submission.messageType.replace('nl.samenloop.', '')} schema), so the hub neither routes nor keeps a message carrying it`,
+        })),
+        messageId,
+      );
     // If routing fails half-way, the state it staged must not outlive it.
     const rollbackCase = this.options.ledger.savepoint();
     const rollbackWaiting = this.options.waiting.savepoint();

@@ -661,7 +661,7 @@ export interface Rejection {
   errors: [
     {
       /**
-       * Since 1.2: not-encrypted (cleartext, or an OpenPGP message that is not encrypted), not-for-hub (encrypted to other keys than the hub's) and undecryptable (encrypted to the hub, but damaged or malformed).
+       * Since 1.2: not-encrypted (cleartext, or an OpenPGP message that is not encrypted), not-for-hub (encrypted to other keys than the hub's) and undecryptable (encrypted to the hub, but damaged or malformed); never-share (a field its schema marks x-samenloop-never-share: it never leaves its sender, so the hub neither routes nor keeps a message carrying it).
        */
       code:
         | 'not-json'
@@ -680,7 +680,8 @@ export interface Rejection {
         | 'undeliverable'
         | 'not-encrypted'
         | 'not-for-hub'
-        | 'undecryptable';
+        | 'undecryptable'
+        | 'never-share';
       /**
        * JSON pointer into the submission, when the error is about a field.
        */
@@ -692,7 +693,7 @@ export interface Rejection {
     },
     ...{
       /**
-       * Since 1.2: not-encrypted (cleartext, or an OpenPGP message that is not encrypted), not-for-hub (encrypted to other keys than the hub's) and undecryptable (encrypted to the hub, but damaged or malformed).
+       * Since 1.2: not-encrypted (cleartext, or an OpenPGP message that is not encrypted), not-for-hub (encrypted to other keys than the hub's) and undecryptable (encrypted to the hub, but damaged or malformed); never-share (a field its schema marks x-samenloop-never-share: it never leaves its sender, so the hub neither routes nor keeps a message carrying it).
        */
       code:
         | 'not-json'
@@ -711,7 +712,8 @@ export interface Rejection {
         | 'undeliverable'
         | 'not-encrypted'
         | 'not-for-hub'
-        | 'undecryptable';
+        | 'undecryptable'
+        | 'never-share';
       /**
        * JSON pointer into the submission, when the error is about a field.
        */
