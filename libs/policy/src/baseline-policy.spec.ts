@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ContractValidator } from '@samenloop/contracts';
@@ -29,6 +29,22 @@ describe('the Oost-Brabant baseline policy', () => {
   )('passes policy test %s', (_file, result) => {
     expect(result.failures).toEqual([]);
   });
+});
+
+describe('the demo case (deploy/demo, what `npm start` sends)', () => {
+  const demo = path.join(DEPLOY, 'demo');
+  it.each(readdirSync(demo).filter((file) => file.endsWith('.json')))(
+    '%s is valid and carries nothing the hub refuses as never-share',
+    (file) => {
+      const check = validator.validateSubmissionJson(readFileSync(path.join(demo, file), 'utf8'));
+      if (!check.ok) throw new Error(`${file} is invalid: ${JSON.stringify(check.errors)}`);
+      const { messageType, payload } = check.value;
+
+      expect(
+        policy.neverSharedIn(messageType, payload as unknown as Record<string, unknown>),
+      ).toEqual([]);
+    },
+  );
 });
 
 describe(runPolicyTests.name, () => {
