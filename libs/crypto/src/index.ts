@@ -26,3 +26,6 @@ export {
 export type { KeyProblemKind } from './errors';
 export { generateDevelopmentKeys, keyFiles, readKeyFile } from './key-directory';
 export type { GeneratedKeys } from './key-directory';
+export { HubSecret, Pseudonyms } from './hub-secret';
+export type { PseudonymDomain } from './hub-secret';
+export { StateSeal, StateSealError } from './state-seal';

@@ -13,8 +13,11 @@ describe(generateDevelopmentKeys.name, () => {
     const hubKey = await readFile(keyFiles.hubPrivate(dir), 'utf8');
     const second = await generateDevelopmentKeys(dir, ['VT-ZOB', 'OM', 'RVDK']);
 
-    expect(first).toEqual({ created: ['hub', 'VT-ZOB', 'OM'], kept: [] });
-    expect(second).toEqual({ created: ['RVDK'], kept: ['hub', 'VT-ZOB', 'OM'] });
+    const secret = await readFile(keyFiles.hubSecret(dir), 'utf8');
+    expect(first).toEqual({ created: ['hub', 'VT-ZOB', 'OM', 'hub secret'], kept: [] });
+    expect(second).toEqual({ created: ['RVDK'], kept: ['hub', 'VT-ZOB', 'OM', 'hub secret'] });
+    expect(await readFile(keyFiles.hubSecret(dir), 'utf8')).toBe(secret);
+    expect(statSync(keyFiles.hubSecret(dir)).mode & 0o077).toBe(0);
     expect(await readFile(keyFiles.hubPrivate(dir), 'utf8')).toBe(hubKey);
     await expect(readPrivateKey(hubKey)).resolves.toBeDefined();
     await expect(

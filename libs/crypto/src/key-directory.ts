@@ -1,16 +1,19 @@
 import { mkdir, readFile, writeFile, access } from 'node:fs/promises';
 import path from 'node:path';
+import { HubSecret } from './hub-secret';
 import { generatePartnerKey } from './partner-key.generator';
 
 /**
  * Where keys live on disk (never in a source folder):
  *   <dir>/hub/private.asc, <dir>/hub/public.asc          the hub's own key
+ *   <dir>/hub/secret.key                                  the hub's secret (pseudonyms, sealed state)
  *   <dir>/partners/<ID>/public.asc                        what the hub knows of a partner
  *   <dir>/partners/<ID>/private.asc                       development only: the partner simulator's key
  */
 export const keyFiles = {
   hubPrivate: (dir: string) => path.join(dir, 'hub', 'private.asc'),
   hubPublic: (dir: string) => path.join(dir, 'hub', 'public.asc'),
+  hubSecret: (dir: string) => path.join(dir, 'hub', 'secret.key'),
   partnerPublic: (dir: string, partnerId: string) =>
     path.join(dir, 'partners', partnerId, 'public.asc'),
   partnerPrivate: (dir: string, partnerId: string) =>
@@ -22,7 +25,10 @@ export interface GeneratedKeys {
   readonly kept: readonly string[];
 }
 
-/** Creates development keys for the hub and each partner that has none yet; existing keys are kept. */
+/**
+ * Creates development keys for the hub and each partner that has none yet, and the hub's secret if
+ * it has none; existing keys and secret are kept.
+ */
 export async function generateDevelopmentKeys(
   dir: string,
   partnerIds: readonly string[],
@@ -56,6 +62,11 @@ export async function generateDevelopmentKeys(
     await writeFile(owner.privateFile, key.privateKeyArmored, { mode: 0o600 });
     await writeFile(owner.publicFile, key.publicKeyArmored, { mode: 0o644 });
     created.push(owner.name);
+  }
+  if (await exists(keyFiles.hubSecret(dir))) kept.push('hub secret');
+  else {
+    await HubSecret.create(keyFiles.hubSecret(dir));
+    created.push('hub secret');
   }
   return { created, kept };
 }

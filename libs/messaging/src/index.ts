@@ -29,3 +29,5 @@ export { topicNames } from './topic-names';
 export type { TopicNames } from './topic-names';
 export { SamenloopError, PoisonRecordError, TransientProcessingError, isRetriable } from './errors';
 export type { InboundRecord, OutboundRecord, RecordHandler } from './records';
+export { hubEventRecord } from './hub-events';
+export type { AccessQueryEvent, HubEvent } from './hub-events';

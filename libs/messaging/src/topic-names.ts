@@ -25,6 +25,11 @@ export interface TopicNames {
   readonly parked: string;
   /** The hub's time: ticks that raise due case alarms. */
   readonly clock: string;
+  /**
+   * What happens to the hub outside its pipeline and must reach the audit (see `HubEvent`): the
+   * pipeline reads it and writes the audit records, so the audit has one writer and one order.
+   */
+  readonly hubEvents: string;
 }
 
 export function topicNames(namespace = ''): TopicNames {
@@ -38,5 +43,6 @@ export function topicNames(namespace = ''): TopicNames {
     deadLetter: `${prefix}.deadletter.${VERSION}`,
     parked: `${prefix}.parked.${VERSION}`,
     clock: `${prefix}.clock.${VERSION}`,
+    hubEvents: `${prefix}.hub-events.${VERSION}`,
   });
 }

@@ -1,4 +1,12 @@
-import { keyFiles, readKeyFile, readPrivateKey, readPublicKey } from '@samenloop/crypto';
+import {
+  HubSecret,
+  keyFiles,
+  Pseudonyms,
+  readKeyFile,
+  readPrivateKey,
+  readPublicKey,
+  StateSeal,
+} from '@samenloop/crypto';
 import type { Logger } from '@samenloop/observability';
 import type { PartnerRegistry } from '@samenloop/partners';
 import type { HubKeys } from '../routing/hub-keys';
@@ -16,7 +24,7 @@ export class MissingKeysError extends Error {
 }
 
 /**
- * The hub's private key is required at start-up. Partner public keys are read from the keys
+ * The hub's private key and secret are required at start-up. Partner public keys are read from the keys
  * folder as they are at each use (see `PartnerKeyFiles`); a partner without a usable key is
  * reported now, and its deliveries wait until it has one.
  */
@@ -26,8 +34,16 @@ export async function loadHubKeys(
   logger: Logger,
 ): Promise<HubKeys> {
   const hubFile = keyFiles.hubPrivate(directory);
+  const secretFile = keyFiles.hubSecret(directory);
   const hubArmored = await readKeyFile(hubFile);
-  if (hubArmored === undefined) throw new MissingKeysError([`no hub private key at ${hubFile}`]);
+  const secret = await HubSecret.read(secretFile).catch((error: unknown) => {
+    throw new MissingKeysError([error instanceof Error ? error.message : String(error)]);
+  });
+  const missing = [
+    ...(hubArmored === undefined ? [`no hub private key at ${hubFile}`] : []),
+    ...(secret === undefined ? [`no hub secret at ${secretFile}`] : []),
+  ];
+  if (hubArmored === undefined || secret === undefined) throw new MissingKeysError(missing);
   let hub;
   let hubPublic;
   try {
@@ -41,5 +57,11 @@ export async function loadHubKeys(
   const partners = new PartnerKeyFiles(directory, registry, logger);
   const now = new Date();
   for (const partner of registry.partners) await partners.state(partner.id, now);
-  return { hub, hubPublic, partner: (partnerId, at) => partners.state(partnerId, at) };
+  return {
+    hub,
+    hubPublic,
+    pseudonyms: new Pseudonyms(secret),
+    stateSeal: new StateSeal(secret),
+    partner: (partnerId, at) => partners.state(partnerId, at),
+  };
 }

@@ -1,4 +1,10 @@
-import type { KeyProblemKind, PgpPrivateKey, PgpPublicKey } from '@samenloop/crypto';
+import type {
+  KeyProblemKind,
+  PgpPrivateKey,
+  PgpPublicKey,
+  Pseudonyms,
+  StateSeal,
+} from '@samenloop/crypto';
 
 /** Why a partner has no usable key, as receipts and audit records name it. */
 export type KeyProblem =
@@ -26,6 +32,10 @@ export interface HubKeys {
   readonly hub: PgpPrivateKey;
   /** What the hub keeps for itself — deliveries waiting for a key — is encrypted to this. */
   readonly hubPublic: PgpPublicKey;
+  /** Keyed pseudonyms from the hub secret: case references in the state, data subjects in the audit. */
+  readonly pseudonyms: Pseudonyms;
+  /** Seals what the hub keeps on its compacted state topics, with a key from the hub secret. */
+  readonly stateSeal: StateSeal;
   /**
    * A partner's key at `at`. Looked up on every use: a key registered, replaced, revoked or
    * expiring while the gateway runs takes effect with the next message.

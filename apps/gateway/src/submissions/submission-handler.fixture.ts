@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CaseLedger } from '@samenloop/case';
 import { ContractValidator } from '@samenloop/contracts';
@@ -6,7 +7,10 @@ import {
   decryptAndVerify,
   decryptSubmission,
   generatePartnerKey,
+  HubSecret,
+  Pseudonyms,
   readPrivateKey,
+  StateSeal,
   readPublicKey,
   type PgpPrivateKey,
   type PgpPublicKey,
@@ -49,6 +53,14 @@ async function keyPair(name: string): Promise<KeyPair> {
   };
 }
 
+async function hubSecret(): Promise<HubSecret> {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'samenloop-hub-secret-')), 'secret.key');
+  await HubSecret.create(file);
+  const secret = await HubSecret.read(file);
+  if (!secret) throw new Error(`no hub secret at ${file}`);
+  return secret;
+}
+
 export interface SubmissionOptions {
   /** The submission's plaintext; default the zorgmelding example. */
   readonly value?: string | Buffer;
@@ -64,13 +76,14 @@ export interface SubmissionOptions {
 export class HandlerFixture {
   private constructor(
     readonly hub: KeyPair,
+    readonly hubSecret: HubSecret,
     readonly partnerKeys: ReadonlyMap<string, KeyPair>,
   ) {}
 
   static async create(): Promise<HandlerFixture> {
     const partnerKeys = new Map<string, KeyPair>();
     for (const partner of registry.partners) partnerKeys.set(partner.id, await keyPair(partner.id));
-    return new HandlerFixture(await keyPair('hub'), partnerKeys);
+    return new HandlerFixture(await keyPair('hub'), await hubSecret(), partnerKeys);
   }
 
   handlers(
@@ -92,6 +105,8 @@ export class HandlerFixture {
       keys: {
         hub: this.hub.privateKey,
         hubPublic: this.hub.publicKey,
+        pseudonyms: new Pseudonyms(this.hubSecret),
+        stateSeal: new StateSeal(this.hubSecret),
         partner: (id) => {
           const key =
             id === options.withoutKeyFor ? undefined : this.partnerKeys.get(id)?.publicKey;

@@ -53,6 +53,8 @@ export function hubTopics(
     { topic: topics.parked, configEntries: [outboundLimit, kept(-1)] },
     // One partition: ticks are read in order.
     { topic: topics.clock, numPartitions: 1, configEntries: [kept(CLOCK_RETENTION_MS)] },
+    // One partition: the hub's events reach the audit in the order they happened.
+    { topic: topics.hubEvents, numPartitions: 1, configEntries: [kept(retention.inboundMs)] },
     // One partition and compaction: the latest state per key, read back in one ordered pass.
     ...[topics.caseState, topics.waitingDeliveries].map((topic) => ({
       topic,
