@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { keyFiles, readPublicKey } from '@samenloop/crypto';
+import { DEAD_LETTER_HEADERS } from '@samenloop/messaging';
 import { DeliveryWatcher } from '../support/delivery-watcher';
 import type { GatewayProcess } from '../support/gateway-process';
 import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
@@ -13,7 +15,7 @@ const PERSONAL_VALUES = ['Hoogstraten', '999990019', 'Lindelaan'];
 /**
  * Issue 14 on a real broker: a submission is one OpenPGP message, signed by its sender and
  * encrypted to the hub. Anything else is rejected with a reason the sender can act on and kept as
- * received in the dead letters; a decompression bomb does not hurt the gateway; and what sits on
+ * received in the dead letters (a cleartext one by size and hash only); a decompression bomb does not hurt the gateway; and what sits on
  * the inbound and dead-letter topics is ciphertext, not the fixture's personal data.
  */
 describe('encrypted submissions on a real broker', () => {
@@ -43,11 +45,11 @@ describe('encrypted submissions on a real broker', () => {
       });
     const json = (submission: object) => Buffer.from(JSON.stringify(submission));
 
-    // One key for all: one partition, so the answers come in the order the records were sent.
-    const cleartext = { key: police, value: json(zorgmelding()) };
     const misaddressed = await partners.sealedBytes('POLITIE-OB', json(zorgmelding()), police, {
       encryptTo: 'VT-BNO',
     });
+    // One key for all: one partition, so the answers come in the order the records were sent.
+    const cleartext = { key: misaddressed.key, value: json(zorgmelding()) };
     const forged = await partners.sealed('VT-BNO', zorgmelding(), police);
     // 50 MB of zeros, compressed to a few KB, signed by the sender's own key.
     const bomb = await partners.sealedBytes(
@@ -89,12 +91,26 @@ describe('encrypted submissions on a real broker', () => {
       'the valid zorgmelding at VT-ZOB',
     );
 
-    // Each dead letter holds its record exactly as received: the cleartext one as sent, in clear
-    // (the sender's own mistake), the others as ciphertext.
+    // Each dead letter holds its record exactly as received, as ciphertext — but the cleartext
+    // one only by size and hash: the hub writes nothing in clear, not even a sender's mistake.
     const deadLetters = await readToEnd(kafka, topics.deadLetter);
-    const rejected = [cleartext, misaddressed, forged, bomb].map((record) => record.value);
-    expect(deadLetters).toHaveLength(rejected.length);
-    expect(deadLetters.map((record) => record.bytes)).toEqual(expect.arrayContaining(rejected));
+    const sealed = [misaddressed, forged, bomb].map((record) => record.value);
+    expect(deadLetters).toHaveLength(4);
+    expect(deadLetters.map((record) => record.bytes)).toEqual(
+      expect.arrayContaining([...sealed, null]),
+    );
+    const inClear = deadLetters.find((record) => record.bytes === null);
+    expect(inClear?.key).toBeNull();
+    expect(inClear?.headers).toMatchObject({
+      [DEAD_LETTER_HEADERS.originalSize]: String(cleartext.value.length),
+      [DEAD_LETTER_HEADERS.originalSha256]: createHash('sha256')
+        .update(cleartext.value)
+        .digest('hex'),
+      [DEAD_LETTER_HEADERS.originalAbsent]: expect.stringContaining('sent unencrypted') as string,
+    });
+    // The sealed ones are keyed by the hub's pseudonym of the sender's key, not the key itself.
+    for (const record of deadLetters.filter((deadLetter) => deadLetter.bytes !== null))
+      expect(record.key).not.toBe(misaddressed.key);
 
     // Apart from the cleartext submission, nothing on the inbound topic or in the dead letters
     // reads as the fixture: no name, BSN or street in the raw bytes.
@@ -103,7 +119,7 @@ describe('encrypted submissions on a real broker', () => {
     const sealedRecords = [...inbound, ...deadLetters]
       .map((record) => record.bytes ?? Buffer.alloc(0))
       .filter((bytes) => !bytes.equals(cleartext.value));
-    expect(sealedRecords).toHaveLength(7);
+    expect(sealedRecords).toHaveLength(8);
     for (const bytes of sealedRecords)
       for (const value of PERSONAL_VALUES) expect(bytes.includes(value)).toBe(false);
     expect(cleartext.value.includes(PERSONAL_VALUES[0]!)).toBe(true);

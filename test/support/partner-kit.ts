@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,7 @@ import {
   readPrivateKey as readOpenpgpPrivateKey,
   revokeKey,
 } from 'openpgp';
+import { partnerRecordKey } from '../../apps/cli/src/partner/partner-record-key';
 import type { ConsumedRecord } from './kafka-test-kit';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -37,6 +38,8 @@ export class PartnerKit {
     /** Every key a partner has had, newest first: deliveries sealed before a renewal still open. */
     private readonly privateKeys: Map<string, PgpPrivateKey[]>,
     private readonly hubPublicKey: PgpPublicKey,
+    /** The partners' secret for their record keys (see `partnerRecordKey`). */
+    private readonly recordKeySecret = randomBytes(32),
   ) {}
 
   static async create(): Promise<PartnerKit> {
@@ -57,7 +60,8 @@ export class PartnerKit {
 
   /**
    * A Kafka message as a partner's system sends it: the JSON submission signed with the partner's
-   * key and encrypted to the hub's, one binary OpenPGP message (`gpg --sign --encrypt -r <hub>`).
+   * key and encrypted to the hub's, one binary OpenPGP message (`gpg --sign --encrypt -r <hub>`),
+   * keyed by an HMAC of its case reference (`partnerRecordKey`), never the reference itself.
    */
   async sealed(partnerId: string, submission: object, caseReference: string) {
     return this.sealedBytes(partnerId, Buffer.from(JSON.stringify(submission)), caseReference);
@@ -98,7 +102,11 @@ export class PartnerKit {
           })
         : // What the partner simulator (`samenloop partner send`) does.
           await signAndEncrypt(plaintext, { signingKey, encryptionKeys: [this.hubPublicKey] });
-    return { key: caseReference, value: Buffer.from(sealed as Uint8Array), headers: {} };
+    return {
+      key: partnerRecordKey(this.recordKeySecret, caseReference),
+      value: Buffer.from(sealed as Uint8Array),
+      headers: {},
+    };
   }
 
   /**

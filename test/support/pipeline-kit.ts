@@ -7,6 +7,9 @@ import type { Logger } from '@samenloop/observability';
 import type { Kafka } from 'kafkajs';
 import { uniqueName } from './kafka-test-kit';
 
+/** Stands in for the hub's keyed pseudonym of a record key: visibly not the key itself. */
+export const testKeyPseudonym = (key: Buffer): string => `pseudonym(${key.toString()})`;
+
 /** A pipeline over one inbound topic, with a consumer group and transactional id of its own. */
 export function testPipeline(
   kafka: Kafka,
@@ -24,6 +27,7 @@ export function testPipeline(
     topics: [options.inbound],
     deadLetterTopic: options.deadLetter,
     maxDeadLetterOriginalBytes: 1024 * 1024,
+    deadLetterKey: testKeyPseudonym,
     handler: options.handler,
     ...(options.restartBackoff ? { restartBackoff: options.restartBackoff } : {}),
   });

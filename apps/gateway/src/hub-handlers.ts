@@ -24,6 +24,8 @@ export interface HubHandlerOptions {
   readonly hubOin: string;
   readonly maxMessageBytes: number;
   readonly alarmSettings: AlarmSettings;
+  /** How long after it closed a case is forgotten (see `ClockHandler`). */
+  readonly closedCaseRetentionMs: number;
   readonly topics: TopicNames;
   readonly logger: Logger;
   readonly now?: () => Date;
@@ -51,7 +53,9 @@ export function createHubHandlers(options: HubHandlerOptions): HubHandlers {
     options.logger,
   );
   const submissions = new SubmissionHandler({ ...options, hubSource, router, alerts });
-  const clock = new ClockHandler(options.ledger, alerts, dispatcher, options.logger);
+  const clock = new ClockHandler(options.ledger, alerts, dispatcher, options.logger, {
+    closedCaseRetentionMs: options.closedCaseRetentionMs,
+  });
   return {
     submissions,
     clock,

@@ -249,3 +249,93 @@ describe(CaseLedger.name, () => {
     ).toEqual([zsm.caseKey]);
   });
 });
+
+describe('a case reference in the ledger', () => {
+  it('is stored and looked up by its reference key, so the state names no registration number', () => {
+    const ledger = new CaseLedger({ referenceKey: (reference) => `p(${reference.length})` });
+    const first = ledger.accept(entry({}));
+    const written = ledger.pendingEntries;
+
+    expect(written.map((stateEntry) => stateEntry.key)).toContain('ref:p(42)');
+    expect(written.some((stateEntry) => stateEntry.key.includes('PL2100'))).toBe(false);
+    const restored = new CaseLedger({ referenceKey: (reference) => `p(${reference.length})` });
+    restored.restore(written);
+    expect(restored.matchingCases(['politieRegistratienummer:PL2100-2026112345'], [])).toEqual([
+      expect.objectContaining({ caseKey: first.caseKey }),
+    ]);
+    expect(restored.matchingCases(['zsmZaakId:ZSM-OB-2026-004211'], [])).toEqual([]);
+  });
+});
+
+describe('a closed case', () => {
+  const closedCase = (ledger: CaseLedger, closedAt: Date) => {
+    const accepted = ledger.accept(entry({}));
+    ledger.accept(entry({ messageId: 'm-2', stage: 'gesloten' }));
+    ledger.close(accepted.caseKey, closedAt);
+    ledger.commit();
+    return accepted.caseKey;
+  };
+
+  it('is forgotten once its retention has passed: record, references and message ids are tombstoned', () => {
+    const ledger = new CaseLedger();
+    const written: { key: string; value: string | null }[] = [];
+    const accepted = ledger.accept(entry({}));
+    ledger.accept(entry({ messageId: 'm-2', stage: 'gesloten' }));
+    ledger.close(accepted.caseKey, new Date('2026-11-01T10:00:00Z'));
+    written.push(...ledger.pendingEntries);
+    ledger.commit();
+
+    expect(ledger.forgetClosedBefore(new Date('2026-11-01T09:00:00Z'))).toEqual([]);
+    expect(ledger.forgetClosedBefore(new Date('2026-12-01T10:00:00Z'))).toEqual([accepted.caseKey]);
+    const tombstones = ledger.pendingEntries;
+    written.push(...tombstones);
+    ledger.commit();
+
+    expect(tombstones).toEqual(
+      expect.arrayContaining([
+        { key: `case:${accepted.caseKey}`, value: null },
+        { key: 'ref:politieRegistratienummer:PL2100-2026112345', value: null },
+        { key: 'msg:m-1', value: null },
+        { key: 'msg:m-2', value: null },
+      ]),
+    );
+    expect(tombstones).toHaveLength(4);
+    expect(ledger.caseRecord(accepted.caseKey)).toBeUndefined();
+    expect(ledger.caseOfMessage('m-1')).toBeUndefined();
+    expect(ledger.size).toBe(0);
+    // Read back from the topic in order, the tombstones leave nothing either.
+    const restored = new CaseLedger();
+    restored.restore(written);
+    expect(restored.size).toBe(0);
+    expect(restored.matchingCases(['politieRegistratienummer:PL2100-2026112345'], [])).toEqual([]);
+    // The same reference now opens a new case.
+    expect(ledger.accept(entry({ messageId: 'm-3' })).caseKey).not.toBe(accepted.caseKey);
+  });
+
+  it('is closed once: the retention runs from the first close', () => {
+    const ledger = new CaseLedger();
+    const caseKey = closedCase(ledger, new Date('2026-11-01T10:00:00Z'));
+    ledger.close(caseKey, new Date('2026-11-20T10:00:00Z'));
+    ledger.commit();
+
+    expect(ledger.caseRecord(caseKey)?.closedAt).toBe('2026-11-01T10:00:00.000Z');
+    expect(ledger.forgetClosedBefore(new Date('2026-11-02T10:00:00Z'))).toEqual([caseKey]);
+  });
+
+  it('is not forgotten when the transaction that forgot it aborts, nor while an open case stays', () => {
+    const ledger = new CaseLedger();
+    const caseKey = closedCase(ledger, new Date('2026-11-01T10:00:00Z'));
+    const open = ledger.accept(entry({ messageId: 'm-9', references: ['zsmZaakId:ZSM-1'] }));
+    ledger.commit();
+
+    expect(ledger.forgetClosedBefore(new Date('2027-01-01T00:00:00Z'))).toEqual([caseKey]);
+    // Staged as forgotten: not looked up any more, and not forgotten twice.
+    expect(ledger.caseOfMessage('m-1')).toBeUndefined();
+    expect(ledger.forgetClosedBefore(new Date('2027-01-01T00:00:00Z'))).toEqual([]);
+    ledger.abort();
+
+    expect(ledger.caseOfMessage('m-1')).toBe(caseKey);
+    expect(ledger.caseRecord(open.caseKey)).toBeDefined();
+    expect(ledger.forgetClosedBefore(new Date('2027-01-01T00:00:00Z'))).toEqual([caseKey]);
+  });
+});

@@ -33,6 +33,8 @@ export interface CaseRecord {
    * determined), by id, each with the digest of its content: only that same message releases it.
    */
   readonly heldForVt: Readonly<Record<string, string>>;
+  /** When the case was closed (gesloten): its retention runs from then. */
+  readonly closedAt?: string;
 }
 
 /** Messages by which a partner reports a case; their senders are the case's melders. */
@@ -43,10 +45,22 @@ const REPORTS: ReadonlySet<MessageType> = new Set<MessageType>([
   'nl.samenloop.kindermishandeling-afstemming',
 ]);
 
-/** One record of the state topic; keys are `case:…`, `ref:…` and `msg:…`. */
+/**
+ * One record of the state topic; keys are `case:<case key>`, `ref:<reference key>` and
+ * `msg:<message id>`. A null value is a tombstone: the key is forgotten.
+ */
 export interface StateEntry {
   readonly key: string;
-  readonly value: string;
+  readonly value: string | null;
+}
+
+export interface CaseLedgerOptions {
+  /**
+   * What a case reference is looked up and stored by. The hub gives a keyed pseudonym, so the
+   * state topic's keys name no registration number; the identity (default) suits a ledger that
+   * never leaves memory, such as a policy test's.
+   */
+  readonly referenceKey?: (reference: string) => string;
 }
 
 export interface AcceptedMessage {
@@ -77,11 +91,27 @@ export class CaseLedger {
   private readonly caseByMessage = new Map<string, string>();
   /** Committed cases with a pending alarm: what a clock tick looks at, not every case. */
   private readonly withPendingAlarms = new Set<string>();
+  /** Committed closed cases, with when they closed: what expiry looks at, not every case. */
+  private readonly closedCases = new Map<string, number>();
   private pending = new Map<string, StateEntry>();
+  private readonly referenceKey: (reference: string) => string;
+
+  constructor(options: CaseLedgerOptions = {}) {
+    this.referenceKey = options.referenceKey ?? ((reference) => reference);
+  }
 
   /** Rebuilds the ledger from the state topic's records, oldest first. */
   restore(entries: Iterable<StateEntry>): void {
     for (const entry of entries) this.apply(entry);
+  }
+
+  /**
+   * Stages entries to be written again as they are: state restored from an older form (say, with
+   * references in clear) is rewritten in the current one by the next transaction. Until then the
+   * old form stays on the topic and is migrated again at the next start.
+   */
+  rewrite(entries: Iterable<StateEntry>): void {
+    for (const entry of entries) this.stage(entry);
   }
 
   get size(): number {
@@ -90,7 +120,7 @@ export class CaseLedger {
 
   /** The case a message id was accepted into, if it was accepted before (committed or staged). */
   caseOfMessage(messageId: string): string | undefined {
-    return this.read('msg', messageId) ?? this.caseByMessage.get(messageId);
+    return this.lookUp('msg', messageId, this.caseByMessage);
   }
 
   /**
@@ -99,9 +129,7 @@ export class CaseLedger {
    */
   matchingCases(references: readonly string[], relatesTo: readonly string[]): CaseRecord[] {
     const keys = [
-      ...references.map(
-        (reference) => this.read('ref', reference) ?? this.caseByReference.get(reference),
-      ),
+      ...references.map((reference) => this.caseOfReference(reference)),
       ...relatesTo.map((messageId) => this.caseOfMessage(messageId)),
     ].filter((key): key is string => key !== undefined);
     return [...new Set(keys)]
@@ -121,7 +149,7 @@ export class CaseLedger {
     const conflictingKeys = new Set(conflicting.map((record) => record.caseKey));
     // A reference already owned by another thread stays with that thread.
     const references = message.references.filter((reference) => {
-      const owner = this.read('ref', reference) ?? this.caseByReference.get(reference);
+      const owner = this.caseOfReference(reference);
       return owner === undefined || !conflictingKeys.has(owner);
     });
     const melders = existing?.melders ?? [];
@@ -148,7 +176,7 @@ export class CaseLedger {
     };
     this.stage({ key: `case:${record.caseKey}`, value: JSON.stringify(record) });
     for (const reference of references)
-      this.stage({ key: `ref:${reference}`, value: record.caseKey });
+      this.stage({ key: `ref:${this.referenceKey(reference)}`, value: record.caseKey });
     this.stage({ key: `msg:${message.messageId}`, value: record.caseKey });
     return { ...record, conflictingCaseKeys: [...conflictingKeys] };
   }
@@ -186,6 +214,34 @@ export class CaseLedger {
     });
   }
 
+  /** Stages that a case is closed now, unless it was closed before: its retention runs from then. */
+  close(caseKey: string, at: Date): void {
+    if (this.caseRecord(caseKey)?.closedAt !== undefined) return;
+    this.update(caseKey, (record) => ({ ...record, closedAt: at.toISOString() }));
+  }
+
+  /**
+   * Stages tombstones for every case closed before `cutoff` — its record, references and message
+   * ids — so compaction removes them from the state topic. Returns the forgotten case keys. A
+   * later message with one of its references opens a new case.
+   */
+  forgetClosedBefore(cutoff: Date): string[] {
+    const due = [...this.closedCases]
+      .filter(([, closedAt]) => closedAt < cutoff.getTime())
+      .map(([caseKey]) => caseKey)
+      .filter((caseKey) => this.pending.get(`case:${caseKey}`)?.value !== null);
+    if (due.length === 0) return [];
+    const forgotten = new Set(due);
+    for (const caseKey of due) this.stage({ key: `case:${caseKey}`, value: null });
+    for (const [kind, index] of [
+      ['ref', this.caseByReference],
+      ['msg', this.caseByMessage],
+    ] as const)
+      for (const [id, caseKey] of index)
+        if (forgotten.has(caseKey)) this.stage({ key: `${kind}:${id}`, value: null });
+    return due;
+  }
+
   /** Stages a change to a case's alarms. */
   updateAlarms(caseKey: string, change: (alarms: CaseAlarms) => CaseAlarms): void {
     this.update(caseKey, (record) => ({ ...record, alarms: change(record.alarms) }));
@@ -193,7 +249,8 @@ export class CaseLedger {
 
   caseRecord(caseKey: string): CaseRecord | undefined {
     const staged = this.pending.get(`case:${caseKey}`);
-    return staged ? withDefaults(JSON.parse(staged.value) as CaseRecord) : this.cases.get(caseKey);
+    if (!staged) return this.cases.get(caseKey);
+    return staged.value === null ? undefined : withDefaults(JSON.parse(staged.value) as CaseRecord);
   }
 
   /** Every case with a pending alarm, committed or staged. */
@@ -240,8 +297,18 @@ export class CaseLedger {
     this.pending.set(entry.key, entry);
   }
 
-  private read(kind: 'ref' | 'msg', id: string): string | undefined {
-    return this.pending.get(`${kind}:${id}`)?.value;
+  private caseOfReference(reference: string): string | undefined {
+    return this.lookUp('ref', this.referenceKey(reference), this.caseByReference);
+  }
+
+  /** The staged value if any (a staged tombstone: none), else the committed one. */
+  private lookUp(
+    kind: 'ref' | 'msg',
+    id: string,
+    committed: ReadonlyMap<string, string>,
+  ): string | undefined {
+    const staged = this.pending.get(`${kind}:${id}`);
+    return staged === undefined ? committed.get(id) : (staged.value ?? undefined);
   }
 
   private apply({ key, value }: StateEntry): void {
@@ -249,12 +316,22 @@ export class CaseLedger {
     const kind = key.slice(0, separator);
     const id = key.slice(separator + 1);
     if (kind === 'case') {
+      if (value === null) {
+        this.cases.delete(id);
+        this.withPendingAlarms.delete(id);
+        this.closedCases.delete(id);
+        return;
+      }
       const record = withDefaults(JSON.parse(value) as CaseRecord);
       this.cases.set(id, record);
       if (hasPendingAlarm(record.alarms)) this.withPendingAlarms.add(id);
       else this.withPendingAlarms.delete(id);
-    } else if (kind === 'ref') this.caseByReference.set(id, value);
-    else if (kind === 'msg') this.caseByMessage.set(id, value);
+      if (record.closedAt !== undefined) this.closedCases.set(id, Date.parse(record.closedAt));
+    } else if (kind === 'ref' || kind === 'msg') {
+      const index = kind === 'ref' ? this.caseByReference : this.caseByMessage;
+      if (value === null) index.delete(id);
+      else index.set(id, value);
+    }
   }
 }
 

@@ -60,11 +60,12 @@ export class Pseudonyms {
     this.key = secret.derive('pseudonyms');
   }
 
-  of(domain: PseudonymDomain, value: string): string {
+  /** A string counts by its UTF-8 bytes: the same text gives the same pseudonym as its bytes. */
+  of(domain: PseudonymDomain, value: string | Buffer): string {
     return createHmac('sha256', this.key)
       .update(domain)
       .update('\0')
-      .update(value, 'utf8')
+      .update(value)
       .digest('base64url');
   }
 }

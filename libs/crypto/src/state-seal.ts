@@ -27,6 +27,11 @@ export class StateSeal {
     this.key = secret.derive('state-seal');
   }
 
+  /** Whether a value is in the sealed form at all (a state written before sealing is not). */
+  static isSealed(value: string): boolean {
+    return value.startsWith(`${VERSION}.`);
+  }
+
   seal(plaintext: string, context: string): string {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv).setAAD(Buffer.from(context));

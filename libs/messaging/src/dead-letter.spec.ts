@@ -19,23 +19,22 @@ const record: InboundRecord = {
   timestamp: '0',
 };
 const now = new Date('2026-11-23T10:00:00Z');
+const pseudonym = (key: Buffer) => `pseudonym(${key.toString()})`;
+const options = { topic: 'dlq', now, maxOriginalBytes: 1024, keyPseudonym: pseudonym };
 
 describe(toDeadLetter.name, () => {
-  it('keeps the original record and adds where it came from and why it failed', () => {
+  it("keeps the original value under the pseudonym of its key, without the sender's headers, and adds where it came from and why it failed", () => {
     const deadLetter = toDeadLetter(
       record,
       new PoisonRecordError('signature does not match the sending partner', 'verify-signature'),
-      'samenloop.deadletter.v1',
-      now,
-      1024,
+      { topic: 'samenloop.deadletter.v1', now, maxOriginalBytes: 1024, keyPseudonym: pseudonym },
     );
 
     expect(deadLetter).toEqual({
       topic: 'samenloop.deadletter.v1',
-      key: record.key,
+      key: 'pseudonym(case-9)',
       value: record.value,
       headers: {
-        ce_id: 'message-9',
         [DEAD_LETTER_HEADERS.sourceTopic]: 'samenloop.in.politie.v1',
         [DEAD_LETTER_HEADERS.sourcePartition]: '2',
         [DEAD_LETTER_HEADERS.sourceOffset]: '41',
@@ -48,7 +47,7 @@ describe(toDeadLetter.name, () => {
   });
 
   it('records only the class of an unexpected error, whose message may quote input', () => {
-    const deadLetter = toDeadLetter(record, new TypeError('naam Jan Jansen'), 'dlq', now, 1024);
+    const deadLetter = toDeadLetter(record, new TypeError('naam Jan Jansen'), options);
 
     expect(deadLetter.headers).toMatchObject({
       [DEAD_LETTER_HEADERS.failedStep]: 'unexpected',
@@ -59,8 +58,11 @@ describe(toDeadLetter.name, () => {
 
   it('names an original larger than it may keep by size and hash, so the dead letter fits its topic', () => {
     const size = recordBytes(record);
-    const kept = toDeadLetter(record, new TypeError('x'), 'dlq', now, size);
-    const named = toDeadLetter(record, new TypeError('x'), 'dlq', now, size - 1);
+    const kept = toDeadLetter(record, new TypeError('x'), { ...options, maxOriginalBytes: size });
+    const named = toDeadLetter(record, new TypeError('x'), {
+      ...options,
+      maxOriginalBytes: size - 1,
+    });
 
     expect(kept.value).toBe(record.value);
     expect(named.key).toBeNull();
@@ -72,6 +74,22 @@ describe(toDeadLetter.name, () => {
       [DEAD_LETTER_HEADERS.originalSha256]: createHash('sha256')
         .update(record.value!)
         .digest('hex'),
+    });
+  });
+});
+
+describe('a dead letter of a record that must not be kept', () => {
+  it('names the original by size and hash, and says why it is absent', () => {
+    const deadLetter = toDeadLetter(record, new PoisonRecordError('sent in clear', 'decrypt'), {
+      ...options,
+      notKept: 'sent unencrypted: the hub writes nothing in clear',
+    });
+
+    expect(deadLetter.key).toBeNull();
+    expect(deadLetter.value).toBeNull();
+    expect(deadLetter.headers).toMatchObject({
+      [DEAD_LETTER_HEADERS.originalSize]: String(record.value!.length),
+      [DEAD_LETTER_HEADERS.originalAbsent]: 'sent unencrypted: the hub writes nothing in clear',
     });
   });
 });

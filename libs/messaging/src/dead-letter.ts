@@ -25,18 +25,38 @@ export const DEAD_LETTER_HEADERS = {
 } as const;
 
 /**
- * The original key, value and headers go to the dead-letter topic unchanged (so the record can be
- * replayed after a fix), with the failure context added as headers. Error messages name field paths
- * and rules, never values, so they are safe to carry here. A record larger than `maxOriginalBytes`
- * (key, value and headers) is named by its size and hash instead: a dead letter must fit its topic,
- * or the transaction carrying it fails and the partition stalls. The original stays on its topic.
+ * What a record's key becomes where the hub writes it: a sender may have keyed its record by
+ * something that identifies a person or case, which the hub never writes in clear. A keyed
+ * pseudonym keeps records with the same key together (same partition, same order) without it.
+ */
+export type KeyPseudonym = (key: Buffer) => string;
+
+export interface DeadLetterOptions {
+  readonly topic: string;
+  readonly now: Date;
+  /** An original larger than this (key, value and headers) is named by its size and hash instead. */
+  readonly maxOriginalBytes: number;
+  readonly keyPseudonym: KeyPseudonym;
+  /**
+   * Why the original must not be kept even though it fits, e.g. it came in clear: the hub writes
+   * nothing in clear, so it is named by its size and hash, and stays on its own topic.
+   */
+  readonly notKept?: string;
+}
+
+/**
+ * The original value goes to the dead-letter topic unchanged (so the record can be replayed after a
+ * fix; a submission's value is ciphertext), under the pseudonym of its key, with the failure
+ * context as headers. The sender's own headers are not kept: the hub cannot tell what they carry.
+ * Error messages name field paths and rules, never values, so they are safe to carry here. A record
+ * larger than `maxOriginalBytes`, or one that must not be kept (`notKept`), is named by its size and
+ * hash instead: a dead letter must fit its topic, or the transaction carrying it fails and the
+ * partition stalls. The original stays on its topic.
  */
 export function toDeadLetter(
   record: InboundRecord,
   error: unknown,
-  deadLetterTopic: string,
-  now: Date,
-  maxOriginalBytes: number,
+  options: DeadLetterOptions,
 ): OutboundRecord {
   const failure = describeFailure(error);
   const context: IHeaders = {
@@ -46,25 +66,28 @@ export function toDeadLetter(
     [DEAD_LETTER_HEADERS.failedStep]: failure.step,
     [DEAD_LETTER_HEADERS.errorClass]: failure.errorClass,
     [DEAD_LETTER_HEADERS.errorMessage]: failure.message,
-    [DEAD_LETTER_HEADERS.deadLetteredAt]: now.toISOString(),
+    [DEAD_LETTER_HEADERS.deadLetteredAt]: options.now.toISOString(),
   };
-  if (recordBytes(record) <= maxOriginalBytes) {
+  if (options.notKept === undefined && recordBytes(record) <= options.maxOriginalBytes) {
     return {
-      topic: deadLetterTopic,
-      key: record.key,
+      topic: options.topic,
+      key: record.key === null ? null : options.keyPseudonym(record.key),
       value: record.value,
-      headers: { ...record.headers, ...context },
+      headers: context,
     };
   }
   const value = record.value ?? Buffer.alloc(0);
   return {
-    topic: deadLetterTopic,
+    topic: options.topic,
     key: null,
     value: null,
     headers: {
       ...context,
       [DEAD_LETTER_HEADERS.originalSize]: String(value.length),
       [DEAD_LETTER_HEADERS.originalSha256]: createHash('sha256').update(value).digest('hex'),
+      ...(options.notKept === undefined
+        ? {}
+        : { [DEAD_LETTER_HEADERS.originalAbsent]: options.notKept }),
     },
   };
 }

@@ -21,7 +21,7 @@ export {
   toDeadLetter,
   toUndecodableBatchDeadLetter,
 } from './dead-letter';
-export type { UndecodableBatchRange } from './dead-letter';
+export type { KeyPseudonym, UndecodableBatchRange } from './dead-letter';
 export { ACCEPTED_COMPRESSIONS, UndecodableBatchError } from './compression';
 export { PARKED_HEADERS, toParked } from './parking';
 export type { ParkedScope, ParkingContext } from './parking';

@@ -1,12 +1,11 @@
 import type { IHeaders } from 'kafkajs';
 import type { InboundRecord, OutboundRecord } from './records';
 
-/** Header names for a parked record's context; the original headers (its signature) stay as they are. */
+/** Header names for a parked record's context. */
 export const PARKED_HEADERS = {
   sourceTopic: 'samenloop.parked.source.topic',
   sourcePartition: 'samenloop.parked.source.partition',
   sourceOffset: 'samenloop.parked.source.offset',
-  sourceKey: 'samenloop.parked.source.key',
   messageId: 'samenloop.parked.message.id',
   messageType: 'samenloop.parked.message.type',
   sender: 'samenloop.parked.sender',
@@ -33,8 +32,9 @@ export interface ParkingContext {
 
 /**
  * A valid message the hub cannot route yet (or only its part for Veilig Thuis), kept unchanged —
- * value and the sender's signature — so that releasing it means submitting it again to its inbound
- * topic. Keyed by message id, which is how the operator names it.
+ * its value, the sender's signed ciphertext — so that releasing it means submitting it again to its
+ * inbound topic. Keyed by message id, which is how the operator names it; the sender's key and
+ * headers are not kept (see `toDeadLetter`).
  */
 export function toParked(
   record: InboundRecord,
@@ -42,11 +42,9 @@ export function toParked(
   parkedTopic: string,
 ): OutboundRecord {
   const headers: IHeaders = {
-    ...record.headers,
     [PARKED_HEADERS.sourceTopic]: record.topic,
     [PARKED_HEADERS.sourcePartition]: String(record.partition),
     [PARKED_HEADERS.sourceOffset]: record.offset,
-    ...(record.key ? { [PARKED_HEADERS.sourceKey]: record.key } : {}),
     [PARKED_HEADERS.messageId]: context.messageId,
     [PARKED_HEADERS.messageType]: context.messageType,
     [PARKED_HEADERS.sender]: context.sender,

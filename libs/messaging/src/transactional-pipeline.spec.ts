@@ -143,6 +143,7 @@ function pipelineOnStandIns(overrides: Partial<TransactionalPipelineOptions> = {
     topics: ['samenloop.in.politie-ob.v1'],
     deadLetterTopic: 'samenloop.deadletter.v1',
     maxDeadLetterOriginalBytes: 1024 * 1024,
+    deadLetterKey: (key) => `pseudonym(${key.toString()})`,
     handler: () => Promise.resolve([]),
     chunkState,
     beforeConsuming,

@@ -9,7 +9,7 @@ import {
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '@samenloop/observability';
 import type { UndecodableBatchError } from './compression';
-import { toDeadLetter, toUndecodableBatchDeadLetter } from './dead-letter';
+import { toDeadLetter, toUndecodableBatchDeadLetter, type KeyPseudonym } from './dead-letter';
 import { isRetriable } from './errors';
 import type { InboundRecord, OutboundRecord, RecordHandler } from './records';
 import { locateUndecodableBatch, undecodableCause } from './undecodable-batch';
@@ -76,6 +76,8 @@ export interface TransactionalPipelineOptions {
   readonly deadLetterTopic: string;
   /** A dead letter keeps an original up to this size, else its size and hash (see `toDeadLetter`). */
   readonly maxDeadLetterOriginalBytes: number;
+  /** What a dead letter is keyed by instead of its original's key (see `toDeadLetter`). */
+  readonly deadLetterKey: KeyPseudonym;
   readonly handler: RecordHandler;
   /** Attempts for one transaction when the broker answers with a retriable error. */
   readonly transactionAttempts?: number;
@@ -425,13 +427,12 @@ export class TransactionalPipeline {
     } catch (error) {
       // Retriable failures propagate so kafkajs retries the same record with backoff.
       if (isRetriable(error)) throw error;
-      const deadLetter = toDeadLetter(
-        record,
-        error,
-        this.options.deadLetterTopic,
-        this.now(),
-        this.options.maxDeadLetterOriginalBytes,
-      );
+      const deadLetter = toDeadLetter(record, error, {
+        topic: this.options.deadLetterTopic,
+        now: this.now(),
+        maxOriginalBytes: this.options.maxDeadLetterOriginalBytes,
+        keyPseudonym: this.options.deadLetterKey,
+      });
       this.logger.warn(
         {
           topic: record.topic,

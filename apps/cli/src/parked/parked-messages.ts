@@ -54,10 +54,11 @@ export class ParkedMessages {
     const parked = (await this.read(options)).filter((entry) => entry.messageId === messageId);
     const latest = parked.at(-1);
     if (!latest) throw new Error(`no parked message with id ${messageId} on ${this.topic}`);
+    // Keyed by its message id, as parked: the sender's own key is not kept (it may name a case).
     await sendRecord(this.kafka, latest.sourceTopic, {
-      key: header(latest.record.headers, PARKED_HEADERS.sourceKey) || null,
+      key: messageId,
       value: latest.record.value,
-      headers: originalHeaders(latest.record.headers),
+      headers: {},
     });
     const { record: _record, ...message } = latest;
     return message;
@@ -95,11 +96,4 @@ export class ParkedMessages {
 function header(headers: IHeaders | undefined, name: string): string {
   const value = headers?.[name];
   return (Array.isArray(value) ? value[0] : value)?.toString() ?? '';
-}
-
-/** The headers the sender wrote, without the parking context. */
-function originalHeaders(headers: IHeaders | undefined): IHeaders {
-  return Object.fromEntries(
-    Object.entries(headers ?? {}).filter(([name]) => !name.startsWith('samenloop.parked.')),
-  );
 }

@@ -13,6 +13,7 @@ import {
 import { topicNames, type TopicNames } from '@samenloop/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 import type { CliSettings } from '../cli-settings';
+import { partnerRecordKey } from './partner-record-key';
 import { readUntilQuiet } from '../kafka/read-until-quiet';
 import { sendRecord } from '../kafka/send-record';
 
@@ -34,6 +35,7 @@ export class PartnerClient {
     private readonly kafka: Kafka,
     private readonly topics: TopicNames,
     private readonly privateKey: PgpPrivateKey,
+    private readonly recordKeySecret: string,
     private readonly hubKey: PgpPublicKey,
     /** One consumer group per partner (and namespace): each receive continues where the last stopped. */
     private readonly groupId: string,
@@ -59,6 +61,7 @@ export class PartnerClient {
       kafka,
       topicNames(settings.topicNamespace),
       await readPrivateKey(privateArmored),
+      privateArmored,
       await readPublicKey(hubArmored),
       `${settings.topicNamespace ? `${settings.topicNamespace}.` : ''}samenloop-partner-${partnerId.toLowerCase()}`,
     );
@@ -85,10 +88,12 @@ export class PartnerClient {
         encryptionKeys: [this.hubKey],
       }),
     );
-    const caseReference = Object.values(parsed.data?.zaakReferenties ?? {})[0] ?? null;
+    const caseReference = Object.values(parsed.data?.zaakReferenties ?? {})[0];
     const topic = this.topics.inbound(this.partnerId);
     await sendRecord(this.kafka, topic, {
-      key: caseReference,
+      // The partner's private key doubles as the simulator's secret: only the partner holds it.
+      key:
+        caseReference === undefined ? null : partnerRecordKey(this.recordKeySecret, caseReference),
       value,
     });
     return { messageId: parsed.id ?? '(none)', topic };

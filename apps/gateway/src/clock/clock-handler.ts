@@ -23,7 +23,8 @@ export interface ClockTick {
  * transaction that commits the tick and marks the alarms raised: after a crash the tick is read
  * again and nothing is raised twice or lost. The alarms live in the case state, so they survive
  * restarts; tests (or a standby clock) drive time by writing ticks, never by waiting. A tick also
- * releases the deliveries waiting for a recipient whose key has become usable.
+ * releases the deliveries waiting for a recipient whose key has become usable, and forgets the
+ * cases closed longer ago than their retention.
  */
 export class ClockHandler {
   private hubTime = new Date(0);
@@ -33,6 +34,7 @@ export class ClockHandler {
     private readonly alerts: HubAlerts,
     private readonly dispatcher: DeliveryDispatcher,
     private readonly logger: Logger,
+    private readonly settings: { readonly closedCaseRetentionMs: number },
   ) {}
 
   /** The latest time a tick brought; time never runs backwards. */
@@ -55,6 +57,11 @@ export class ClockHandler {
         this.logger.info({ caseKey: caseRecord.caseKey, alarm: kind }, 'case alarm raised');
       }
     }
+    const forgotten = this.ledger.forgetClosedBefore(
+      new Date(this.hubTime.getTime() - this.settings.closedCaseRetentionMs),
+    );
+    if (forgotten.length > 0)
+      this.logger.info({ cases: forgotten.length }, 'closed cases past their retention forgotten');
     return records;
   };
 

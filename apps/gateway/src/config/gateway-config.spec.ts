@@ -88,6 +88,25 @@ describe(loadGatewayConfig.name, () => {
     );
   });
 
+  it('forgets a closed case after 30 days by default, and never before the inbound topics forget its submissions', () => {
+    const required = { KAFKA_BROKERS: '127.0.0.1:19092', SAMENLOOP_KEYS_DIR: '/keys' };
+
+    expect(loadGatewayConfig(required).closedCaseRetentionMs).toBe(30 * 24 * 3_600_000);
+    expect(() =>
+      loadGatewayConfig({
+        ...required,
+        SAMENLOOP_RETENTION_INBOUND_HOURS: '72',
+        SAMENLOOP_RETENTION_CLOSED_CASES_DAYS: '3',
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        problems: [
+          "SAMENLOOP_RETENTION_CLOSED_CASES_DAYS: must be longer than SAMENLOOP_RETENTION_INBOUND_HOURS: a closed case's message ids keep a submission read again from its inbound topic from being routed twice",
+        ],
+      }) as Error,
+    );
+  });
+
   it('finds the policy tests in the policy folder unless told otherwise', () => {
     const required = { KAFKA_BROKERS: '127.0.0.1:19092', SAMENLOOP_KEYS_DIR: '/keys' };
 

@@ -57,6 +57,12 @@ const restartBackoffSchema = z.object({
   ),
 });
 
+/** The settings the closed-case retention is checked against, once each is valid alone. */
+const retentionOfCasesSchema = z.object({
+  SAMENLOOP_RETENTION_INBOUND_HOURS: z.number(),
+  SAMENLOOP_RETENTION_CLOSED_CASES_DAYS: z.number(),
+});
+
 const environmentFields = z.object({
   KAFKA_BROKERS: z
     .string({ error: 'is required: a comma-separated list of host:port, e.g. 127.0.0.1:19092' })
@@ -142,6 +148,8 @@ const environmentFields = z.object({
     [1, ': the operator and the sender need time to act on a dead letter'],
     [365, ''],
   ).default(30),
+  /** How long the case state keeps a closed case (its references, facts, message ids). */
+  SAMENLOOP_RETENTION_CLOSED_CASES_DAYS: wholeNumber('days', [1, ''], [3650, '']).default(30),
   GATEWAY_ZSM_ALERT_MARGIN_MINUTES: z.coerce
     .number({ error: 'must be a number of minutes' })
     .int('must be a whole number of minutes')
@@ -173,16 +181,28 @@ const environmentFields = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 
-const environmentSchema = environmentFields.refine(
-  (settings) =>
-    settings.GATEWAY_RESTART_BACKOFF_MAX_MS >= settings.GATEWAY_RESTART_BACKOFF_INITIAL_MS,
-  {
-    path: ['GATEWAY_RESTART_BACKOFF_MAX_MS'],
-    message: 'must be at least GATEWAY_RESTART_BACKOFF_INITIAL_MS',
-    // Checked alongside every other problem, once both settings are numbers in range.
-    when: (payload) => restartBackoffSchema.safeParse(payload.value).success,
-  },
-);
+const environmentSchema = environmentFields
+  .refine(
+    (settings) =>
+      settings.GATEWAY_RESTART_BACKOFF_MAX_MS >= settings.GATEWAY_RESTART_BACKOFF_INITIAL_MS,
+    {
+      path: ['GATEWAY_RESTART_BACKOFF_MAX_MS'],
+      message: 'must be at least GATEWAY_RESTART_BACKOFF_INITIAL_MS',
+      // Checked alongside every other problem, once both settings are numbers in range.
+      when: (payload) => restartBackoffSchema.safeParse(payload.value).success,
+    },
+  )
+  .refine(
+    (settings) =>
+      settings.SAMENLOOP_RETENTION_CLOSED_CASES_DAYS * 24 >
+      settings.SAMENLOOP_RETENTION_INBOUND_HOURS,
+    {
+      path: ['SAMENLOOP_RETENTION_CLOSED_CASES_DAYS'],
+      message:
+        "must be longer than SAMENLOOP_RETENTION_INBOUND_HOURS: a closed case's message ids keep a submission read again from its inbound topic from being routed twice",
+      when: (payload) => retentionOfCasesSchema.safeParse(payload.value).success,
+    },
+  );
 
 export interface GatewayConfig {
   readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string };
@@ -204,6 +224,8 @@ export interface GatewayConfig {
   /** The hub's own OIN, in its CloudEvents source and as the sender of its alerts. */
   readonly hubOin: string;
   readonly retention: TopicRetention;
+  /** How long after it closed the case state forgets a case (tombstones on its topic). */
+  readonly closedCaseRetentionMs: number;
   readonly alarms: {
     readonly zsmMarginMinutes: number;
     readonly zorgmeldingWaitMinutes: number;
@@ -276,6 +298,7 @@ export function loadGatewayConfig(
       auditMs: settings.SAMENLOOP_RETENTION_AUDIT_DAYS * DAY_MS,
       deadLettersMs: settings.SAMENLOOP_RETENTION_DEAD_LETTERS_DAYS * DAY_MS,
     }),
+    closedCaseRetentionMs: settings.SAMENLOOP_RETENTION_CLOSED_CASES_DAYS * DAY_MS,
     alarms: Object.freeze({
       zsmMarginMinutes: settings.GATEWAY_ZSM_ALERT_MARGIN_MINUTES,
       zorgmeldingWaitMinutes: settings.GATEWAY_ZORGMELDING_WAIT_MINUTES,

@@ -5,6 +5,7 @@ import type {
   Pseudonyms,
   StateSeal,
 } from '@samenloop/crypto';
+import type { KeyPseudonym } from '@samenloop/messaging';
 
 /** Why a partner has no usable key, as receipts and audit records name it. */
 export type KeyProblem =
@@ -41,4 +42,9 @@ export interface HubKeys {
    * expiring while the gateway runs takes effect with the next message.
    */
   partner(partnerId: string, at: Date): Promise<PartnerKeyState>;
+}
+
+/** What the hub keys its records by instead of a sender's record key, which may name a case. */
+export function recordKeyPseudonym(keys: Pick<HubKeys, 'pseudonyms'>): KeyPseudonym {
+  return (key) => keys.pseudonyms.of('record-key', key);
 }

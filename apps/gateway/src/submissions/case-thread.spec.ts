@@ -106,7 +106,7 @@ describe('case threads through the gateway handlers', () => {
       topic: String(headers[PARKED_HEADERS.sourceTopic]),
       partition: 0,
       offset: '99',
-      key: Buffer.from(String(headers[PARKED_HEADERS.sourceKey])),
+      key: Buffer.from(String(parked.key)),
       value: Buffer.from(parked.value!),
       headers: {},
       timestamp: '0',

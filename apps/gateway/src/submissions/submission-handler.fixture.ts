@@ -101,6 +101,7 @@ export class HandlerFixture {
       policy: () => policy,
       ledger,
       alarmSettings: { zsmMarginMinutes: 120, zorgmeldingWaitMinutes: 1440 },
+      closedCaseRetentionMs: 30 * 24 * 3_600_000,
       ...(options.now ? { now: options.now } : {}),
       keys: {
         hub: this.hub.privateKey,

@@ -14,6 +14,7 @@ import {
   toParked,
   PoisonRecordError,
   type InboundRecord,
+  type KeyPseudonym,
   type OutboundRecord,
   type TopicNames,
 } from '@samenloop/messaging';
@@ -31,7 +32,7 @@ import {
   type RecipientDecision,
 } from '@samenloop/policy';
 import type { HubAlerts } from '../alerts/hub-alerts';
-import type { HubKeys, KeyProblem } from '../routing/hub-keys';
+import { recordKeyPseudonym, type HubKeys, type KeyProblem } from '../routing/hub-keys';
 import { MessageRouter, type Delivered, type Routing } from '../routing/message-router';
 import { HubContractError } from '../routing/hub-contract-error';
 import { encryptedHubRecord } from '../routing/outbound-record.factory';
@@ -94,12 +95,14 @@ type Held =
 export class SubmissionHandler {
   private readonly senderByTopic: ReadonlyMap<string, Partner>;
   private readonly now: () => Date;
+  private readonly keyPseudonym: KeyPseudonym;
 
   constructor(private readonly options: SubmissionHandlerOptions) {
     this.senderByTopic = new Map(
       options.registry.partners.map((partner) => [options.topics.inbound(partner.id), partner]),
     );
     this.now = options.now ?? (() => new Date());
+    this.keyPseudonym = recordKeyPseudonym(options.keys);
   }
 
   readonly handle = async (record: InboundRecord): Promise<readonly OutboundRecord[]> => {
@@ -284,6 +287,7 @@ export class SubmissionHandler {
 
     const delivered = MessageRouter.deliveriesOf(routing);
     const caseRecord = acceptInCase(ledger, inCase, decision, delivered);
+    if (caseRecord.stage === 'gesloten') ledger.close(caseRecord.caseKey, time);
     const records: OutboundRecord[] = [
       ...(await this.conflictAlert(message, caseRecord, decision, time)),
     ];
@@ -652,12 +656,22 @@ export class SubmissionHandler {
     rejection: Rejected,
   ): Promise<OutboundRecord[]> {
     const time = this.now();
+    const inClear = rejection.reasons.some((reason) => reason.code === 'not-encrypted');
     const deadLetter = toDeadLetter(
       record,
       new PoisonRecordError(rejection.message.slice(0, 1000), rejection.step),
-      this.options.topics.deadLetter,
-      time,
-      this.options.maxMessageBytes,
+      {
+        topic: this.options.topics.deadLetter,
+        now: time,
+        maxOriginalBytes: this.options.maxMessageBytes,
+        keyPseudonym: this.keyPseudonym,
+        ...(inClear
+          ? {
+              notKept:
+                'sent unencrypted: the hub writes nothing in clear; the record stays on its inbound topic, at this offset, until the retention of that topic deletes it',
+            }
+          : {}),
+      },
     );
     this.options.logger.warn(
       {
@@ -702,7 +716,9 @@ export class SubmissionHandler {
   }
 
   /**
-   * A receipt or rejection on the sender's own delivery topic, keyed like its submission so that its answers keep the order of its submissions.
+   * A receipt or rejection on the sender's own delivery topic, keyed by the pseudonym of its
+   * submission's key: its answers keep the order of its submissions, and no key of the sender's
+   * (which may name a case) is written in clear.
    */
   private answer(
     sender: Partner,
@@ -715,7 +731,7 @@ export class SubmissionHandler {
   ): Promise<OutboundRecord> {
     return encryptedHubRecord({
       topic: this.options.topics.delivery(sender.id),
-      key: record.key?.toString() ?? null,
+      key: record.key === null ? null : this.keyPseudonym(record.key),
       type,
       document,
       hubSource: this.options.hubSource,

@@ -16,7 +16,8 @@ import {
 } from '@samenloop/messaging';
 import type { Logger } from '@samenloop/observability';
 import { PartnerRegistry } from '@samenloop/partners';
-import { restoreCaseLedger } from '../cases/case-state.restorer';
+import { CaseStateTopic } from '../cases/case-state.topic';
+import { recordKeyPseudonym } from '../routing/hub-keys';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { loadHubKeys } from '../keys/hub-keys.loader';
 import { ROOT_LOGGER } from '../logging';
@@ -71,7 +72,8 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
       kafka,
       hubTopics(topics, registry.partners, config.maxMessageBytes, config.retention),
     );
-    const ledger = new CaseLedger();
+    const caseState = new CaseStateTopic(topics.caseState, keys.pseudonyms, keys.stateSeal);
+    const ledger = new CaseLedger({ referenceKey: caseState.referenceKey });
     const waiting = new WaitingDeliveries(topics.waitingDeliveries);
     const handlers = createHubHandlers({
       registry,
@@ -83,6 +85,7 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
       hubOin: config.hubOin,
       maxMessageBytes: config.maxMessageBytes,
       alarmSettings: config.alarms,
+      closedCaseRetentionMs: config.closedCaseRetentionMs,
       topics,
       logger,
     });
@@ -95,16 +98,13 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
       topics: [...registry.partners.map((partner) => topics.inbound(partner.id)), topics.clock],
       deadLetterTopic: topics.deadLetter,
       maxDeadLetterOriginalBytes: config.maxMessageBytes,
+      deadLetterKey: recordKeyPseudonym(keys),
       restartBackoff: config.restartBackoff,
       commitStallMs: config.commitStallMs,
       handler: handlers.handle,
       chunkState: {
         pendingRecords: () => [
-          ...ledger.pendingEntries.map(({ key, value }) => ({
-            topic: topics.caseState,
-            key,
-            value,
-          })),
+          ...caseState.records(ledger.pendingEntries),
           ...waiting.pendingRecords,
         ],
         committed: () => {
@@ -117,7 +117,7 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
         },
       },
       beforeConsuming: async () => {
-        const entries = await restoreCaseLedger(kafka, topics.caseState, ledger);
+        const entries = await caseState.restore(kafka, ledger);
         waiting.restore(await readStateTopic(kafka, topics.waitingDeliveries));
         logger.info(
           { entries, cases: ledger.size, waitingDeliveries: waiting.size },
