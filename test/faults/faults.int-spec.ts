@@ -1,6 +1,7 @@
 import { renameSync } from 'node:fs';
 import { keyFiles } from '@samenloop/crypto';
 import { DEAD_LETTER_HEADERS } from '@samenloop/messaging';
+import { verifyAuditTopic } from '../../apps/cli/src/audit/audit-verification';
 import { decisionAudits } from '../support/audit-trail';
 import type { GatewayProcess } from '../support/gateway-process';
 import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
@@ -86,12 +87,15 @@ describe(`faults in the middle of ${SUBMISSIONS} submissions`, () => {
   /** Waits until the gateway has committed every inbound record, then checks the whole outcome. */
   async function expectEachDeliveredOnce(fault: string, sent: Sent, badRecords = 0): Promise<void> {
     await allCommitted(fault, sent.records.length + badRecords);
+    // Verified before readToEnd writes its (unchained) end markers into the audit's partitions.
+    const chain = await verifyAuditTopic(kafka, scenario.topics.audit);
     const deliveries = deliveriesAmong(await readToEnd(kafka, scenario.topics.delivery('VT-ZOB')));
     const audits = decisionAudits(await readToEnd(kafka, scenario.topics.audit));
+    const chained = chain.reduce((sum, partition) => sum + partition.verified, 0);
     const deadLetters = await readToEnd(kafka, scenario.topics.deadLetter);
     const toVt = audits.filter((audit) => audit.recipient === 'VT-ZOB');
     process.stdout.write(
-      `${fault}: ${sent.ids.length} submitted, ${deliveries.length} delivered to VT-ZOB (${new Set(deliveries.map((d) => d.headers.ce_id)).size} distinct), ${audits.length} audit records, ${deadLetters.length} dead letters\n`,
+      `${fault}: ${sent.ids.length} submitted, ${deliveries.length} delivered to VT-ZOB (${new Set(deliveries.map((d) => d.headers.ce_id)).size} distinct), ${audits.length} audit records (${chained} chained and verified), ${deadLetters.length} dead letters\n`,
     );
 
     expect(deliveries).toHaveLength(sent.ids.length);
@@ -104,6 +108,11 @@ describe(`faults in the middle of ${SUBMISSIONS} submissions`, () => {
     }
     // The audit trail: one decision per message and partner, and VT-ZOB's name its deliveries.
     expect(audits).toHaveLength(sent.ids.length * AUDITS_PER_MESSAGE);
+    // The audit's hash chains held through the fault: every record in them, none broken.
+    expect(
+      chain.filter((partition) => partition.firstBreak || partition.unchainedBefore > 0),
+    ).toEqual([]);
+    expect(chained).toBeGreaterThanOrEqual(audits.length);
     expect(toVt.map((audit) => audit.messageId).sort()).toEqual([...sent.ids].sort());
     expect(toVt.map((audit) => audit.deliveryId).sort()).toEqual(
       deliveries.map((delivery) => delivery.headers.ce_id).sort(),

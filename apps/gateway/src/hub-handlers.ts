@@ -6,6 +6,7 @@ import { hubSender, type PartnerRegistry } from '@samenloop/partners';
 import type { Policy } from '@samenloop/policy';
 import { HubAlerts } from './alerts/hub-alerts';
 import { ClockHandler } from './clock/clock-handler';
+import { HubEventsHandler } from './hub-events/hub-events.handler';
 import type { HubKeys } from './routing/hub-keys';
 import { MessageRouter } from './routing/message-router';
 import { SubmissionHandler } from './submissions/submission-handler';
@@ -34,9 +35,11 @@ export interface HubHandlerOptions {
 export interface HubHandlers {
   readonly submissions: SubmissionHandler;
   readonly clock: ClockHandler;
-  /** The hub's alerts, also for what happens outside the pipeline (a refused policy reload). */
-  readonly alerts: HubAlerts;
-  /** Every record the gateway consumes: ticks on the clock topic, submissions on inbound topics. */
+  readonly hubEvents: HubEventsHandler;
+  /**
+   * Every record the gateway consumes: ticks on the clock topic, what must reach the audit from
+   * outside the pipeline on the hub-events topic, submissions on inbound topics.
+   */
   readonly handle: RecordHandler;
 }
 
@@ -56,11 +59,15 @@ export function createHubHandlers(options: HubHandlerOptions): HubHandlers {
   const clock = new ClockHandler(options.ledger, alerts, dispatcher, options.logger, {
     closedCaseRetentionMs: options.closedCaseRetentionMs,
   });
+  const hubEvents = new HubEventsHandler(options.topics, alerts, options.logger);
+  const byTopic = new Map([
+    [options.topics.clock, clock.handle],
+    [options.topics.hubEvents, hubEvents.handle],
+  ]);
   return {
     submissions,
     clock,
-    alerts,
-    handle: (record) =>
-      record.topic === options.topics.clock ? clock.handle(record) : submissions.handle(record),
+    hubEvents,
+    handle: (record) => (byTopic.get(record.topic) ?? submissions.handle)(record),
   };
 }

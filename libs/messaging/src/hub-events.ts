@@ -20,10 +20,49 @@ export interface AccessQueryEvent {
   readonly deliveriesFound: number;
 }
 
-/** Everything written on the hub-events topic. */
-export type HubEvent = AccessQueryEvent;
+/** A policy file as it went live or was refused: its name and the SHA-256 of its bytes. */
+export interface PolicyFileEvidence {
+  readonly name: string;
+  readonly sha256: string;
+}
 
-type WithoutId<T> = T extends unknown ? Omit<T, 'eventId'> : never;
+/** A policy version went live (at start-up or by a reload), from the gateway that loaded it. */
+export interface PolicyWentLiveEvent {
+  readonly kind: 'policy-went-live';
+  readonly eventId: string;
+  readonly trigger: 'start-up' | 'reload';
+  readonly policyVersion: string;
+  /** The version it replaces; null at start-up. */
+  readonly previousVersion: string | null;
+  readonly files: readonly PolicyFileEvidence[];
+  readonly testsPassed: number;
+  /** The owner of the changed file on the gateway's machine, when it could be read. */
+  readonly changedBy: {
+    readonly uid: number;
+    readonly user: string | null;
+    readonly file: string;
+  } | null;
+  /** The gateway instance that loaded it. */
+  readonly instance: string;
+  readonly activatedAt: string;
+}
+
+/** A changed policy was refused and the version in use kept: problem codes and files, no details. */
+export interface PolicyRefusedEvent {
+  readonly kind: 'policy-refused';
+  readonly eventId: string;
+  /** Absent when the check could not finish. */
+  readonly refusedVersion?: string;
+  readonly keptVersion: string;
+  readonly files: readonly PolicyFileEvidence[];
+  readonly problems: readonly { readonly code: string; readonly file?: string }[];
+  readonly refusedAt: string;
+}
+
+/** Everything written on the hub-events topic. */
+export type HubEvent = AccessQueryEvent | PolicyWentLiveEvent | PolicyRefusedEvent;
+
+export type WithoutId<T> = T extends unknown ? Omit<T, 'eventId'> : never;
 
 /** The record of a hub event, keyed by its id (no identifier of a case or person in the key). */
 export function hubEventRecord(topics: TopicNames, event: WithoutId<HubEvent>): OutboundRecord {

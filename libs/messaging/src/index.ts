@@ -30,4 +30,15 @@ export type { TopicNames } from './topic-names';
 export { SamenloopError, PoisonRecordError, TransientProcessingError, isRetriable } from './errors';
 export type { InboundRecord, OutboundRecord, RecordHandler } from './records';
 export { hubEventRecord } from './hub-events';
-export type { AccessQueryEvent, HubEvent } from './hub-events';
+export type {
+  AccessQueryEvent,
+  HubEvent,
+  PolicyFileEvidence,
+  PolicyRefusedEvent,
+  PolicyWentLiveEvent,
+  WithoutId,
+} from './hub-events';
+export { parseHubEvent } from './hub-event-parser';
+export { keyPartition } from './partitioning';
+export { partitionOffsets, readPartitions } from './partition-reader';
+export type { PartitionOffsets, ReadPartitionsOptions } from './partition-reader';

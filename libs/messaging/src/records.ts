@@ -13,6 +13,8 @@ export interface InboundRecord {
 
 export interface OutboundRecord {
   readonly topic: string;
+  /** Set when the writer must know the partition before sending; else the key's (murmur2). */
+  readonly partition?: number;
   readonly key: Buffer | string | null;
   readonly value: Buffer | string | null;
   readonly headers?: IHeaders;

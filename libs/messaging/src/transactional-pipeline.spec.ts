@@ -4,6 +4,7 @@ import {
   type ConsumerConfig,
   type EachBatchPayload,
   type Kafka,
+  type ProducerBatch,
 } from 'kafkajs';
 import { createLogger, type Logger } from '@samenloop/observability';
 import {
@@ -13,6 +14,7 @@ import {
   type TransactionalPipelineOptions,
 } from './transactional-pipeline';
 import { TransientProcessingError } from './errors';
+import type { OutboundRecord } from './records';
 
 /**
  * The pipeline's own recovery logic, with kafkajs clients stood in for: whether a crash kafkajs
@@ -67,9 +69,14 @@ const broker: { commit: () => Promise<void> } = { commit: () => Promise.resolve(
 class StandInProducer {
   readonly connect = jest.fn(() => Promise.resolve());
   readonly disconnect = jest.fn(() => Promise.resolve());
+  /** What each transaction's `sendBatch` was given. */
+  readonly sent: ProducerBatch[] = [];
   readonly transaction = jest.fn(() =>
     Promise.resolve({
-      sendBatch: () => Promise.resolve(),
+      sendBatch: (batch: ProducerBatch) => {
+        this.sent.push(batch);
+        return Promise.resolve();
+      },
       sendOffsets: () => Promise.resolve(),
       commit: () => broker.commit(),
       abort: () => Promise.resolve(),
@@ -192,6 +199,37 @@ describe(TransactionalPipeline.name, () => {
     await expect(retry?.restartOnFailure?.(retriesExceeded())).resolves.toBe(false);
     // The retries within one fetch or batch stay kafkajs's consumer default.
     expect(retry?.retries).toBe(5);
+    await pipeline.stop();
+  });
+
+  it('sends what `beforeSend` makes of a chunk’s final records, partitions included', async () => {
+    const audit = { topic: 'samenloop.audit.v1', key: 'm-1', value: '{}' };
+    const state = { topic: 'samenloop.state.cases.v1', key: 'c-1', value: '{}' };
+    const beforeSend = jest.fn((records: readonly OutboundRecord[]) =>
+      Promise.resolve(
+        records.map((record) => ({ ...record, partition: 2, headers: { chained: 'yes' } })),
+      ),
+    );
+    const { pipeline, consumers, producers } = pipelineOnStandIns({
+      handler: () => Promise.resolve([audit]),
+      chunkState: { pendingRecords: () => [state], committed: jest.fn(), aborted: jest.fn() },
+      beforeSend,
+    });
+    await pipeline.start();
+
+    await consumers[0]!.deliver();
+
+    expect(beforeSend).toHaveBeenCalledWith([audit, state]);
+    expect(producers[0]!.sent[0]!.topicMessages).toEqual([
+      {
+        topic: audit.topic,
+        messages: [{ partition: 2, key: 'm-1', value: '{}', headers: { chained: 'yes' } }],
+      },
+      {
+        topic: state.topic,
+        messages: [{ partition: 2, key: 'c-1', value: '{}', headers: { chained: 'yes' } }],
+      },
+    ]);
     await pipeline.stop();
   });
 

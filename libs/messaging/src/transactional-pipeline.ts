@@ -87,6 +87,11 @@ export interface TransactionalPipelineOptions {
   /** State that travels with each chunk's transaction (see `ChunkState`). */
   readonly chunkState?: ChunkState;
   /**
+   * Sees every transaction's final records, once, just before they are sent, and may rewrite them
+   * (e.g. set partitions, add headers). State it stages follows `chunkState`'s committed/aborted.
+   */
+  readonly beforeSend?: (records: readonly OutboundRecord[]) => Promise<readonly OutboundRecord[]>;
+  /**
    * Runs once the transactional producer has fenced any predecessor (aborting its open
    * transaction) and before consuming starts: the moment to rebuild state from Kafka.
    */
@@ -277,12 +282,15 @@ export class TransactionalPipeline {
       this.now(),
     );
     try {
-      await this.commitTransaction(batch.topic, batch.partition, batch.lastOffset, [deadLetter]);
+      const outbound = await this.finalRecords([deadLetter]);
+      await this.commitTransaction(batch.topic, batch.partition, batch.lastOffset, outbound);
     } catch (commitError) {
+      this.options.chunkState?.aborted();
       this.noteFailure(commitError, 'transaction');
       throw commitError;
     }
     this.noteCommitted();
+    this.options.chunkState?.committed();
     this.undecodable = undefined;
     this.logger.error(
       {
@@ -406,8 +414,9 @@ export class TransactionalPipeline {
           );
         }
         outbound.push(...(this.options.chunkState?.pendingRecords() ?? []));
+        const final = await this.finalRecords(outbound);
         during = 'transaction';
-        await this.commitTransaction(batch.topic, batch.partition, lastOffset, outbound);
+        await this.commitTransaction(batch.topic, batch.partition, lastOffset, final);
       } catch (error) {
         // The chunk will be handled again from its first record: forget what it staged.
         this.options.chunkState?.aborted();
@@ -419,6 +428,13 @@ export class TransactionalPipeline {
       payload.resolveOffset(lastOffset);
       await payload.heartbeat();
     }
+  }
+
+  /** Once per transaction, not per attempt: a retried attempt sends the very same records. */
+  private async finalRecords(
+    records: readonly OutboundRecord[],
+  ): Promise<readonly OutboundRecord[]> {
+    return this.options.beforeSend ? this.options.beforeSend(records) : records;
   }
 
   private async handle(record: InboundRecord): Promise<readonly OutboundRecord[]> {
@@ -539,14 +555,15 @@ function groupByTopic(records: readonly OutboundRecord[]) {
   const byTopic = new Map<
     string,
     {
+      partition?: number;
       key: Buffer | string | null;
       value: Buffer | string | null;
       headers?: OutboundRecord['headers'];
     }[]
   >();
-  for (const { topic, key, value, headers } of records) {
+  for (const { topic, partition, key, value, headers } of records) {
     const messages = byTopic.get(topic) ?? [];
-    messages.push({ key, value, headers });
+    messages.push({ ...(partition === undefined ? {} : { partition }), key, value, headers });
     byTopic.set(topic, messages);
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));

@@ -4,7 +4,13 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { ContractValidator, formatContractError } from '@samenloop/contracts';
-import { beleidGeweigerd, policyVersionRecord, type PolicyRefusal } from './policy-events';
+import {
+  beleidGeweigerd,
+  policyRefusedEvent,
+  policyVersionRecord,
+  policyWentLiveEvent,
+  type PolicyRefusal,
+} from './policy-events';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 const VERSION = `sha256:${'a'.repeat(64)}`;
@@ -19,7 +25,7 @@ describe(policyVersionRecord.name, () => {
     addFormats(ajv);
     const validate = ajv.compile(asyncapi.components.messages.policyVersionRecord.payload);
 
-    const record = policyVersionRecord(
+    const event = policyWentLiveEvent(
       {
         trigger: 'reload',
         policyVersion: VERSION,
@@ -30,8 +36,8 @@ describe(policyVersionRecord.name, () => {
         activatedAt: new Date('2026-12-01T10:00:00Z'),
       },
       'gateway-1',
-      'samenloop.audit.v1',
     );
+    const record = policyVersionRecord({ ...event, eventId: 'e-1' }, 'samenloop.audit.v1');
 
     const value = JSON.parse(String(record.value)) as Record<string, unknown>;
     expect(validate(value) ? [] : validate.errors).toEqual([]);
@@ -77,7 +83,7 @@ describe(beleidGeweigerd.name, () => {
   };
 
   it('names versions, files and problem codes once each, valid against its schema, never the problems themselves', () => {
-    const payload = beleidGeweigerd(refusal);
+    const payload = beleidGeweigerd({ ...policyRefusedEvent(refusal), eventId: 'e-1' });
 
     const check = new ContractValidator().validateDocument('beleid-geweigerd', payload);
     expect(check.ok ? [] : check.errors.map(formatContractError)).toEqual([]);
@@ -95,7 +101,7 @@ describe(beleidGeweigerd.name, () => {
   });
 
   it('leaves the refused version out when the check could not finish', () => {
-    const payload = beleidGeweigerd({
+    const event = policyRefusedEvent({
       ...refusal,
       refusedVersion: undefined,
       files: [],
@@ -103,6 +109,7 @@ describe(beleidGeweigerd.name, () => {
         { code: 'controle-mislukt', detail: 'the policy check took longer than 120000 ms' },
       ],
     });
+    const payload = beleidGeweigerd({ ...event, eventId: 'e-1' });
 
     expect(new ContractValidator().validateDocument('beleid-geweigerd', payload).ok).toBe(true);
     expect(payload).not.toHaveProperty('geweigerdeVersie');

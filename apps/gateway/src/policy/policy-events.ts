@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
 import type { BeleidGeweigerd } from '@samenloop/contracts';
-import type { OutboundRecord, TopicNames } from '@samenloop/messaging';
+import {
+  hubEventRecord,
+  type OutboundRecord,
+  type PolicyRefusedEvent,
+  type PolicyWentLiveEvent,
+  type TopicNames,
+  type WithoutId,
+} from '@samenloop/messaging';
 import type { PolicyFileDigest, PolicyProblem } from '@samenloop/policy';
-import type { HubAlerts } from '../alerts/hub-alerts';
 import type { FileOwner } from './file-owner';
 
 export type PolicyTrigger = 'start-up' | 'reload';
@@ -38,26 +44,22 @@ export interface PolicyEvents {
   disconnect(): Promise<void>;
 }
 
-/** A refused policy is about no case: nothing is known of one. */
-const NO_CASE_FACTS = { domesticViolence: undefined, minorsInvolved: undefined };
-
 /** The audit record of a policy version that went live: what decided every later decision. */
 export function policyVersionRecord(
-  activation: PolicyActivation,
-  instance: string,
+  event: PolicyWentLiveEvent,
   auditTopic: string,
 ): OutboundRecord {
   const record = {
     kind: 'policy-version',
     auditId: randomUUID(),
-    policyVersion: activation.policyVersion,
-    previousVersion: activation.previousVersion,
-    trigger: activation.trigger,
-    files: activation.files.map(({ name, sha256 }) => ({ name, sha256 })),
-    tests: { passed: activation.testsPassed },
-    changedBy: activation.changedBy,
-    instance,
-    activatedAt: activation.activatedAt.toISOString(),
+    policyVersion: event.policyVersion,
+    previousVersion: event.previousVersion,
+    trigger: event.trigger,
+    files: event.files.map(({ name, sha256 }) => ({ name, sha256 })),
+    tests: { passed: event.testsPassed },
+    changedBy: event.changedBy,
+    instance: event.instance,
+    activatedAt: event.activatedAt,
   };
   // One key for every version: they share a partition, so the audit holds them in the order they
   // went live (keyed by version, a reader could not tell which came first).
@@ -67,12 +69,48 @@ export function policyVersionRecord(
 /** The audit key of every policy-version record. */
 export const POLICY_VERSIONS_KEY = 'policy-versions';
 
+/** The hub event of a version going live, for the pipeline to audit. */
+export function policyWentLiveEvent(
+  activation: PolicyActivation,
+  instance: string,
+): WithoutId<PolicyWentLiveEvent> {
+  return {
+    kind: 'policy-went-live',
+    trigger: activation.trigger,
+    policyVersion: activation.policyVersion,
+    previousVersion: activation.previousVersion,
+    files: activation.files.map(({ name, sha256 }) => ({ name, sha256 })),
+    testsPassed: activation.testsPassed,
+    changedBy: activation.changedBy,
+    instance,
+    activatedAt: activation.activatedAt.toISOString(),
+  };
+}
+
+/** The hub event of a refusal: codes and file names; the details stay in the gateway's log. */
+export function policyRefusedEvent(refusal: PolicyRefusal): WithoutId<PolicyRefusedEvent> {
+  return {
+    kind: 'policy-refused',
+    ...(refusal.refusedVersion === undefined ? {} : { refusedVersion: refusal.refusedVersion }),
+    keptVersion: refusal.keptVersion,
+    files: refusal.files.map(({ name, sha256 }) => ({ name, sha256 })),
+    problems: refusal.problems.map(({ code, file }) => ({
+      code,
+      ...(file === undefined ? {} : { file }),
+    })),
+    refusedAt: refusal.refusedAt.toISOString(),
+  };
+}
+
+type ProblemCode = BeleidGeweigerd['problemen'][number]['code'];
+
 /** The operator's alert about a refused policy: versions, file names and problem codes only. */
-export function beleidGeweigerd(refusal: PolicyRefusal): BeleidGeweigerd {
+export function beleidGeweigerd(refusal: PolicyRefusedEvent): BeleidGeweigerd {
   const problems = new Map<string, BeleidGeweigerd['problemen'][number]>();
   for (const { code, file } of refusal.problems) {
     problems.set(`${code}\0${file ?? ''}`, {
-      code,
+      // A code the schema does not know fails the alert's own contract check when it is raised.
+      code: code as ProblemCode,
       ...(file === undefined ? {} : { bestand: file }),
     });
   }
@@ -86,14 +124,14 @@ export function beleidGeweigerd(refusal: PolicyRefusal): BeleidGeweigerd {
     versieInGebruik: refusal.keptVersion,
     bestanden: refusal.files.map((file) => file.name).slice(0, 200),
     problemen: [first, ...more],
-    geweigerdOp: refusal.refusedAt.toISOString(),
+    geweigerdOp: refusal.refusedAt,
   };
 }
 
 /**
- * Writes policy events to Kafka: the policy-version audit record, and the beleid-geweigerd alert
- * delivered like any hub alert (decided by the policy in force, encrypted per recipient, audited).
- * A reload happens outside the consume pipeline and its transactions, so this feature has its own
+ * Writes policy events as hub events: the pipeline, the audit's single writer, turns them into the
+ * policy-version audit record and the beleid-geweigerd alert in its own transactions (see
+ * `HubEventsHandler`). A reload happens outside the pipeline, so this feature has its own
  * idempotent producer; every send waits for all in-sync replicas (acks=-1).
  */
 export class KafkaPolicyEvents implements PolicyEvents {
@@ -101,11 +139,7 @@ export class KafkaPolicyEvents implements PolicyEvents {
 
   constructor(
     kafka: Kafka,
-    private readonly options: {
-      readonly topics: TopicNames;
-      readonly alerts: HubAlerts;
-      readonly instanceId: string;
-    },
+    private readonly options: { readonly topics: TopicNames; readonly instanceId: string },
   ) {
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   }
@@ -119,34 +153,15 @@ export class KafkaPolicyEvents implements PolicyEvents {
   }
 
   async wentLive(activation: PolicyActivation): Promise<void> {
-    const { instanceId, topics } = this.options;
-    await this.send([policyVersionRecord(activation, instanceId, topics.audit)]);
+    await this.send(policyWentLiveEvent(activation, this.options.instanceId));
   }
 
   async refused(refusal: PolicyRefusal): Promise<void> {
-    const records = await this.options.alerts.raise(
-      {
-        type: 'nl.samenloop.beleid-geweigerd',
-        payload: beleidGeweigerd(refusal),
-        // About no case: the operator's rule grants the alert at every stage and asks no facts.
-        stage: 'melding',
-        facts: NO_CASE_FACTS,
-      },
-      refusal.refusedAt,
-    );
-    await this.send(records);
+    await this.send(policyRefusedEvent(refusal));
   }
 
-  private async send(records: readonly OutboundRecord[]): Promise<void> {
-    const byTopic = new Map<string, OutboundRecord[]>();
-    for (const record of records)
-      byTopic.set(record.topic, [...(byTopic.get(record.topic) ?? []), record]);
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({
-        topic,
-        messages: messages.map(({ key, value, headers }) => ({ key, value, headers })),
-      })),
-    });
+  private async send(event: WithoutId<PolicyWentLiveEvent | PolicyRefusedEvent>): Promise<void> {
+    const { topic, key, value } = hubEventRecord(this.options.topics, event);
+    await this.producer.send({ topic, acks: -1, messages: [{ key, value }] });
   }
 }

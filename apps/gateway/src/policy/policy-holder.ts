@@ -194,7 +194,8 @@ export class PolicyHolder {
     if (check.version === previous.version) return true;
     const next = Policy.fromChecked(check, this.context);
     try {
-      // Audited before it decides anything: every decision's policyVersion has its record.
+      // On the hub-events topic before it decides anything: the pipeline audits it, so every
+      // decision's policyVersion has its record (in its own partition, maybe after the first ones).
       await this.events?.wentLive({
         trigger: 'reload',
         policyVersion: next.version,

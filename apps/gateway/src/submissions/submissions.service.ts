@@ -6,16 +6,19 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { AuditChainLinker } from '@samenloop/audit';
 import { CaseLedger } from '@samenloop/case';
 import { ContractValidator } from '@samenloop/contracts';
 import {
   TransactionalPipeline,
   createKafka,
   ensureTopics,
+  keyPartition,
   type PipelineState,
 } from '@samenloop/messaging';
 import type { Logger } from '@samenloop/observability';
 import { PartnerRegistry } from '@samenloop/partners';
+import { readAuditChainHeads } from '../audit/audit-chain-heads.reader';
 import { CaseStateTopic } from '../cases/case-state.topic';
 import { recordKeyPseudonym } from '../routing/hub-keys';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
@@ -89,13 +92,23 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
       topics,
       logger,
     });
+    // The pipeline is the audit's single writer: every audit record is chained as its chunk is sent.
+    const auditChain = new AuditChainLinker({
+      auditTopic: topics.audit,
+      partitionOf: keyPartition,
+      readHeads: () => readAuditChainHeads(kafka, topics.audit),
+    });
     this.pipeline = new TransactionalPipeline({
       kafka,
       logger,
       groupId: config.consumerGroupId,
       sessionTimeoutMs: config.sessionTimeoutMs,
       transactionalId: config.transactionalId,
-      topics: [...registry.partners.map((partner) => topics.inbound(partner.id)), topics.clock],
+      topics: [
+        ...registry.partners.map((partner) => topics.inbound(partner.id)),
+        topics.clock,
+        topics.hubEvents,
+      ],
       deadLetterTopic: topics.deadLetter,
       maxDeadLetterOriginalBytes: config.maxMessageBytes,
       deadLetterKey: recordKeyPseudonym(keys),
@@ -110,27 +123,32 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
         committed: () => {
           ledger.commit();
           waiting.committed();
+          auditChain.committed();
         },
         aborted: () => {
           ledger.abort();
           waiting.aborted();
+          auditChain.aborted();
         },
       },
+      beforeSend: auditChain.link,
       beforeConsuming: async () => {
         const entries = await caseState.restore(kafka, ledger);
         waiting.restore(await readStateTopic(kafka, topics.waitingDeliveries));
+        const heads = await auditChain.restore();
         logger.info(
-          { entries, cases: ledger.size, waitingDeliveries: waiting.size },
-          'case state restored',
+          {
+            entries,
+            cases: ledger.size,
+            waitingDeliveries: waiting.size,
+            auditPartitions: heads.size,
+          },
+          'case state and audit chain heads restored',
         );
       },
     });
     await this.policy.watch(
-      new KafkaPolicyEvents(kafka, {
-        topics,
-        alerts: handlers.alerts,
-        instanceId: config.instanceId,
-      }),
+      new KafkaPolicyEvents(kafka, { topics, instanceId: config.instanceId }),
     );
     await this.pipeline.start();
     if (config.clockTickMs > 0) {

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import {
+  parseHubEvent,
+  type AccessQueryEvent,
+  type InboundRecord,
+  type OutboundRecord,
+  type TopicNames,
+} from '@samenloop/messaging';
+import type { Logger } from '@samenloop/observability';
+import type { HubAlerts } from '../alerts/hub-alerts';
+import { beleidGeweigerd, policyVersionRecord } from '../policy/policy-events';
+
+/** A refused policy is about no case: nothing is known of one. */
+const NO_CASE_FACTS = { domesticViolence: undefined, minorsInvolved: undefined };
+
+/**
+ * Turns what happened outside the pipeline (a policy going live or refused, an operator's access
+ * query) into audit records and alerts, written in the pipeline's transaction: the pipeline stays
+ * the audit's single writer, so each audit partition keeps one hash chain. A malformed or unknown
+ * event is dead-lettered by the pipeline (`parseHubEvent` throws a PoisonRecordError).
+ */
+export class HubEventsHandler {
+  constructor(
+    private readonly topics: TopicNames,
+    private readonly alerts: HubAlerts,
+    private readonly logger: Logger,
+  ) {}
+
+  readonly handle = async (record: InboundRecord): Promise<readonly OutboundRecord[]> => {
+    const event = parseHubEvent(record.value);
+    this.logger.info({ eventId: event.eventId, kind: event.kind }, 'hub event read');
+    switch (event.kind) {
+      case 'policy-went-live':
+        return [policyVersionRecord(event, this.topics.audit)];
+      case 'policy-refused':
+        return this.alerts.raise(
+          {
+            type: 'nl.samenloop.beleid-geweigerd',
+            payload: beleidGeweigerd(event),
+            // About no case: the operator's rule grants the alert at every stage and asks no facts.
+            stage: 'melding',
+            facts: NO_CASE_FACTS,
+          },
+          new Date(event.refusedAt),
+        );
+      case 'access-query':
+        return [this.accessQueryRecord(event)];
+    }
+  };
+
+  /**
+   * The event as it came, with an audit id; keyed by the event's id: no identifier of a person in
+   * the key, only the keyed pseudonym inside.
+   */
+  private accessQueryRecord(event: AccessQueryEvent): OutboundRecord {
+    return {
+      topic: this.topics.audit,
+      key: event.eventId,
+      value: JSON.stringify({ auditId: randomUUID(), ...event }),
+    };
+  }
+}

@@ -1,0 +1,17 @@
+export {
+  AUDIT_CHAIN_HEADERS,
+  GENESIS_HASH,
+  PartitionChainVerifier,
+  chainHash,
+  chainHeadOf,
+} from './audit-chain';
+export type {
+  ChainBreak,
+  ChainProblem,
+  ChainedContent,
+  HeaderValue,
+  PartitionVerification,
+  ReadAuditRecord,
+} from './audit-chain';
+export { AuditChainLinker } from './audit-chain-linker';
+export type { AuditChainLinkerOptions, ChainHeads } from './audit-chain-linker';
