@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAuditCommands } from './audit/audit.command';
 import { registerKeysCommands } from './keys/keys.command';
 import { registerDemoCommand } from './partner/demo.command';
 import { registerParkedCommands } from './parked/parked.command';
@@ -17,6 +18,7 @@ registerPartnerCommands(program);
 registerDemoCommand(program);
 registerZsmDeadlineCommand(program);
 registerParkedCommands(program);
+registerAuditCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`samenloop: ${error instanceof Error ? error.message : String(error)}\n`);

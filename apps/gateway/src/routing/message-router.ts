@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { dataSubjectsOf, disclosedPersons, personsOf, type DataSubject } from '@samenloop/audit';
 import type { CaseRecord, DecisionFacts } from '@samenloop/case';
 import type { CaseStage, ContractValidator } from '@samenloop/contracts';
 import {
@@ -99,8 +100,19 @@ export class MessageRouter {
     delivered: readonly Delivered[],
     time: Date,
   ): Promise<Sealed> {
+    const persons = personsOf(message.type, message.payload);
+    const subjectsOf = (decision: RecipientDecision) =>
+      dataSubjectsOf(disclosedPersons(persons, decision), this.options.keys.pseudonyms);
     const audits = routing.decisions.map((decision) =>
-      this.auditRecord(message, decision, routing, caseRecord, delivered, time),
+      this.auditRecord(
+        message,
+        decision,
+        routing,
+        caseRecord,
+        delivered,
+        subjectsOf(decision),
+        time,
+      ),
     );
     // Concurrently: openpgp's key agreement runs on libuv's thread pool, so the recipients'
     // encryptions use both cores instead of waiting on each other.
@@ -108,7 +120,15 @@ export class MessageRouter {
       delivered.map(async ({ decision, deliveryId }) => ({
         recipient: decision.recipient.id,
         ...(await this.options.dispatcher.dispatch(
-          this.delivery(message, decision, routing, caseRecord, deliveryId, time),
+          this.delivery(
+            message,
+            decision,
+            routing,
+            caseRecord,
+            deliveryId,
+            time,
+            subjectsOf(decision),
+          ),
           time,
         )),
       })),
@@ -140,6 +160,7 @@ export class MessageRouter {
     caseRecord: CaseRecord | undefined,
     deliveryId: string,
     time: Date,
+    dataSubjects: readonly DataSubject[],
   ): PreparedDelivery {
     const { recipient, rules } = decision;
     const document = {
@@ -191,6 +212,7 @@ export class MessageRouter {
       topic: this.options.topics.delivery(recipient.id),
       key: caseRecord?.caseKey ?? message.id,
       document,
+      dataSubjects,
       traceparent: message.traceparent,
     };
   }
@@ -201,6 +223,7 @@ export class MessageRouter {
     routing: Routing,
     caseRecord: CaseRecord | undefined,
     delivered: readonly Delivered[],
+    dataSubjects: readonly DataSubject[],
     time: Date,
   ): OutboundRecord {
     const audit = {
@@ -224,6 +247,8 @@ export class MessageRouter {
       purposes: decision.rules.map((rule) => rule.purpose),
       legalBases: decision.rules.map((rule) => rule.legalBasis),
       reason: decision.reason ?? null,
+      // Pseudonyms of the persons whose data the recipient got: the index access requests use.
+      dataSubjects,
       policyVersion: routing.policyVersion,
       decidedAt: time.toISOString(),
     };
