@@ -40,11 +40,20 @@ export function registerWhoReceivedCommand(audit: Command): void {
       const answer = await new AccessRequests({
         ...settings,
         keysDirectory: options.keysDir ? path.resolve(options.keysDir) : settings.keysDirectory,
-      }).whoReceived(query, options.askedBy ?? os.userInfo().username);
+      }).whoReceived(query, options.askedBy ?? operatorAccount());
       process.stdout.write(
         options.json
           ? `${JSON.stringify(answer.deliveries, null, 2)}\n`
           : formatDeliveries(answer.deliveries),
       );
     });
+}
+
+/** The OS account, for the audit; some containers run as a user without a name. */
+function operatorAccount(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    throw new Error('cannot tell which account you use: say who asks with --asked-by <account>');
+  }
 }

@@ -100,9 +100,16 @@ export class MessageRouter {
     delivered: readonly Delivered[],
     time: Date,
   ): Promise<Sealed> {
+    // Whose data each decision discloses, by pseudonym: for its audit record, and its delivery's
+    // release should the delivery wait for a key.
     const persons = personsOf(message.type, message.payload);
-    const subjectsOf = (decision: RecipientDecision) =>
-      dataSubjectsOf(disclosedPersons(persons, decision), this.options.keys.pseudonyms);
+    const subjects = new Map(
+      routing.decisions.map((decision) => [
+        decision,
+        dataSubjectsOf(disclosedPersons(persons, decision), this.options.keys.pseudonyms),
+      ]),
+    );
+    const subjectsOf = (decision: RecipientDecision) => subjects.get(decision) ?? [];
     const audits = routing.decisions.map((decision) =>
       this.auditRecord(
         message,
