@@ -33,8 +33,8 @@ describe(readUntilQuiet.name, () => {
     });
 
     await jest.advanceTimersByTimeAsync(1_000);
-    await read;
 
+    await expect(read).resolves.toBe('quiet');
     expect(jest.getTimerCount()).toBe(0);
   });
 });

@@ -3,7 +3,8 @@ import type { Kafka, KafkaMessage } from 'kafkajs';
 /**
  * Reads a topic in a consumer group until `idleMs` pass without a record (counted from joining the
  * group, which itself can take seconds) or `maxMs` in all. For command-line tools that show what is
- * there now; a service would keep consuming instead.
+ * there now; a service would keep consuming instead. Says which ended it: a tool that must have
+ * read everything (an access request's answer) refuses to answer after `deadline`.
  */
 export async function readUntilQuiet(
   kafka: Kafka,
@@ -14,24 +15,25 @@ export async function readUntilQuiet(
     readonly maxMs: number;
     readonly each: (message: KafkaMessage) => Promise<void>;
   },
-): Promise<void> {
+): Promise<'quiet' | 'deadline'> {
   const consumer = kafka.consumer({ groupId: options.groupId });
   let idle: NodeJS.Timeout | undefined;
   let deadline: NodeJS.Timeout | undefined;
   await consumer.connect();
   try {
     await consumer.subscribe({ topic: options.topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
+    return await new Promise<'quiet' | 'deadline'>((resolve, reject) => {
+      const quiet = () => resolve('quiet');
       consumer.on(consumer.events.GROUP_JOIN, () => {
-        idle = setTimeout(resolve, options.idleMs);
+        idle = setTimeout(quiet, options.idleMs);
       });
-      deadline = setTimeout(resolve, options.maxMs);
+      deadline = setTimeout(() => resolve('deadline'), options.maxMs);
       consumer
         .run({
           eachMessage: async ({ message }) => {
             clearTimeout(idle);
             await options.each(message);
-            idle = setTimeout(resolve, options.idleMs);
+            idle = setTimeout(quiet, options.idleMs);
           },
         })
         .catch((error: unknown) =>

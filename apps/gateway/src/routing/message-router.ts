@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { dataSubjectsOf, disclosedPersons, personsOf, type DataSubject } from '@samenloop/audit';
 import type { CaseRecord, DecisionFacts } from '@samenloop/case';
 import type { CaseStage, ContractValidator } from '@samenloop/contracts';
 import {
@@ -99,8 +100,26 @@ export class MessageRouter {
     delivered: readonly Delivered[],
     time: Date,
   ): Promise<Sealed> {
+    // Whose data each decision discloses, by pseudonym: for its audit record, and its delivery's
+    // release should the delivery wait for a key.
+    const persons = personsOf(message.type, message.payload);
+    const subjects = new Map(
+      routing.decisions.map((decision) => [
+        decision,
+        dataSubjectsOf(disclosedPersons(persons, decision), this.options.keys.pseudonyms),
+      ]),
+    );
+    const subjectsOf = (decision: RecipientDecision) => subjects.get(decision) ?? [];
     const audits = routing.decisions.map((decision) =>
-      this.auditRecord(message, decision, routing, caseRecord, delivered, time),
+      this.auditRecord(
+        message,
+        decision,
+        routing,
+        caseRecord,
+        delivered,
+        subjectsOf(decision),
+        time,
+      ),
     );
     // Concurrently: openpgp's key agreement runs on libuv's thread pool, so the recipients'
     // encryptions use both cores instead of waiting on each other.
@@ -108,7 +127,15 @@ export class MessageRouter {
       delivered.map(async ({ decision, deliveryId }) => ({
         recipient: decision.recipient.id,
         ...(await this.options.dispatcher.dispatch(
-          this.delivery(message, decision, routing, caseRecord, deliveryId, time),
+          this.delivery(
+            message,
+            decision,
+            routing,
+            caseRecord,
+            deliveryId,
+            time,
+            subjectsOf(decision),
+          ),
           time,
         )),
       })),
@@ -140,6 +167,7 @@ export class MessageRouter {
     caseRecord: CaseRecord | undefined,
     deliveryId: string,
     time: Date,
+    dataSubjects: readonly DataSubject[],
   ): PreparedDelivery {
     const { recipient, rules } = decision;
     const document = {
@@ -191,6 +219,7 @@ export class MessageRouter {
       topic: this.options.topics.delivery(recipient.id),
       key: caseRecord?.caseKey ?? message.id,
       document,
+      dataSubjects,
       traceparent: message.traceparent,
     };
   }
@@ -201,6 +230,7 @@ export class MessageRouter {
     routing: Routing,
     caseRecord: CaseRecord | undefined,
     delivered: readonly Delivered[],
+    dataSubjects: readonly DataSubject[],
     time: Date,
   ): OutboundRecord {
     const audit = {
@@ -224,6 +254,8 @@ export class MessageRouter {
       purposes: decision.rules.map((rule) => rule.purpose),
       legalBases: decision.rules.map((rule) => rule.legalBasis),
       reason: decision.reason ?? null,
+      // Pseudonyms of the persons whose data the recipient got: the index access requests use.
+      dataSubjects,
       policyVersion: routing.policyVersion,
       decidedAt: time.toISOString(),
     };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { DataSubject } from '@samenloop/audit';
 import {
   decryptAndVerify,
   signAndEncrypt,
@@ -26,8 +27,13 @@ export interface PreparedDelivery {
   readonly topic: string;
   readonly key: string | null;
   readonly document: { readonly deliveredAt: string } & Record<string, unknown>;
+  /** Whose data it holds, by pseudonym: its release is audited with them, like its decision. */
+  readonly dataSubjects: readonly DataSubject[];
   readonly traceparent?: string;
 }
+
+/** What the hub seals of a waiting delivery; the rest is kept beside it in the clear. */
+type SealedDelivery = Omit<PreparedDelivery, 'recipient' | 'deliveryId' | 'messageId'>;
 
 /** What became of one delivery: sent (with any earlier ones released before it), or waiting. */
 export interface Dispatched {
@@ -117,8 +123,9 @@ export class DeliveryDispatcher {
           topic: delivery.topic,
           key: delivery.key,
           document: delivery.document,
+          dataSubjects: delivery.dataSubjects,
           traceparent: delivery.traceparent,
-        } satisfies Omit<PreparedDelivery, 'recipient' | 'deliveryId' | 'messageId'>),
+        } satisfies SealedDelivery),
       ),
       { signingKey: hub, encryptionKeys: [hubPublic] },
     );
@@ -182,6 +189,7 @@ export class DeliveryDispatcher {
           keyFingerprint: key.fingerprint,
           waitingSince: waiting.since,
           releasedAt: time.toISOString(),
+          dataSubjects: delivery.dataSubjects,
         }),
       );
       this.options.waiting.released(waiting.deliveryId);
@@ -204,11 +212,14 @@ export class DeliveryDispatcher {
       if (!opened.signatureValid)
         throw new Error(`not signed by the hub (${opened.signatureFailure})`);
       const sealed = JSON.parse(new TextDecoder().decode(opened.plaintext)) as Omit<
-        PreparedDelivery,
-        'recipient' | 'deliveryId' | 'messageId'
-      >;
+        SealedDelivery,
+        'dataSubjects'
+      > &
+        Partial<Pick<SealedDelivery, 'dataSubjects'>>;
       return {
         ...sealed,
+        // Sealed before the audit named data subjects: its decision record has none either.
+        dataSubjects: sealed.dataSubjects ?? [],
         recipient: waiting.recipient,
         deliveryId: waiting.deliveryId,
         messageId: waiting.messageId,
@@ -245,7 +256,10 @@ export class DeliveryDispatcher {
   }
 
   private audit(
-    audit: { readonly kind: string; readonly messageId: string } & Record<string, string>,
+    audit: { readonly kind: string; readonly messageId: string } & Record<
+      string,
+      string | readonly DataSubject[]
+    >,
   ): OutboundRecord {
     return {
       topic: this.options.topics.audit,
