@@ -221,9 +221,16 @@ describe('samenloop audit who-received on a real broker', () => {
     );
 
     // Each query is accounted for on the hub-events topic, by pseudonym only.
-    const events = (await consumeUntil(kafka, topics.hubEvents, (read) => read.length >= 2)).map(
-      (record) => ({ key: record.key, event: JSON.parse(record.value ?? '') as object }),
-    );
+    // (The hub-events topic also holds the policy version that went live at start-up.)
+    const events = (
+      await consumeUntil(
+        kafka,
+        topics.hubEvents,
+        (read) => read.filter((record) => record.value?.includes('"access-query"')).length >= 2,
+      )
+    )
+      .filter((record) => record.value?.includes('"access-query"'))
+      .map((record) => ({ key: record.key, event: JSON.parse(record.value ?? '') as object }));
     const secret = await HubSecret.read(keyFiles.hubSecret(partners.keysDirectory));
     const pseudonyms = new Pseudonyms(secret!);
     expect(events).toEqual([
@@ -255,6 +262,24 @@ describe('samenloop audit who-received on a real broker', () => {
         },
       },
     ]);
+
+    // The gateway writes each query into the audit itself, as the audit's single writer.
+    const queryAudits = (
+      await consumeUntil(
+        kafka,
+        topics.audit,
+        (read) => read.filter((record) => record.value?.includes('"access-query"')).length >= 2,
+      )
+    )
+      .map((record) => JSON.parse(record.value ?? '') as { kind: string })
+      .filter((audit) => audit.kind === 'access-query');
+    // (Keyed by event id, the two may sit in different audit partitions: in any order.)
+    expect(queryAudits).toHaveLength(2);
+    expect(queryAudits).toEqual(
+      expect.arrayContaining(
+        events.map(({ event }) => ({ ...event, auditId: expect.any(String) as unknown })),
+      ),
+    );
 
     // No BSN, name or birth date of anyone in the messages is on the audit or hub-events topic
     // (pseudonyms left out of the search: random base64 may spell a short name by chance).

@@ -1,9 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { AccessRequests } from '../../apps/cli/src/audit/access-requests';
+import { subjectQuery } from '../../apps/cli/src/audit/who-received';
 import { DeliveryWatcher } from '../support/delivery-watcher';
 import type { GatewayProcess } from '../support/gateway-process';
 import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
-import { consumeUntil, produce, testKafka } from '../support/kafka-test-kit';
+import {
+  brokersFromEnvironment,
+  consumeUntil,
+  produce,
+  testKafka,
+} from '../support/kafka-test-kit';
 import { ROOT, policeNumber, registry, submissionFrom } from '../support/partner-kit';
 import { dumpTopics, findValues } from '../support/topic-dump';
 
@@ -153,6 +160,21 @@ describe('nothing in clear at rest', () => {
         value: JSON.stringify({ now: new Date(Date.now() + 2 * DAY).toISOString() }),
       },
     ]);
+    // An operator answers an access request about a person of the demo: the query is audited.
+    const demoBsn = JSON.stringify(submissions[0]).match(/"bsn":"(\d{9})"/)?.[1];
+    expect(demoBsn).toBeDefined();
+    const found = await new AccessRequests({
+      brokers: brokersFromEnvironment(),
+      keysDirectory: scenario.partners.keysDirectory,
+      topicNamespace: scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
+    }).whoReceived(subjectQuery({ bsn: demoBsn, purpose: 'AVG-verzoek 2026-0099' }), 'operator-1', {
+      idleMs: 2_000,
+      maxMs: 60_000,
+    });
+    expect(found.deliveries.length).toBeGreaterThan(0);
+    await consumeUntil(kafka, scenario.topics.audit, (records) =>
+      records.some((record) => record.value?.includes('"access-query"')),
+    );
     const answers = partnerIds.flatMap((id) => watcher!.all(id)).map((entry) => entry.type);
     await watcher.stop();
     watcher = undefined;
@@ -170,7 +192,13 @@ describe('nothing in clear at rest', () => {
     const countOn = (topic: string) => records.filter((record) => record.topic === topic).length;
     const names = scenario.topics;
     expect(topics).toEqual(expect.arrayContaining([names.audit, names.caseState, names.parked]));
-    for (const topic of [names.audit, names.caseState, names.parked, names.deadLetter])
+    for (const topic of [
+      names.audit,
+      names.caseState,
+      names.parked,
+      names.deadLetter,
+      names.hubEvents,
+    ])
       expect(countOn(topic)).toBeGreaterThan(0);
   });
 
