@@ -1,9 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AccessRequests } from '../../apps/cli/src/audit/access-requests';
 import { subjectQuery } from '../../apps/cli/src/audit/who-received';
+import { HubSecret, keyFiles } from '@samenloop/crypto';
+import { ensureTopics } from '@samenloop/messaging';
 import { DeliveryWatcher } from '../support/delivery-watcher';
-import type { GatewayProcess } from '../support/gateway-process';
+import { GatewayProcess } from '../support/gateway-process';
 import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
 import {
   brokersFromEnvironment,
@@ -312,5 +316,102 @@ describe('nothing in clear at rest', () => {
       'the second zorgmelding at VT-ZOB',
     );
     expect(reopened.caseThread!.caseKey).not.toBe(caseKey);
+  });
+});
+
+describe('a case state written before sealing, or under another secret', () => {
+  const kafka = testKafka();
+  let gateway: GatewayProcess | undefined;
+  let watcher: DeliveryWatcher | undefined;
+
+  afterEach(async () => {
+    await gateway?.kill();
+    await watcher?.stop();
+    gateway = undefined;
+    watcher = undefined;
+  });
+
+  it('is read as it was, rewritten sealed and its clear references tombstoned', async () => {
+    const scenario = await newGatewayScenario(kafka);
+    const police = policeNumber();
+    const reference = `politieRegistratienummer:${police}`;
+    const caseKey = `case-${randomUUID()}`;
+    const earlier = randomUUID();
+    // What an earlier version of the hub wrote: references and facts in clear.
+    await ensureTopics(kafka, [
+      {
+        topic: scenario.topics.caseState,
+        numPartitions: 1,
+        configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+      },
+    ]);
+    await produce(kafka, scenario.topics.caseState, [
+      {
+        key: `case:${caseKey}`,
+        value: JSON.stringify({
+          caseKey,
+          stage: 'melding',
+          references: [reference],
+          facts: { domesticViolence: true, gemeentecodes: ['GM0772'] },
+          deliveries: {},
+        }),
+      },
+      { key: `ref:${reference}`, value: caseKey },
+      { key: `msg:${earlier}`, value: caseKey },
+    ]);
+    watcher = await DeliveryWatcher.start(kafka, scenario, ['VT-ZOB']);
+    gateway = await scenario.startGateway();
+
+    const submission = submissionFrom(ZORGMELDING, {
+      sender: 'POLITIE-OB',
+      zaakReferenties: { politieRegistratienummer: police },
+    });
+    await produce(kafka, scenario.topics.inbound('POLITIE-OB'), [
+      await scenario.partners.sealed('POLITIE-OB', submission, police),
+    ]);
+    const delivered = await watcher.until(
+      () => watcher!.deliveries('VT-ZOB', 'zorgmelding').find((d) => d.messageId === submission.id),
+      'the zorgmelding at VT-ZOB',
+    );
+    // The reference still finds its case: nothing of the old state was lost.
+    expect(delivered.caseThread?.caseKey).toBe(caseKey);
+
+    const state = await consumeUntil(kafka, scenario.topics.caseState, (records) =>
+      records.some((record) => record.key === `msg:${submission.id}`),
+    );
+    const latest = new Map(state.map((record) => [record.key, record.value]));
+    expect(latest.get(`ref:${reference}`)).toBeNull();
+    for (const key of [`case:${caseKey}`, `msg:${earlier}`])
+      expect(latest.get(key)).toMatch(/^s1\./);
+    const rewritten = state.slice(3).filter((record) => !record.key?.startsWith('marker:'));
+    expect(rewritten.length).toBeGreaterThan(3);
+    for (const record of rewritten.filter((entry) => entry.value !== null))
+      expect(`${record.key}${record.value}`).not.toContain(police);
+  });
+
+  it('stops the gateway from starting when it does not open with the hub secret', async () => {
+    const scenario = await newGatewayScenario(kafka);
+    gateway = await scenario.startGateway();
+    const police = policeNumber();
+    const submission = submissionFrom(ZORGMELDING, {
+      sender: 'POLITIE-OB',
+      zaakReferenties: { politieRegistratienummer: police },
+    });
+    await produce(kafka, scenario.topics.inbound('POLITIE-OB'), [
+      await scenario.partners.sealed('POLITIE-OB', submission, police),
+    ]);
+    await consumeUntil(kafka, scenario.topics.caseState, (records) =>
+      records.some((record) => record.key === `msg:${submission.id}`),
+    );
+    await gateway.terminate();
+
+    // The secret is lost and a new one made: the state sealed under the old one does not open.
+    const secretFile = keyFiles.hubSecret(scenario.partners.keysDirectory);
+    await rm(secretFile);
+    await HubSecret.create(secretFile);
+    gateway = await GatewayProcess.create(scenario.settings);
+    await expect(gateway.start(30_000)).rejects.toThrow(/exited: true/);
+    expect(gateway.logs).toContain('does not open with the hub secret');
+    expect(gateway.logs).not.toContain(police);
   });
 });
