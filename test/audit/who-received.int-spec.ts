@@ -4,8 +4,7 @@ import { AccessRequests } from '../../apps/cli/src/audit/access-requests';
 import { subjectQuery } from '../../apps/cli/src/audit/who-received';
 import { decisionAudits } from '../support/audit-trail';
 import { DeliveryWatcher } from '../support/delivery-watcher';
-import type { GatewayProcess } from '../support/gateway-process';
-import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
+import { newGatewayScenario } from '../support/gateway-scenario';
 import {
   brokersFromEnvironment,
   consumeUntil,
@@ -14,6 +13,7 @@ import {
   type ConsumedRecord,
 } from '../support/kafka-test-kit';
 import { policeNumber, registry, submissionFrom, zsmCaseId } from '../support/partner-kit';
+import { runningHub } from '../support/running-hub';
 
 /** Ruben, the suspect: by BSN in a zorgmelding, a verdachtenmonitor entry and an actie-overleg. */
 const RUBEN_BSN = '999990019';
@@ -50,28 +50,20 @@ const isMila = (persoon: Persoon) =>
 
 describe('samenloop audit who-received on a real broker', () => {
   const kafka = testKafka();
-  let scenario: GatewayScenario;
-  let gateway: GatewayProcess | undefined;
-  let watcher: DeliveryWatcher | undefined;
+  const running = runningHub();
 
   beforeEach(async () => {
-    scenario = await newGatewayScenario(kafka);
-    gateway = await scenario.startGateway();
-    watcher = await DeliveryWatcher.start(
+    running.scenario = await newGatewayScenario(kafka);
+    running.gateway = await running.scenario.startGateway();
+    running.watcher = await DeliveryWatcher.start(
       kafka,
-      scenario,
+      running.scenario,
       registry.partners.map((partner) => partner.id),
     );
   });
 
-  afterEach(async () => {
-    await watcher?.stop();
-    await gateway?.kill();
-    gateway = undefined;
-  });
-
   it('lists exactly the deliveries in which a partner decrypted data about the person, by BSN and by name and birth date, and leaves only pseudonyms on the topics', async () => {
-    const { topics, partners } = scenario;
+    const { topics, partners } = running.scenario;
     const politieNummer = policeNumber();
     const zsmZaakId = zsmCaseId();
     const messages = [
@@ -145,12 +137,12 @@ describe('samenloop audit who-received on a real broker', () => {
     const deliveryCount = decisionAudits(audits).filter((audit) => audit.level !== 'geen').length;
     const received = () =>
       registry.partners.flatMap((partner) =>
-        watcher!
-          .all(partner.id)
+        running
+          .watcher!.all(partner.id)
           .filter((entry) => entry.type === 'delivery')
           .map((entry) => entry.document),
       );
-    await watcher!.until(
+    await running.watcher!.until(
       () => (received().length >= deliveryCount ? true : undefined),
       `${deliveryCount} deliveries`,
     );
@@ -174,7 +166,7 @@ describe('samenloop audit who-received on a real broker', () => {
     const settings = {
       brokers: brokersFromEnvironment(),
       keysDirectory: partners.keysDirectory,
-      topicNamespace: scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
+      topicNamespace: running.scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
     };
     const requests = new AccessRequests(settings);
     const quick = { idleMs: 2_000, maxMs: 60_000 };

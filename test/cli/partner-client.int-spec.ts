@@ -1,20 +1,16 @@
 import path from 'node:path';
 import { PartnerClient } from '../../apps/cli/src/partner/partner-client';
-import type { GatewayProcess } from '../support/gateway-process';
 import { newGatewayScenario } from '../support/gateway-scenario';
 import { brokersFromEnvironment, testKafka } from '../support/kafka-test-kit';
 import { ROOT } from '../support/partner-kit';
+import { runningHub } from '../support/running-hub';
 
 describe(PartnerClient.name, () => {
-  let gateway: GatewayProcess | undefined;
-
-  afterEach(async () => {
-    await gateway?.kill();
-  });
+  const running = runningHub();
 
   it('sends a signed submission as one partner and receives the decrypted delivery as another', async () => {
     const scenario = await newGatewayScenario(testKafka());
-    gateway = await scenario.startGateway();
+    running.gateway = await scenario.startGateway();
     const settings = {
       brokers: brokersFromEnvironment(),
       keysDirectory: scenario.partners.keysDirectory,

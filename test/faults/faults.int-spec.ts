@@ -4,8 +4,7 @@ import { keyFiles } from '@samenloop/crypto';
 import { DEAD_LETTER_HEADERS } from '@samenloop/messaging';
 import { verifyAuditTopic } from '../../apps/cli/src/audit/audit-verification';
 import { decisionAudits } from '../support/audit-trail';
-import type { GatewayProcess } from '../support/gateway-process';
-import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
+import { newGatewayScenario } from '../support/gateway-scenario';
 import {
   committedRecordCount,
   consumeUntil,
@@ -17,6 +16,7 @@ import {
 } from '../support/kafka-test-kit';
 import { restartableBroker } from '../support/local-broker-control';
 import { policeNumber, registry, submissionFrom } from '../support/partner-kit';
+import { runningHub } from '../support/running-hub';
 
 /**
  * Fault injection on a real broker, each fault in the middle of a stream of zorgmeldingen. Every
@@ -38,13 +38,7 @@ interface Sent {
 
 describe(`faults in the middle of ${SUBMISSIONS} submissions`, () => {
   const kafka = testKafka('samenloop-fault-test');
-  let scenario: GatewayScenario;
-  let gateway: GatewayProcess | undefined;
-
-  afterEach(async () => {
-    await gateway?.kill();
-    gateway = undefined;
-  });
+  const running = runningHub();
 
   async function zorgmeldingen(count: number): Promise<Sent> {
     const sent: Sent = { ids: [], records: [] };
@@ -55,7 +49,7 @@ describe(`faults in the middle of ${SUBMISSIONS} submissions`, () => {
         zaakReferenties: { politieRegistratienummer: nummer },
       });
       sent.ids.push(submission.id);
-      sent.records.push(await scenario.partners.sealed('POLITIE-OB', submission, nummer));
+      sent.records.push(await running.scenario.partners.sealed('POLITIE-OB', submission, nummer));
     }
     return sent;
   }
@@ -67,7 +61,7 @@ describe(`faults in the middle of ${SUBMISSIONS} submissions`, () => {
   const deliveredAtLeast = (count: number) =>
     consumeUntil(
       kafka,
-      scenario.topics.delivery('VT-ZOB'),
+      running.scenario.topics.delivery('VT-ZOB'),
       (read) => deliveriesAmong(read).length >= count,
       10 * 60_000,
     );
@@ -77,7 +71,11 @@ describe(`faults in the middle of ${SUBMISSIONS} submissions`, () => {
     const deadline = Date.now() + 20 * 60_000;
     const committed = () =>
       whenAnswering(() =>
-        committedRecordCount(kafka, scenario.group, scenario.topics.inbound('POLITIE-OB')),
+        committedRecordCount(
+          kafka,
+          running.scenario.group,
+          running.scenario.topics.inbound('POLITIE-OB'),
+        ),
       );
     while ((await committed()) < inbound) {
       if (Date.now() > deadline) throw new Error(`${fault}: inbound not all committed in time`);
@@ -89,11 +87,13 @@ describe(`faults in the middle of ${SUBMISSIONS} submissions`, () => {
   async function expectEachDeliveredOnce(fault: string, sent: Sent, badRecords = 0): Promise<void> {
     await allCommitted(fault, sent.records.length + badRecords);
     // Verified before readToEnd writes its (unchained) end markers into the audit's partitions.
-    const chain = await verifyAuditTopic(kafka, scenario.topics.audit);
-    const deliveries = deliveriesAmong(await readToEnd(kafka, scenario.topics.delivery('VT-ZOB')));
-    const audits = decisionAudits(await readToEnd(kafka, scenario.topics.audit));
+    const chain = await verifyAuditTopic(kafka, running.scenario.topics.audit);
+    const deliveries = deliveriesAmong(
+      await readToEnd(kafka, running.scenario.topics.delivery('VT-ZOB')),
+    );
+    const audits = decisionAudits(await readToEnd(kafka, running.scenario.topics.audit));
     const chained = chain.reduce((sum, partition) => sum + partition.verified, 0);
-    const deadLetters = await readToEnd(kafka, scenario.topics.deadLetter);
+    const deadLetters = await readToEnd(kafka, running.scenario.topics.deadLetter);
     const toVt = audits.filter((audit) => audit.recipient === 'VT-ZOB');
     process.stdout.write(
       `${fault}: ${sent.ids.length} submitted, ${deliveries.length} delivered to VT-ZOB (${new Set(deliveries.map((d) => d.headers.ce_id)).size} distinct), ${audits.length} audit records (${chained} chained and verified), ${deadLetters.length} dead letters\n`,
@@ -123,38 +123,44 @@ describe(`faults in the middle of ${SUBMISSIONS} submissions`, () => {
     const sample = await Promise.all(
       deliveries
         .slice(0, 20)
-        .map((record) => scenario.partners.open<{ messageId: string }>(record, 'VT-ZOB')),
+        .map((record) => running.scenario.partners.open<{ messageId: string }>(record, 'VT-ZOB')),
     );
     for (const document of sample) expect(sent.ids).toContain(document.messageId);
   }
 
   it('loses and repeats nothing when the gateway is killed with SIGKILL and restarted', async () => {
-    scenario = await newGatewayScenario(kafka);
+    running.scenario = await newGatewayScenario(kafka);
     const sent = await zorgmeldingen(SUBMISSIONS);
-    await produce(kafka, scenario.topics.inbound('POLITIE-OB'), sent.records);
-    gateway = await scenario.startGateway();
+    await produce(kafka, running.scenario.topics.inbound('POLITIE-OB'), sent.records);
+    running.gateway = await running.scenario.startGateway();
     await deliveredAtLeast(SUBMISSIONS / 4);
-    await gateway.kill();
-    gateway = await scenario.startGateway();
+    await running.gateway.kill();
+    running.gateway = await running.scenario.startGateway();
 
     await expectEachDeliveredOnce('SIGKILL of the gateway', sent);
   });
 
   it('keeps the deliveries to a recipient without a key waiting, sends it nothing in clear, and delivers all once its key is added', async () => {
-    scenario = await newGatewayScenario(kafka);
+    running.scenario = await newGatewayScenario(kafka);
     const sent = await zorgmeldingen(SUBMISSIONS);
-    const keyFile = keyFiles.partnerPublic(scenario.partners.keysDirectory, 'VT-ZOB');
+    const keyFile = keyFiles.partnerPublic(running.scenario.partners.keysDirectory, 'VT-ZOB');
     renameSync(keyFile, `${keyFile}.withheld`);
-    gateway = await scenario.startGateway();
-    const mark = gateway.logs.length;
-    await produce(kafka, scenario.topics.inbound('POLITIE-OB'), sent.records);
-    await gateway.logged(/"alert":"delivery-waiting-for-key","partner":"VT-ZOB"/, mark, 120_000);
+    running.gateway = await running.scenario.startGateway();
+    const mark = running.gateway.logs.length;
+    await produce(kafka, running.scenario.topics.inbound('POLITIE-OB'), sent.records);
+    await running.gateway.logged(
+      /"alert":"delivery-waiting-for-key","partner":"VT-ZOB"/,
+      mark,
+      120_000,
+    );
     // Every submission is answered meanwhile: the missing key holds no partition.
     await allCommitted('VT-ZOB key missing', sent.records.length);
-    expect(deliveriesAmong(await readToEnd(kafka, scenario.topics.delivery('VT-ZOB')))).toEqual([]);
+    expect(
+      deliveriesAmong(await readToEnd(kafka, running.scenario.topics.delivery('VT-ZOB'))),
+    ).toEqual([]);
     // Registered while the gateway runs: no restart needed; the next tick releases the backlog.
     renameSync(`${keyFile}.withheld`, keyFile);
-    await produce(kafka, scenario.topics.clock, [
+    await produce(kafka, running.scenario.topics.clock, [
       { key: 'clock', value: Buffer.from(JSON.stringify({ now: new Date().toISOString() })) },
     ]);
     await deliveredAtLeast(SUBMISSIONS);
@@ -163,7 +169,7 @@ describe(`faults in the middle of ${SUBMISSIONS} submissions`, () => {
   });
 
   it('dead-letters poison records with their context and delivers everything around them', async () => {
-    scenario = await newGatewayScenario(kafka);
+    running.scenario = await newGatewayScenario(kafka);
     const sent = await zorgmeldingen(SUBMISSIONS);
     const half = SUBMISSIONS / 2;
     const [genuine] = sent.records;
@@ -178,7 +184,7 @@ describe(`faults in the middle of ${SUBMISSIONS} submissions`, () => {
       // In clear, and not even JSON.
       { key: 'poison-1', value: Buffer.from('{"this is": not json'), headers: {} },
       // Encrypted to the hub, but not signed.
-      await scenario.partners.sealedBytes(
+      await running.scenario.partners.sealedBytes(
         'POLITIE-OB',
         Buffer.from(JSON.stringify(unsigned)),
         'poison-2',
@@ -186,15 +192,15 @@ describe(`faults in the middle of ${SUBMISSIONS} submissions`, () => {
       ),
       { key: 'poison-3', value: tampered, headers: {} },
     ];
-    await produce(kafka, scenario.topics.inbound('POLITIE-OB'), [
+    await produce(kafka, running.scenario.topics.inbound('POLITIE-OB'), [
       ...sent.records.slice(0, half),
       ...poison,
       ...sent.records.slice(half),
     ]);
-    gateway = await scenario.startGateway();
+    running.gateway = await running.scenario.startGateway();
 
     await expectEachDeliveredOnce('poison records in the stream', sent, poison.length);
-    const deadLetters = await readToEnd(kafka, scenario.topics.deadLetter);
+    const deadLetters = await readToEnd(kafka, running.scenario.topics.deadLetter);
     // Each poison record's dead letter: its value as received, but the one sent in clear only by
     // its hash (the hub writes nothing in clear); keyed by the pseudonym of its key, or not at all.
     const deadLetterOf = (record: { key: string; value: Buffer }) =>
@@ -212,7 +218,7 @@ describe(`faults in the middle of ${SUBMISSIONS} submissions`, () => {
     for (const record of poison) expect(deadLetterOf(record)?.key).not.toBe(record.key);
     for (const record of deadLetters) {
       expect(record.headers[DEAD_LETTER_HEADERS.sourceTopic]).toBe(
-        scenario.topics.inbound('POLITIE-OB'),
+        running.scenario.topics.inbound('POLITIE-OB'),
       );
       expect(record.headers[DEAD_LETTER_HEADERS.failedStep]).toMatch(/\S/);
       expect(record.headers[DEAD_LETTER_HEADERS.errorMessage]).toMatch(/\S/);
@@ -222,16 +228,16 @@ describe(`faults in the middle of ${SUBMISSIONS} submissions`, () => {
   // Last: the broker takes a while to lead every partition again after a restart.
   it('loses and repeats nothing when the broker stops and starts again', async () => {
     const broker = restartableBroker();
-    scenario = await newGatewayScenario(kafka);
+    running.scenario = await newGatewayScenario(kafka);
     const sent = await zorgmeldingen(SUBMISSIONS);
-    await produce(kafka, scenario.topics.inbound('POLITIE-OB'), sent.records);
-    gateway = await scenario.startGateway();
+    await produce(kafka, running.scenario.topics.inbound('POLITIE-OB'), sent.records);
+    running.gateway = await running.scenario.startGateway();
     await deliveredAtLeast(SUBMISSIONS / 4);
     broker.stop();
     broker.start();
 
     await expectEachDeliveredOnce('broker stopped and restarted', sent);
-    const restarts = gateway.logs.match(/pipeline crashed: restarting/g)?.length ?? 0;
+    const restarts = running.gateway.logs.match(/pipeline crashed: restarting/g)?.length ?? 0;
     process.stdout.write(
       `broker stopped and restarted: the pipeline restarted ${restarts} times\n`,
     );

@@ -15,8 +15,7 @@ import { verifyAuditTopic } from '../../apps/cli/src/audit/audit-verification';
 import { readAuditChainHeads } from '../../apps/gateway/src/audit/audit-chain-heads.reader';
 import { POLICY_VERSIONS_KEY } from '../../apps/gateway/src/policy/policy-events';
 import { decisionAudits } from '../support/audit-trail';
-import type { GatewayProcess } from '../support/gateway-process';
-import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
+import { newGatewayScenario } from '../support/gateway-scenario';
 import {
   brokersFromEnvironment,
   consumeUntil,
@@ -27,6 +26,7 @@ import {
 } from '../support/kafka-test-kit';
 import { ROOT, policeNumber, registry, submissionFrom } from '../support/partner-kit';
 import { copyPolicyFolder, grantAllPolicy } from '../support/policy-folder';
+import { runningHub } from '../support/running-hub';
 
 /** One decision audit record per partner other than the sender. */
 const AUDITS_PER_MESSAGE = registry.partners.length - 1;
@@ -79,19 +79,14 @@ describe('tamper-evident audit', () => {
   const folder = copyPolicyFolder();
   const policyFile = path.join(folder.directory, 'oost-brabant.yaml');
   const originalPolicy = readFileSync(policyFile, 'utf8');
-  let scenario: GatewayScenario;
-  let gateway: GatewayProcess | undefined;
+  const running = runningHub('afterAll');
   let namespace: string;
   /** Everything the gateway audited by the end of the first test. */
   let audited: ConsumedRecord[];
 
   beforeAll(async () => {
-    scenario = await newGatewayScenario(kafka, { SAMENLOOP_POLICY_DIR: folder.directory });
-    namespace = scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!;
-  });
-
-  afterAll(async () => {
-    await gateway?.kill();
+    running.scenario = await newGatewayScenario(kafka, { SAMENLOOP_POLICY_DIR: folder.directory });
+    namespace = running.scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!;
   });
 
   async function submitZorgmeldingen(count: number): Promise<string[]> {
@@ -107,10 +102,10 @@ describe('tamper-evident audit', () => {
     });
     await produce(
       kafka,
-      scenario.topics.inbound('POLITIE-OB'),
+      running.scenario.topics.inbound('POLITIE-OB'),
       await Promise.all(
         submissions.map(({ nummer, submission }) =>
-          scenario.partners.sealed('POLITIE-OB', submission, nummer),
+          running.scenario.partners.sealed('POLITIE-OB', submission, nummer),
         ),
       ),
     );
@@ -121,20 +116,20 @@ describe('tamper-evident audit', () => {
     results.reduce((sum, result) => sum + result.verified, 0);
 
   it('chains every audit record through a policy reload and a killed gateway, and verify finds it intact', async () => {
-    gateway = await scenario.startGateway();
+    running.gateway = await running.scenario.startGateway();
     const sent = new Set(await submitZorgmeldingen(ZORGMELDINGEN));
     const decisionsOfSent = (read: readonly ConsumedRecord[]) =>
       decisionAudits(read).filter((audit) => sent.has(audit.messageId)).length;
-    await consumeUntil(kafka, scenario.topics.audit, (read) => decisionsOfSent(read) >= 30);
+    await consumeUntil(kafka, running.scenario.topics.audit, (read) => decisionsOfSent(read) >= 30);
     // Killed mid-stream: its open transaction is aborted when the next gateway fences it.
-    await gateway.kill();
-    const atKill = await partitionOffsets(kafka, scenario.topics.audit);
-    gateway = await scenario.startGateway();
-    const mark = gateway.logs.length;
+    await running.gateway.kill();
+    const atKill = await partitionOffsets(kafka, running.scenario.topics.audit);
+    running.gateway = await running.scenario.startGateway();
+    const mark = running.gateway.logs.length;
     writeFileSync(policyFile, grantAllPolicy());
-    await gateway.logged(/policy change refused/, mark);
+    await running.gateway.logged(/policy change refused/, mark);
     // An operator's access query, as the CLI writes it, and a hub event no one should have written.
-    const accessQuery = hubEventRecord(scenario.topics, {
+    const accessQuery = hubEventRecord(running.scenario.topics, {
       kind: 'access-query',
       subject: { by: 'bsn', pseudonym: 'a'.repeat(64) },
       purpose: 'AVG-verzoek 2026-17',
@@ -142,7 +137,7 @@ describe('tamper-evident audit', () => {
       askedAt: new Date().toISOString(),
       deliveriesFound: 2,
     });
-    await produce(kafka, scenario.topics.hubEvents, [
+    await produce(kafka, running.scenario.topics.hubEvents, [
       { key: 'bogus', value: '{"kind":"delete-audit"}' },
       { key: String(accessQuery.key), value: String(accessQuery.value) },
     ]);
@@ -154,12 +149,12 @@ describe('tamper-evident audit', () => {
       read.filter((record) => kindOf(record) === 'policy-version').length === 2 &&
       decisionAudits(read).some((audit) => audit.messageType === 'nl.samenloop.beleid-geweigerd') &&
       read.some((record) => kindOf(record) === 'access-query');
-    await consumeUntil(kafka, scenario.topics.audit, everythingAudited, 120_000);
-    const results = await verifyAuditTopic(kafka, scenario.topics.audit);
+    await consumeUntil(kafka, running.scenario.topics.audit, everythingAudited, 120_000);
+    const results = await verifyAuditTopic(kafka, running.scenario.topics.audit);
     // As many records as verify checked hold all of the above: it checked every one of them.
     audited = await consumeUntil(
       kafka,
-      scenario.topics.audit,
+      running.scenario.topics.audit,
       (read) => read.length >= chained(results),
     );
     expect(everythingAudited(audited)).toBe(true);
@@ -186,12 +181,14 @@ describe('tamper-evident audit', () => {
     );
     // Keyed by the pseudonym of its key, like every dead letter: found by where it came from.
     const fromHubEvents = (record: { headers: Record<string, string> }) =>
-      record.headers[DEAD_LETTER_HEADERS.sourceTopic] === scenario.topics.hubEvents;
+      record.headers[DEAD_LETTER_HEADERS.sourceTopic] === running.scenario.topics.hubEvents;
     const deadLetter = (
-      await consumeUntil(kafka, scenario.topics.deadLetter, (read) => read.some(fromHubEvents))
+      await consumeUntil(kafka, running.scenario.topics.deadLetter, (read) =>
+        read.some(fromHubEvents),
+      )
     ).find(fromHubEvents);
     expect(deadLetter!.headers).toMatchObject({
-      [DEAD_LETTER_HEADERS.sourceTopic]: scenario.topics.hubEvents,
+      [DEAD_LETTER_HEADERS.sourceTopic]: running.scenario.topics.hubEvents,
       [DEAD_LETTER_HEADERS.failedStep]: 'hub-event',
     });
 
@@ -205,7 +202,7 @@ describe('tamper-evident audit', () => {
     name: string,
     change: (record: ConsumedRecord, index: number) => ConsumedRecord | undefined,
   ): Promise<string> {
-    const copy = `${scenario.topics.audit}.${name}`;
+    const copy = `${running.scenario.topics.audit}.${name}`;
     await createTopics(kafka, copy);
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
@@ -274,7 +271,7 @@ describe('tamper-evident audit', () => {
   it('reports a forged record in the audit topic: one without a chain at once, a well-forged one at the next record the gateway writes', async () => {
     const policyPartition = keyPartition(POLICY_VERSIONS_KEY, 3);
     const otherPartition = (policyPartition + 1) % 3;
-    const heads = await readAuditChainHeads(kafka, scenario.topics.audit);
+    const heads = await readAuditChainHeads(kafka, running.scenario.topics.audit);
     const forgedValue = JSON.stringify({ kind: 'decision', messageId: 'forged', level: 'inhoud' });
     // A forger who knows the algorithm chains the forged record to the partition's head.
     const wellForged = {
@@ -294,7 +291,7 @@ describe('tamper-evident audit', () => {
     await producer.connect();
     try {
       await producer.send({
-        topic: scenario.topics.audit,
+        topic: running.scenario.topics.audit,
         acks: -1,
         messages: [wellForged, { partition: otherPartition, key: 'forged', value: forgedValue }],
       });
@@ -304,13 +301,13 @@ describe('tamper-evident audit', () => {
     const forged = (
       await consumeUntil(
         kafka,
-        scenario.topics.audit,
+        running.scenario.topics.audit,
         (read) => read.filter((record) => record.key === 'forged').length === 2,
       )
     ).filter((record) => record.key === 'forged');
     const unchainedForgery = forged.find((record) => record.partition === otherPartition)!;
 
-    const beforeGatewayWrites = await verifyAuditTopic(kafka, scenario.topics.audit);
+    const beforeGatewayWrites = await verifyAuditTopic(kafka, running.scenario.topics.audit);
     expect(beforeGatewayWrites.map((result) => result.firstBreak)).toEqual(
       [0, 1, 2].map((partition) =>
         partition === otherPartition
@@ -321,11 +318,11 @@ describe('tamper-evident audit', () => {
 
     // A policy that goes live (the original one, with a comment added) is audited on the forged
     // partition. The gateway chains it to its own head, not to the forgery it never wrote.
-    const mark = gateway!.logs.length;
+    const mark = running.gateway!.logs.length;
     writeFileSync(policyFile, `${originalPolicy}\n# reviewed\n`);
-    await gateway!.logged(/policy reloaded/, mark);
+    await running.gateway!.logged(/policy reloaded/, mark);
     const reload = (
-      await consumeUntil(kafka, scenario.topics.audit, (read) =>
+      await consumeUntil(kafka, running.scenario.topics.audit, (read) =>
         read.some((record) => record.value?.includes('"trigger":"reload"')),
       )
     ).find((record) => record.value?.includes('"trigger":"reload"'))!;
@@ -334,7 +331,9 @@ describe('tamper-evident audit', () => {
     expect(reload.partition).toBe(policyPartition);
     expect(BigInt(reload.offset)).toBeGreaterThan(BigInt(wellForgedRead.offset));
     expect(
-      (await verifyAuditTopic(kafka, scenario.topics.audit)).map((result) => result.firstBreak),
+      (await verifyAuditTopic(kafka, running.scenario.topics.audit)).map(
+        (result) => result.firstBreak,
+      ),
     ).toEqual(
       [0, 1, 2].map((partition) =>
         partition === otherPartition

@@ -7,8 +7,7 @@ import { policyExplain } from '../../apps/cli/src/policy/policy-commands';
 import { decisionAudits } from '../support/audit-trail';
 import { DeliveryWatcher } from '../support/delivery-watcher';
 import { expectExplainAgrees } from '../support/explain-agreement';
-import type { GatewayProcess } from '../support/gateway-process';
-import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
+import { newGatewayScenario } from '../support/gateway-scenario';
 import {
   brokersFromEnvironment,
   consumeUntil,
@@ -17,6 +16,7 @@ import {
   testKafka,
 } from '../support/kafka-test-kit';
 import { ROOT, policeNumber, registry, submissionFrom, zsmCaseId } from '../support/partner-kit';
+import { runningHub } from '../support/running-hub';
 
 const ENTRY = 'verdachtenmonitor-entry/examples/valid/partnergeweld-aangehouden-met-kinderen.json';
 const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
@@ -30,44 +30,35 @@ const MINUTE = 60_000;
 
 describe('case threads on a real broker', () => {
   const kafka = testKafka();
-  let scenario: GatewayScenario;
-  let gateway: GatewayProcess | undefined;
-  let watcher: DeliveryWatcher | undefined;
-
-  afterEach(async () => {
-    await gateway?.kill();
-    await watcher?.stop();
-    gateway = undefined;
-    watcher = undefined;
-  });
+  const running = runningHub();
 
   /** What the test submitted, in order: the case explain --case is asked about. */
   let sent: { id: string }[] = [];
 
   async function submit(sender: string, submission: { id: string }, key: string): Promise<void> {
     sent.push(submission);
-    await produce(kafka, scenario.topics.inbound(sender), [
-      await scenario.partners.sealed(sender, submission, key),
+    await produce(kafka, running.scenario.topics.inbound(sender), [
+      await running.scenario.partners.sealed(sender, submission, key),
     ]);
   }
 
   const tick = (now: Date) =>
-    produce(kafka, scenario.topics.clock, [
+    produce(kafka, running.scenario.topics.clock, [
       { key: 'clock', value: Buffer.from(JSON.stringify({ now: now.toISOString() })) },
     ]);
 
   it('keeps threads, stages and pending deadlines through a killed gateway, and follows the case to its end', async () => {
     sent = [];
-    scenario = await newGatewayScenario(kafka, {
+    running.scenario = await newGatewayScenario(kafka, {
       GATEWAY_ZSM_ALERT_MARGIN_MINUTES: String(MARGIN_MINUTES),
       GATEWAY_ZORGMELDING_WAIT_MINUTES: '5',
     });
-    watcher = await DeliveryWatcher.start(
+    running.watcher = await DeliveryWatcher.start(
       kafka,
-      scenario,
+      running.scenario,
       registry.partners.map((partner) => partner.id),
     );
-    gateway = await scenario.startGateway();
+    running.gateway = await running.scenario.startGateway();
     const arrestedAt = new Date(Date.now() - 60 * MINUTE);
     const deadline = zsmDeadline(arrestedAt, true);
     // Two domestic-violence cases at ZSM: the first gets its zorgmelding, the second never does.
@@ -80,23 +71,23 @@ describe('case threads on a real broker', () => {
       });
       await submit('POLITIE-OB', entry, police);
     }
-    const entries = await watcher.until(() => {
-      const received = watcher!.deliveries('VT-ZOB', 'verdachtenmonitor-entry');
+    const entries = await running.watcher.until(() => {
+      const received = running.watcher!.deliveries('VT-ZOB', 'verdachtenmonitor-entry');
       return received.length === 2 ? received : undefined;
     }, 'both verdachtenmonitor entries at VT-ZOB');
     const first = entries.find((entry) => entry.payload?.zsmZaakId === cases[0]!.zsm)!;
 
     // Every hub process restarts in the middle of the case, with its deadlines pending.
-    await gateway.kill();
-    gateway = await scenario.startGateway();
+    await running.gateway.kill();
+    running.gateway = await running.scenario.startGateway();
 
     const zorgmelding = submissionFrom(ZORGMELDING, {
       sender: 'POLITIE-OB',
       zaakReferenties: { politieRegistratienummer: cases[0]!.police },
     });
     await submit('POLITIE-OB', zorgmelding, cases[0]!.police);
-    const late = await watcher.until(
-      () => watcher!.deliveries('VT-ZOB', 'zorgmelding')[0],
+    const late = await running.watcher.until(
+      () => running.watcher!.deliveries('VT-ZOB', 'zorgmelding')[0],
       'the zorgmelding at VT-ZOB',
     );
     expect(late.caseThread).toEqual({
@@ -108,23 +99,23 @@ describe('case threads on a real broker', () => {
     // The clock moves to the alert time: OM and the VT concerned hear of both cases, once.
     await tick(new Date(deadline.getTime() - MARGIN_MINUTES * MINUTE));
     await tick(new Date(Date.now() + 2 * 24 * 60 * MINUTE));
-    const zsmAlerts = await watcher.until(() => {
-      const alerts = watcher!.deliveries('OM', 'zsm-termijn-signalering');
+    const zsmAlerts = await running.watcher.until(() => {
+      const alerts = running.watcher!.deliveries('OM', 'zsm-termijn-signalering');
       return alerts.length === 2 ? alerts : undefined;
     }, 'two ZSM alerts at OM');
     expect(zsmAlerts.map((alert) => alert.payload?.zsmZaakId).sort()).toEqual(
       cases.map(({ zsm }) => zsm).sort(),
     );
-    const missing = await watcher.until(
-      () => watcher!.deliveries('POLITIE-OB', 'zorgmelding-ontbreekt')[0],
+    const missing = await running.watcher.until(
+      () => running.watcher!.deliveries('POLITIE-OB', 'zorgmelding-ontbreekt')[0],
       'the missing-zorgmelding alert at POLITIE-OB',
     );
     expect(missing.payload).toMatchObject({
       politieRegistratienummer: cases[1]!.police,
       wachttijdMinuten: 5,
     });
-    await watcher.until(
-      () => watcher!.deliveries('VT-ZOB', 'zorgmelding-ontbreekt')[0],
+    await running.watcher.until(
+      () => running.watcher!.deliveries('VT-ZOB', 'zorgmelding-ontbreekt')[0],
       'the missing-zorgmelding alert at VT-ZOB',
     );
 
@@ -137,8 +128,8 @@ describe('case threads on a real broker', () => {
       }),
       cases[0]!.police,
     );
-    await watcher.until(
-      () => watcher!.deliveries('POLITIE-OB', 'terugkoppeling-aan-melder')[0],
+    await running.watcher.until(
+      () => running.watcher!.deliveries('POLITIE-OB', 'terugkoppeling-aan-melder')[0],
       'the feedback at POLITIE-OB',
     );
     await submit(
@@ -151,8 +142,8 @@ describe('case threads on a real broker', () => {
       cases[0]!.zsm,
     );
     for (const partner of ['VT-ZOB', '3RO', 'RVDK'])
-      await watcher.until(
-        () => watcher!.deliveries(partner, 'afdoeningsbeslissing')[0],
+      await running.watcher.until(
+        () => running.watcher!.deliveries(partner, 'afdoeningsbeslissing')[0],
         `the afdoeningsbeslissing at ${partner}`,
       );
     await submit(
@@ -163,8 +154,8 @@ describe('case threads on a real broker', () => {
       }),
       cases[0]!.zsm,
     );
-    const closed = await watcher.until(
-      () => watcher!.deliveries('VT-ZOB', 'zaakafsluiting')[0],
+    const closed = await running.watcher.until(
+      () => running.watcher!.deliveries('VT-ZOB', 'zaakafsluiting')[0],
       'the closure at VT-ZOB',
     );
     expect(closed.caseThread?.fase).toBe('gesloten');
@@ -173,32 +164,32 @@ describe('case threads on a real broker', () => {
       zaakReferenties: { politieRegistratienummer: cases[0]!.police },
     });
     await submit('POLITIE-OB', tooLate, cases[0]!.police);
-    const rejection = await watcher.until(
+    const rejection = await running.watcher.until(
       () =>
-        watcher!
-          .all('POLITIE-OB')
+        running
+          .watcher!.all('POLITIE-OB')
           .find((entry) => entry.type === 'rejection' && entry.document.messageId === tooLate.id),
       'the rejection of a zorgmelding in a closed case',
     );
     expect(rejection.document.errors).toMatchObject([{ code: 'invalid-stage-transition' }]);
-    expect(watcher.deliveries('VT-ZOB', 'zorgmelding')).toHaveLength(1);
+    expect(running.watcher.deliveries('VT-ZOB', 'zorgmelding')).toHaveLength(1);
     // Each alert went out once, even with two ticks and a restart.
-    expect(watcher.deliveries('VT-ZOB', 'zsm-termijn-signalering')).toHaveLength(2);
-    expect(watcher.deliveries('POLITIE-OB', 'zorgmelding-ontbreekt')).toHaveLength(1);
+    expect(running.watcher.deliveries('VT-ZOB', 'zsm-termijn-signalering')).toHaveLength(2);
+    expect(running.watcher.deliveries('POLITIE-OB', 'zorgmelding-ontbreekt')).toHaveLength(1);
     // policy explain --case answers as the gateway decided, for every partner of every message
     // it routed (the late zorgmelding was rejected, so nothing was decided for it).
-    const decisions = decisionAudits(await readToEnd(kafka, scenario.topics.audit));
+    const decisions = decisionAudits(await readToEnd(kafka, running.scenario.topics.audit));
     expect(expectExplainAgrees(sent, decisions)).toBe(6 * (registry.partners.length - 1));
   });
 
   it('parks a message for a municipality no VT serves, and routes it once the registry knows one', async () => {
-    scenario = await newGatewayScenario(kafka);
-    watcher = await DeliveryWatcher.start(kafka, scenario, [
+    running.scenario = await newGatewayScenario(kafka);
+    running.watcher = await DeliveryWatcher.start(kafka, running.scenario, [
       'POLITIE-OB',
       'VT-ZOB',
       'SAMENLOOP-BEHEER',
     ]);
-    gateway = await scenario.startGateway();
+    running.gateway = await running.scenario.startGateway();
     const police = policeNumber();
     const zorgmelding = submissionFrom(ZORGMELDING, {
       sender: 'POLITIE-OB',
@@ -207,8 +198,8 @@ describe('case threads on a real broker', () => {
     });
     await submit('POLITIE-OB', zorgmelding, police);
 
-    const alert = await watcher.until(
-      () => watcher!.deliveries('SAMENLOOP-BEHEER', 'routering-geparkeerd')[0],
+    const alert = await running.watcher.until(
+      () => running.watcher!.deliveries('SAMENLOOP-BEHEER', 'routering-geparkeerd')[0],
       'the parking alert at the operator',
     );
     expect(alert.payload).toMatchObject({
@@ -216,23 +207,23 @@ describe('case threads on a real broker', () => {
       reden: 'gemeente-onbekend',
       gemeentecode: 'GM0999',
     });
-    const receipt = await watcher.until(
-      () => watcher!.all('POLITIE-OB').find((entry) => entry.type === 'receipt'),
+    const receipt = await running.watcher.until(
+      () => running.watcher!.all('POLITIE-OB').find((entry) => entry.type === 'receipt'),
       'the receipt at POLITIE-OB',
     );
     expect(receipt.document).toMatchObject({ geparkeerd: { reden: 'gemeente-onbekend' } });
     const operator = new ParkedMessages({
       brokers: brokersFromEnvironment(),
-      keysDirectory: scenario.partners.keysDirectory,
-      topicNamespace: scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
+      keysDirectory: running.scenario.partners.keysDirectory,
+      topicNamespace: running.scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
     });
     expect(await operator.list({ idleMs: 1_000, maxMs: 30_000 })).toMatchObject([
       { messageId: zorgmelding.id, sender: 'POLITIE-OB', reason: 'gemeente-onbekend' },
     ]);
-    expect(watcher.deliveries('VT-ZOB', 'zorgmelding')).toEqual([]);
+    expect(running.watcher.deliveries('VT-ZOB', 'zorgmelding')).toEqual([]);
 
     // The registry learns which VT serves the municipality; the operator releases the message.
-    await gateway.terminate();
+    await running.gateway.terminate();
     const directory = mkdtempSync(path.join(tmpdir(), 'samenloop-partners-'));
     const partnersFile = path.join(directory, 'partners.yaml');
     copyFileSync(path.join(ROOT, 'deploy/partners/oost-brabant.yaml'), partnersFile);
@@ -243,27 +234,31 @@ describe('case threads on a real broker', () => {
         'gemeenten: [GM0772, GM0794, GM0861, GM0999]',
       ),
     );
-    scenario.settings.SAMENLOOP_PARTNERS_FILE = partnersFile;
-    gateway = await scenario.startGateway();
+    running.scenario.settings.SAMENLOOP_PARTNERS_FILE = partnersFile;
+    running.gateway = await running.scenario.startGateway();
     await operator.release(zorgmelding.id, { idleMs: 1_000, maxMs: 30_000 });
 
-    const delivered = await watcher.until(
-      () => watcher!.deliveries('VT-ZOB', 'zorgmelding')[0],
+    const delivered = await running.watcher.until(
+      () => running.watcher!.deliveries('VT-ZOB', 'zorgmelding')[0],
       'the released zorgmelding at VT-ZOB',
     );
     expect(delivered.messageId).toBe(zorgmelding.id);
-    const parked = await consumeUntil(kafka, scenario.topics.parked, (read) => read.length >= 1);
+    const parked = await consumeUntil(
+      kafka,
+      running.scenario.topics.parked,
+      (read) => read.length >= 1,
+    );
     expect(parked).toHaveLength(1);
   });
 
   it('routes an entry without the household to OM, RVDK and 3RO at once, and its held part to VT-ZOB alone once the operator releases it', async () => {
-    scenario = await newGatewayScenario(kafka);
-    watcher = await DeliveryWatcher.start(
+    running.scenario = await newGatewayScenario(kafka);
+    running.watcher = await DeliveryWatcher.start(
       kafka,
-      scenario,
+      running.scenario,
       registry.partners.map((partner) => partner.id),
     );
-    gateway = await scenario.startGateway();
+    running.gateway = await running.scenario.startGateway();
     const police = policeNumber();
     const zsm = zsmCaseId();
     const entry = submissionFrom(ENTRY, {
@@ -275,12 +270,12 @@ describe('case threads on a real broker', () => {
 
     // OM's 9 hours do not wait for the VT question: the others have the entry at once.
     for (const partner of ['OM', 'RVDK', '3RO'])
-      await watcher.until(
-        () => watcher!.deliveries(partner, 'verdachtenmonitor-entry')[0],
+      await running.watcher.until(
+        () => running.watcher!.deliveries(partner, 'verdachtenmonitor-entry')[0],
         `the entry at ${partner}`,
       );
-    const receipt = await watcher.until(
-      () => watcher!.all('POLITIE-OB').find((answer) => answer.type === 'receipt'),
+    const receipt = await running.watcher.until(
+      () => running.watcher!.all('POLITIE-OB').find((answer) => answer.type === 'receipt'),
       'the receipt at POLITIE-OB',
     );
     expect(receipt.document).toMatchObject({
@@ -291,8 +286,8 @@ describe('case threads on a real broker', () => {
     expect(
       (receipt.document.deliveredTo as { recipient: string }[]).map((item) => item.recipient),
     ).toEqual(['OM', 'RVDK', '3RO']);
-    const parkingAlert = await watcher.until(
-      () => watcher!.deliveries('SAMENLOOP-BEHEER', 'routering-geparkeerd')[0],
+    const parkingAlert = await running.watcher.until(
+      () => running.watcher!.deliveries('SAMENLOOP-BEHEER', 'routering-geparkeerd')[0],
       'the parking alert at the operator',
     );
     expect(parkingAlert.payload).toMatchObject({
@@ -301,8 +296,8 @@ describe('case threads on a real broker', () => {
     });
     const operator = new ParkedMessages({
       brokers: brokersFromEnvironment(),
-      keysDirectory: scenario.partners.keysDirectory,
-      topicNamespace: scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
+      keysDirectory: running.scenario.partners.keysDirectory,
+      topicNamespace: running.scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
     });
     expect(await operator.list({ idleMs: 1_000, maxMs: 30_000 })).toMatchObject([
       { messageId: entry.id, scope: 'vt', caseKey: receipt.document.caseKey },
@@ -314,8 +309,8 @@ describe('case threads on a real broker', () => {
       zaakReferenties: { politieRegistratienummer: police },
     });
     await submit('POLITIE-OB', zorgmelding, police);
-    const named = await watcher.until(
-      () => watcher!.deliveries('SAMENLOOP-BEHEER', 'koppeling-conflict')[0],
+    const named = await running.watcher.until(
+      () => running.watcher!.deliveries('SAMENLOOP-BEHEER', 'koppeling-conflict')[0],
       'the alert that the household is known now',
     );
     expect(named.payload).toMatchObject({
@@ -326,11 +321,11 @@ describe('case threads on a real broker', () => {
 
     await operator.release(entry.id, { idleMs: 1_000, maxMs: 30_000 });
 
-    const released = await watcher.until(
-      () => watcher!.deliveries('VT-ZOB', 'verdachtenmonitor-entry')[0],
+    const released = await running.watcher.until(
+      () => running.watcher!.deliveries('VT-ZOB', 'verdachtenmonitor-entry')[0],
       'the released entry at VT-ZOB',
     );
-    const [zorgmeldingAtVt] = watcher.deliveries('VT-ZOB', 'zorgmelding');
+    const [zorgmeldingAtVt] = running.watcher.deliveries('VT-ZOB', 'zorgmelding');
     expect(released).toMatchObject({
       messageId: entry.id,
       caseThread: {
@@ -342,17 +337,17 @@ describe('case threads on a real broker', () => {
 
     // Released twice: a duplicate.
     await operator.release(entry.id, { idleMs: 1_000, maxMs: 30_000 });
-    const duplicate = await watcher.until(
+    const duplicate = await running.watcher.until(
       () =>
-        watcher!
-          .all('POLITIE-OB')
+        running
+          .watcher!.all('POLITIE-OB')
           .find((answer) => answer.type === 'rejection' && answer.document.messageId === entry.id),
       'the rejection of the second release',
     );
     expect(duplicate.document.errors).toMatchObject([{ code: 'duplicate' }]);
 
     // The audit trail: each partner received the entry once, VT-ZOB by the release alone.
-    const decisions = decisionAudits(await readToEnd(kafka, scenario.topics.audit));
+    const decisions = decisionAudits(await readToEnd(kafka, running.scenario.topics.audit));
     const ofEntry = decisions.filter((audit) => audit.messageId === entry.id);
     const atFirst = ofEntry.slice(0, registry.partners.length - 1);
     const atRelease = ofEntry.slice(registry.partners.length - 1);
@@ -367,8 +362,8 @@ describe('case threads on a real broker', () => {
       { recipient: 'VT-ZOB', level: 'inhoud' },
     ]);
     for (const partner of ['OM', 'RVDK', '3RO', 'VT-ZOB'])
-      expect(watcher.deliveries(partner, 'verdachtenmonitor-entry')).toHaveLength(1);
-    expect(watcher.deliveries('VT-BNO', 'verdachtenmonitor-entry')).toEqual([]);
+      expect(running.watcher.deliveries(partner, 'verdachtenmonitor-entry')).toHaveLength(1);
+    expect(running.watcher.deliveries('VT-BNO', 'verdachtenmonitor-entry')).toEqual([]);
 
     // policy explain --case answers as the gateway did: at first, and for the release.
     const zorgmeldingDecisions = decisions.filter((audit) => audit.messageId === zorgmelding.id);

@@ -1,10 +1,10 @@
 import { CompressionCodecs, CompressionTypes } from 'kafkajs';
 import { DeliveryWatcher } from '../support/delivery-watcher';
-import type { GatewayProcess } from '../support/gateway-process';
-import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
+import { newGatewayScenario } from '../support/gateway-scenario';
 import { kcatProduce, requireKcat, type KcatCompression } from '../support/kcat';
 import { brokersFromEnvironment, consumeUntil, testKafka } from '../support/kafka-test-kit';
 import { policeNumber, submissionFrom } from '../support/partner-kit';
+import { runningHub } from '../support/running-hub';
 
 const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
 
@@ -40,35 +40,28 @@ function countDecompressions(type: CompressionTypes): { count: number } {
 /** A partner on librdkafka may compress its batches with any codec Kafka has; the hub reads them all. */
 describe('a submission compressed by a librdkafka partner', () => {
   const kafka = testKafka();
-  let scenario: GatewayScenario;
-  let gateway: GatewayProcess | undefined;
-  let watcher: DeliveryWatcher | undefined;
+  const running = runningHub('afterAll');
 
   beforeAll(async () => {
     requireKcat();
-    scenario = await newGatewayScenario(kafka);
-    watcher = await DeliveryWatcher.start(kafka, scenario, ['VT-ZOB']);
-    gateway = await scenario.startGateway();
-  });
-
-  afterAll(async () => {
-    await gateway?.kill();
-    await watcher?.stop();
+    running.scenario = await newGatewayScenario(kafka);
+    running.watcher = await DeliveryWatcher.start(kafka, running.scenario, ['VT-ZOB']);
+    running.gateway = await running.scenario.startGateway();
   });
 
   it.each(CODECS)(
     'is accepted and delivered to VT-ZOB when compressed with %s',
     async (compression, type) => {
       const decompressed = countDecompressions(type);
-      const before = watcher!.deliveries('VT-ZOB', 'zorgmelding').length;
+      const before = running.watcher!.deliveries('VT-ZOB', 'zorgmelding').length;
       const nummer = policeNumber();
       const submission = submissionFrom(ZORGMELDING, {
         sender: 'POLITIE-OB',
         zaakReferenties: { politieRegistratienummer: nummer },
       });
-      const sealed = await scenario.partners.sealed('POLITIE-OB', submission, nummer);
+      const sealed = await running.scenario.partners.sealed('POLITIE-OB', submission, nummer);
 
-      const topic = scenario.topics.inbound('POLITIE-OB');
+      const topic = running.scenario.topics.inbound('POLITIE-OB');
       await kcatProduce({
         brokers: brokersFromEnvironment().join(','),
         topic,
@@ -86,11 +79,12 @@ describe('a submission compressed by a librdkafka partner', () => {
       expect(onTopic?.bytes).toEqual(sealed.value);
       expect(decompressed.count).toBeGreaterThan(0);
 
-      await watcher!.until(
-        () => (watcher!.deliveries('VT-ZOB', 'zorgmelding').length > before ? true : undefined),
+      await running.watcher!.until(
+        () =>
+          running.watcher!.deliveries('VT-ZOB', 'zorgmelding').length > before ? true : undefined,
         `the ${compression} zorgmelding at VT-ZOB`,
       );
-      expect(watcher!.deliveries('VT-ZOB', 'zorgmelding')).toHaveLength(before + 1);
+      expect(running.watcher!.deliveries('VT-ZOB', 'zorgmelding')).toHaveLength(before + 1);
     },
   );
 });

@@ -3,10 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { keyFiles, readPublicKey } from '@samenloop/crypto';
 import { DEAD_LETTER_HEADERS } from '@samenloop/messaging';
 import { DeliveryWatcher } from '../support/delivery-watcher';
-import type { GatewayProcess } from '../support/gateway-process';
-import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
+import { newGatewayScenario } from '../support/gateway-scenario';
 import { produce, readToEnd, testKafka } from '../support/kafka-test-kit';
 import { policeNumber, submissionFrom } from '../support/partner-kit';
+import { runningHub } from '../support/running-hub';
 
 const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
 /** Personal values of the zorgmelding fixture: a name, a BSN and a street. */
@@ -20,20 +20,16 @@ const PERSONAL_VALUES = ['Hoogstraten', '999990019', 'Lindelaan'];
  */
 describe('encrypted submissions on a real broker', () => {
   const kafka = testKafka();
-  let scenario: GatewayScenario;
-  let gateway: GatewayProcess | undefined;
-  let watcher: DeliveryWatcher | undefined;
-
-  afterAll(async () => {
-    await gateway?.kill();
-    await watcher?.stop();
-  });
+  const running = runningHub('afterAll');
 
   it('rejects cleartext, misaddressed, forged and bomb submissions with reasons, stays healthy and delivers the next valid one', async () => {
-    scenario = await newGatewayScenario(kafka);
-    watcher = await DeliveryWatcher.start(kafka, scenario, ['POLITIE-OB', 'VT-ZOB']);
-    gateway = await scenario.startGateway();
-    const { partners, topics } = scenario;
+    running.scenario = await newGatewayScenario(kafka);
+    running.watcher = await DeliveryWatcher.start(kafka, running.scenario, [
+      'POLITIE-OB',
+      'VT-ZOB',
+    ]);
+    running.gateway = await running.scenario.startGateway();
+    const { partners, topics } = running.scenario;
     const hub = await readPublicKey(
       await readFile(keyFiles.hubPublic(partners.keysDirectory), 'utf8'),
     );
@@ -60,8 +56,8 @@ describe('encrypted submissions on a real broker', () => {
     );
     await produce(kafka, topics.inbound('POLITIE-OB'), [cleartext, misaddressed, forged, bomb]);
 
-    const answers = await watcher.until(() => {
-      const all = watcher!.all('POLITIE-OB');
+    const answers = await running.watcher.until(() => {
+      const all = running.watcher!.all('POLITIE-OB');
       return all.length >= 4 ? all : undefined;
     }, 'four answers to POLITIE-OB');
     expect(answers.map((answer) => answer.type)).toEqual(Array(4).fill('rejection'));
@@ -78,7 +74,7 @@ describe('encrypted submissions on a real broker', () => {
     expect(errors[0]![0]!.message).toContain(`gpg --sign --encrypt -r ${hub.fingerprint}`);
     expect(errors[3]![0]!.message).toContain('over 524288 bytes');
 
-    const health = /"health":"([^"]+)"/.exec(gateway.logs)?.[1];
+    const health = /"health":"([^"]+)"/.exec(running.gateway.logs)?.[1];
     expect(health).toBeDefined();
     expect((await fetch(health!)).status).toBe(200);
 
@@ -86,8 +82,9 @@ describe('encrypted submissions on a real broker', () => {
     await produce(kafka, topics.inbound('POLITIE-OB'), [
       await partners.sealed('POLITIE-OB', valid, police),
     ]);
-    await watcher.until(
-      () => watcher!.deliveries('VT-ZOB', 'zorgmelding').find((d) => d.messageId === valid.id),
+    await running.watcher.until(
+      () =>
+        running.watcher!.deliveries('VT-ZOB', 'zorgmelding').find((d) => d.messageId === valid.id),
       'the valid zorgmelding at VT-ZOB',
     );
 

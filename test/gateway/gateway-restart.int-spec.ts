@@ -1,5 +1,4 @@
-import type { GatewayProcess } from '../support/gateway-process';
-import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
+import { newGatewayScenario } from '../support/gateway-scenario';
 import {
   committedRecordCount,
   consumeUntil,
@@ -8,19 +7,14 @@ import {
   type ConsumedRecord,
 } from '../support/kafka-test-kit';
 import { policeNumber, submissionFrom } from '../support/partner-kit';
+import { runningHub } from '../support/running-hub';
 
 const deliveries = (records: readonly ConsumedRecord[]) =>
   records.filter((record) => record.headers.ce_type === 'nl.samenloop.delivery');
 
 describe('policy gateway restarts', () => {
   const kafka = testKafka();
-  let scenario: GatewayScenario;
-  let gateway: GatewayProcess | undefined;
-
-  afterEach(async () => {
-    await gateway?.kill();
-    gateway = undefined;
-  });
+  const running = runningHub();
 
   async function submitZorgmeldingen(count: number) {
     const messages = await Promise.all(
@@ -33,77 +27,79 @@ describe('policy gateway restarts', () => {
             zaakReferenties: { politieRegistratienummer: nummer },
           },
         );
-        return scenario.partners.sealed('POLITIE-OB', submission, nummer);
+        return running.scenario.partners.sealed('POLITIE-OB', submission, nummer);
       }),
     );
-    await produce(kafka, scenario.topics.inbound('POLITIE-OB'), messages);
+    await produce(kafka, running.scenario.topics.inbound('POLITIE-OB'), messages);
     return messages;
   }
 
   async function deliveredMessageIds(expected: number): Promise<string[]> {
     const records = await consumeUntil(
       kafka,
-      scenario.topics.delivery('VT-ZOB'),
+      running.scenario.topics.delivery('VT-ZOB'),
       (read) => deliveries(read).length >= expected,
     );
     return Promise.all(
       deliveries(records).map(
         async (record) =>
-          (await scenario.partners.open<{ messageId: string }>(record, 'VT-ZOB')).messageId,
+          (await running.scenario.partners.open<{ messageId: string }>(record, 'VT-ZOB')).messageId,
       ),
     );
   }
 
   it('loses and duplicates nothing, and keeps its case state, when killed mid-stream and restarted', async () => {
-    scenario = await newGatewayScenario(kafka);
+    running.scenario = await newGatewayScenario(kafka);
     const total = 400;
     const sent = await submitZorgmeldingen(total);
-    gateway = await scenario.startGateway();
+    running.gateway = await running.scenario.startGateway();
     await consumeUntil(
       kafka,
-      scenario.topics.delivery('VT-ZOB'),
+      running.scenario.topics.delivery('VT-ZOB'),
       (read) => deliveries(read).length >= 40,
     );
-    await gateway.kill();
+    await running.gateway.kill();
     const committedAtKill = await committedRecordCount(
       kafka,
-      scenario.group,
-      scenario.topics.inbound('POLITIE-OB'),
+      running.scenario.group,
+      running.scenario.topics.inbound('POLITIE-OB'),
     );
 
-    gateway = await scenario.startGateway();
+    running.gateway = await running.scenario.startGateway();
     const delivered = await deliveredMessageIds(total);
 
     expect(committedAtKill).toBeLessThan(total);
     expect(delivered).toHaveLength(total);
     expect(new Set(delivered).size).toBe(total);
     // The restarted gateway rebuilt its case state: a message it accepted before the kill is a duplicate.
-    await produce(kafka, scenario.topics.inbound('POLITIE-OB'), [sent[0]!]);
-    const answers = await consumeUntil(kafka, scenario.topics.delivery('POLITIE-OB'), (read) =>
-      read.some((record) => record.headers.ce_type === 'nl.samenloop.rejection'),
+    await produce(kafka, running.scenario.topics.inbound('POLITIE-OB'), [sent[0]!]);
+    const answers = await consumeUntil(
+      kafka,
+      running.scenario.topics.delivery('POLITIE-OB'),
+      (read) => read.some((record) => record.headers.ce_type === 'nl.samenloop.rejection'),
     );
     const rejection = answers.find(
       (record) => record.headers.ce_type === 'nl.samenloop.rejection',
     )!;
-    expect(await scenario.partners.open(rejection, 'POLITIE-OB')).toMatchObject({
+    expect(await running.scenario.partners.open(rejection, 'POLITIE-OB')).toMatchObject({
       errors: [{ code: 'duplicate' }],
     });
   });
 
   it('finishes in-flight work, commits it and exits 0 on SIGTERM; its successor continues without gap or repeat', async () => {
-    scenario = await newGatewayScenario(kafka);
+    running.scenario = await newGatewayScenario(kafka);
     const total = 200;
     await submitZorgmeldingen(total);
-    gateway = await scenario.startGateway();
+    running.gateway = await running.scenario.startGateway();
     await consumeUntil(
       kafka,
-      scenario.topics.delivery('VT-ZOB'),
+      running.scenario.topics.delivery('VT-ZOB'),
       (read) => deliveries(read).length >= 20,
     );
 
-    const exit = await gateway.terminate();
-    const logs = gateway.logs;
-    gateway = await scenario.startGateway();
+    const exit = await running.gateway.terminate();
+    const logs = running.gateway.logs;
+    running.gateway = await running.scenario.startGateway();
     const delivered = await deliveredMessageIds(total);
 
     expect(exit).toEqual({ code: 0, signal: null });

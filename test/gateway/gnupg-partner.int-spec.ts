@@ -1,22 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { keyFiles, readPublicKey } from '@samenloop/crypto';
-import type { GatewayProcess } from '../support/gateway-process';
-import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
+import { newGatewayScenario } from '../support/gateway-scenario';
 import { GnupgHome, requireGnupg } from '../support/gnupg-home';
 import { consumeUntil, produce, testKafka } from '../support/kafka-test-kit';
 import { policeNumber, submissionFrom } from '../support/partner-kit';
+import { runningHub } from '../support/running-hub';
 
 /** Partners' case systems use GnuPG, not openpgp.js: the whole path, through Kafka and the gateway. */
 describe('a partner using GnuPG', () => {
   const kafka = testKafka();
-  let scenario: GatewayScenario;
-  let gateway: GatewayProcess | undefined;
+  const running = runningHub();
   const homes: GnupgHome[] = [];
 
   beforeAll(() => requireGnupg());
 
   afterEach(async () => {
-    await gateway?.kill();
     for (const home of homes.splice(0)) await home.dispose();
   });
 
@@ -28,9 +26,9 @@ describe('a partner using GnuPG', () => {
   }
 
   it('submits what `gpg --sign --encrypt -r <hub>` makes (ZLIB-compressed), and decrypts and verifies its delivery with gpg', async () => {
-    scenario = await newGatewayScenario(kafka);
-    gateway = await scenario.startGateway();
-    const keys = scenario.partners.keysDirectory;
+    running.scenario = await newGatewayScenario(kafka);
+    running.gateway = await running.scenario.startGateway();
+    const keys = running.scenario.partners.keysDirectory;
     const politie = await gnupgWith(
       keyFiles.partnerPrivate(keys, 'POLITIE-OB'),
       keyFiles.hubPublic(keys),
@@ -58,10 +56,12 @@ describe('a partner using GnuPG', () => {
         value,
       )
     ).stdout;
-    await produce(kafka, scenario.topics.inbound('POLITIE-OB'), [{ key: nummer, value: sealed }]);
+    await produce(kafka, running.scenario.topics.inbound('POLITIE-OB'), [
+      { key: nummer, value: sealed },
+    ]);
     const [delivery] = await consumeUntil(
       kafka,
-      scenario.topics.delivery('VT-ZOB'),
+      running.scenario.topics.delivery('VT-ZOB'),
       (read) => read.length >= 1,
     );
     const decrypted = await veiligThuis.run(['--decrypt'], delivery!.bytes ?? Buffer.alloc(0));

@@ -9,6 +9,7 @@ import {
   type ConsumedRecord,
 } from '../support/kafka-test-kit';
 import { policeNumber, submissionFrom } from '../support/partner-kit';
+import { runningHub } from '../support/running-hub';
 
 interface HealthAnswer {
   readonly httpStatus: number;
@@ -40,16 +41,11 @@ async function healthUntil(
 
 describe('gateway health while commits fail', () => {
   const kafka = testKafka();
-  let gateway: GatewayProcess | undefined;
-
-  afterEach(async () => {
-    await gateway?.kill();
-    gateway = undefined;
-  });
+  const running = runningHub();
 
   it('answers 503 naming the failing commit while the audit topic is gone, and 200 again once it is back, with the submission delivered once', async () => {
     const scenario = await newGatewayScenario(kafka);
-    gateway = await scenario.startGateway();
+    running.gateway = await scenario.startGateway();
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -69,12 +65,12 @@ describe('gateway health while commits fail', () => {
     // kafkajs keeps retrying the send to the deleted topic: the transaction hangs, then counts as
     // stalled (30 s) and the pipeline names the topic it misses.
     const down = await healthUntil(
-      gateway,
+      running.gateway,
       (answer) =>
         answer.httpStatus === 503 && !!answer.body.reason?.includes(scenario.topics.audit),
     );
     await createTopics(kafka, scenario.topics.audit);
-    const up = await healthUntil(gateway, (answer) => answer.httpStatus === 200);
+    const up = await healthUntil(running.gateway, (answer) => answer.httpStatus === 200);
     await consumeUntil(
       kafka,
       scenario.topics.delivery('VT-ZOB'),

@@ -1,10 +1,10 @@
 import { decisionAudits } from '../support/audit-trail';
 import { DeliveryWatcher } from '../support/delivery-watcher';
 import { expectExplainAgrees } from '../support/explain-agreement';
-import type { GatewayProcess } from '../support/gateway-process';
-import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
+import { newGatewayScenario } from '../support/gateway-scenario';
 import { consumeUntil, produce, testKafka } from '../support/kafka-test-kit';
 import { policeNumber, registry, submissionFrom, zsmCaseId } from '../support/partner-kit';
+import { runningHub } from '../support/running-hub';
 
 const ENTRY = 'verdachtenmonitor-entry/examples/valid/partnergeweld-aangehouden-met-kinderen.json';
 const BEOORDELING =
@@ -23,35 +23,28 @@ const SUSPECTS_MUNICIPALITY = { woonplaats: "'s-Hertogenbosch", gemeentecode: 'G
  */
 describe('need-to-know per case on a real broker', () => {
   const kafka = testKafka();
-  let scenario: GatewayScenario;
-  let gateway: GatewayProcess | undefined;
-  let watcher: DeliveryWatcher | undefined;
-
-  afterAll(async () => {
-    await gateway?.kill();
-    await watcher?.stop();
-  });
+  const running = runningHub('afterAll');
 
   it('routes by the household, keeps facts, shares only listed references, audits rejections and agrees with explain --case', async () => {
-    scenario = await newGatewayScenario(kafka);
-    watcher = await DeliveryWatcher.start(
+    running.scenario = await newGatewayScenario(kafka);
+    running.watcher = await DeliveryWatcher.start(
       kafka,
-      scenario,
+      running.scenario,
       registry.partners.map((partner) => partner.id),
     );
-    gateway = await scenario.startGateway();
+    running.gateway = await running.scenario.startGateway();
     const police = policeNumber();
     const zsm = zsmCaseId();
     const sent: { sender: string; submission: { id: string } }[] = [];
     const send = async (sender: string, submission: { id: string }, key: string) => {
       sent.push({ sender, submission });
-      await produce(kafka, scenario.topics.inbound(sender), [
-        await scenario.partners.sealed(sender, submission, key),
+      await produce(kafka, running.scenario.topics.inbound(sender), [
+        await running.scenario.partners.sealed(sender, submission, key),
       ]);
     };
     const received = (partner: string, type: string, count = 1) =>
-      watcher!.until(() => {
-        const found = watcher!.deliveries(partner, type);
+      running.watcher!.until(() => {
+        const found = running.watcher!.deliveries(partner, type);
         return found.length >= count ? found : undefined;
       }, `${count} ${type} at ${partner}`);
 
@@ -94,7 +87,7 @@ describe('need-to-know per case on a real broker', () => {
     await received('VT-ZOB', 'afdoeningsbeslissing');
     expect(decision?.niveau).toBe('inhoud');
     // The suspect's address never chose a VT.
-    expect(watcher.all('VT-BNO')).toEqual([]);
+    expect(running.watcher.all('VT-BNO')).toEqual([]);
 
     // A late message in the closed case: rejected, and the audit says so.
     await send(
@@ -111,10 +104,10 @@ describe('need-to-know per case on a real broker', () => {
     // Read until the rejection and the decision of every delivery are in: the audit's partitions
     // are read side by side, so one record found says nothing of the others.
     const delivered = registry.partners.flatMap((partner) =>
-      watcher!.all(partner.id).filter((item) => item.type === 'delivery'),
+      running.watcher!.all(partner.id).filter((item) => item.type === 'delivery'),
     );
     const deliveryIds = delivered.map((item) => String(item.document.deliveryId));
-    const trail = await consumeUntil(kafka, scenario.topics.audit, (records) => {
+    const trail = await consumeUntil(kafka, running.scenario.topics.audit, (records) => {
       const read = records.map((record) => record.value ?? '');
       return (
         read.some((value) => value.includes(late.id)) &&

@@ -8,7 +8,7 @@ import { HubSecret, keyFiles } from '@samenloop/crypto';
 import { ensureTopics } from '@samenloop/messaging';
 import { DeliveryWatcher } from '../support/delivery-watcher';
 import { GatewayProcess } from '../support/gateway-process';
-import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
+import { newGatewayScenario } from '../support/gateway-scenario';
 import {
   brokersFromEnvironment,
   consumeUntil,
@@ -16,6 +16,7 @@ import {
   testKafka,
 } from '../support/kafka-test-kit';
 import { ROOT, policeNumber, registry, submissionFrom } from '../support/partner-kit';
+import { runningHub } from '../support/running-hub';
 import { dumpTopics, findValues } from '../support/topic-dump';
 
 const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
@@ -113,22 +114,13 @@ function personalValues(submissions: readonly Submission[]): Map<string, string>
  */
 describe('nothing in clear at rest', () => {
   const kafka = testKafka();
-  let scenario: GatewayScenario;
-  let gateway: GatewayProcess | undefined;
-  let watcher: DeliveryWatcher | undefined;
-
-  afterEach(async () => {
-    await gateway?.kill();
-    await watcher?.stop();
-    gateway = undefined;
-    watcher = undefined;
-  });
+  const running = runningHub();
 
   it('leaves no BSN, name, street, phone, free text or case reference of the fixtures on any topic', async () => {
-    scenario = await newGatewayScenario(kafka);
+    running.scenario = await newGatewayScenario(kafka);
     const partnerIds = registry.partners.map((partner) => partner.id);
-    watcher = await DeliveryWatcher.start(kafka, scenario, partnerIds);
-    gateway = await scenario.startGateway();
+    running.watcher = await DeliveryWatcher.start(kafka, running.scenario, partnerIds);
+    running.gateway = await running.scenario.startGateway();
     const submissions = fixtureSubmissions();
     // And one the hub must park: a household in a municipality no VT of the region serves.
     const unserved = submissionFrom(ZORGMELDING, {
@@ -144,13 +136,13 @@ describe('nothing in clear at rest', () => {
       const sender = registry.bySource(submission.source);
       if (!sender) throw new Error(`${submission.id}: its source names no partner`);
       const reference = Object.values(submission.data.zaakReferenties ?? {})[0] ?? submission.id;
-      await produce(kafka, scenario.topics.inbound(sender.id), [
-        await scenario.partners.sealed(sender.id, submission, reference),
+      await produce(kafka, running.scenario.topics.inbound(sender.id), [
+        await running.scenario.partners.sealed(sender.id, submission, reference),
       ]);
-      await watcher.until(
+      await running.watcher.until(
         () =>
-          watcher!
-            .all(sender.id)
+          running
+            .watcher!.all(sender.id)
             .find(
               (entry) => entry.type !== 'delivery' && entry.document.messageId === submission.id,
             ),
@@ -158,7 +150,7 @@ describe('nothing in clear at rest', () => {
       );
     }
     // The clock raises whatever alarms came due, with alerts of their own.
-    await produce(kafka, scenario.topics.clock, [
+    await produce(kafka, running.scenario.topics.clock, [
       {
         key: 'clock',
         value: JSON.stringify({ now: new Date(Date.now() + 2 * DAY).toISOString() }),
@@ -169,23 +161,23 @@ describe('nothing in clear at rest', () => {
     expect(demoBsn).toBeDefined();
     const found = await new AccessRequests({
       brokers: brokersFromEnvironment(),
-      keysDirectory: scenario.partners.keysDirectory,
-      topicNamespace: scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
+      keysDirectory: running.scenario.partners.keysDirectory,
+      topicNamespace: running.scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
     }).whoReceived(subjectQuery({ bsn: demoBsn, purpose: 'AVG-verzoek 2026-0099' }), 'operator-1', {
       idleMs: 2_000,
       maxMs: 60_000,
     });
     expect(found.deliveries.length).toBeGreaterThan(0);
-    await consumeUntil(kafka, scenario.topics.audit, (records) =>
+    await consumeUntil(kafka, running.scenario.topics.audit, (records) =>
       records.some((record) => record.value?.includes('"access-query"')),
     );
-    const answers = partnerIds.flatMap((id) => watcher!.all(id)).map((entry) => entry.type);
-    await watcher.stop();
-    watcher = undefined;
+    const answers = partnerIds.flatMap((id) => running.watcher!.all(id)).map((entry) => entry.type);
+    await running.watcher.stop();
+    running.watcher = undefined;
 
     const { topics, records } = await dumpTopics(
       kafka,
-      `${scenario.settings.SAMENLOOP_TOPIC_NAMESPACE}.`,
+      `${running.scenario.settings.SAMENLOOP_TOPIC_NAMESPACE}.`,
     );
     const values = personalValues(all);
     expect(values.size).toBeGreaterThan(200);
@@ -194,7 +186,7 @@ describe('nothing in clear at rest', () => {
     // dead letters — not an empty run.
     expect(new Set(answers)).toEqual(new Set(['delivery', 'receipt', 'rejection']));
     const countOn = (topic: string) => records.filter((record) => record.topic === topic).length;
-    const names = scenario.topics;
+    const names = running.scenario.topics;
     expect(topics).toEqual(expect.arrayContaining([names.audit, names.caseState, names.parked]));
     for (const topic of [
       names.audit,
@@ -207,9 +199,14 @@ describe('nothing in clear at rest', () => {
   });
 
   it('keeps the case state as ids, pseudonyms and sealed values, and forgets a closed case after its retention', async () => {
-    scenario = await newGatewayScenario(kafka, { SAMENLOOP_RETENTION_CLOSED_CASES_DAYS: '30' });
-    watcher = await DeliveryWatcher.start(kafka, scenario, ['VT-ZOB', 'POLITIE-OB']);
-    gateway = await scenario.startGateway();
+    running.scenario = await newGatewayScenario(kafka, {
+      SAMENLOOP_RETENTION_CLOSED_CASES_DAYS: '30',
+    });
+    running.watcher = await DeliveryWatcher.start(kafka, running.scenario, [
+      'VT-ZOB',
+      'POLITIE-OB',
+    ]);
+    running.gateway = await running.scenario.startGateway();
     const police = policeNumber();
     /** Waits until the gateway has committed `ticks` clock records: handled, not only written. */
     const clockHandled = async (ticks: number) => {
@@ -218,8 +215,8 @@ describe('nothing in clear at rest', () => {
       try {
         for (const started = Date.now(); Date.now() - started < 60_000;) {
           const [offsets] = await admin.fetchOffsets({
-            groupId: scenario.group,
-            topics: [scenario.topics.clock],
+            groupId: running.scenario.group,
+            topics: [running.scenario.topics.clock],
           });
           if (offsets?.partitions.some((partition) => Number(partition.offset) >= ticks)) return;
           await new Promise((resolve) => setTimeout(resolve, 200));
@@ -234,28 +231,28 @@ describe('nothing in clear at rest', () => {
         sender,
         zaakReferenties: { politieRegistratienummer: police },
       });
-      await produce(kafka, scenario.topics.inbound(sender), [
-        await scenario.partners.sealed(sender, submission, police),
+      await produce(kafka, running.scenario.topics.inbound(sender), [
+        await running.scenario.partners.sealed(sender, submission, police),
       ]);
       return submission.id;
     };
     const first = await send('POLITIE-OB', ZORGMELDING);
-    const delivered = await watcher.until(
-      () => watcher!.deliveries('VT-ZOB', 'zorgmelding').find((d) => d.messageId === first),
+    const delivered = await running.watcher.until(
+      () => running.watcher!.deliveries('VT-ZOB', 'zorgmelding').find((d) => d.messageId === first),
       'the zorgmelding at VT-ZOB',
     );
     const caseKey = delivered.caseThread!.caseKey;
     const closing = await send('VT-ZOB', AFSLUITING);
-    const closed = await watcher.until(
+    const closed = await running.watcher.until(
       () =>
-        watcher!
-          .all('VT-ZOB')
+        running
+          .watcher!.all('VT-ZOB')
           .find((entry) => entry.type !== 'delivery' && entry.document.messageId === closing),
       'the answer to the closure',
     );
     expect(closed.type).toBe('receipt');
 
-    const state = await consumeUntil(kafka, scenario.topics.caseState, (records) =>
+    const state = await consumeUntil(kafka, running.scenario.topics.caseState, (records) =>
       records.some((record) => record.key === `msg:${closing}`),
     );
     // The gateway's restore marks how far it read with a marker record: an id and no value.
@@ -274,7 +271,7 @@ describe('nothing in clear at rest', () => {
 
     // A tick 29 days on keeps the closed case; one past its 30 days forgets it.
     const tick = (days: number) =>
-      produce(kafka, scenario.topics.clock, [
+      produce(kafka, running.scenario.topics.clock, [
         {
           key: 'clock',
           value: JSON.stringify({ now: new Date(Date.now() + days * DAY).toISOString() }),
@@ -291,10 +288,10 @@ describe('nothing in clear at rest', () => {
     await tick(29);
     await clockHandled(1);
     const tooLate = await send('POLITIE-OB', ZORGMELDING);
-    const refused = await watcher.until(
+    const refused = await running.watcher.until(
       () =>
-        watcher!
-          .all('POLITIE-OB')
+        running
+          .watcher!.all('POLITIE-OB')
           .find((entry) => entry.type !== 'delivery' && entry.document.messageId === tooLate),
       'the answer to the zorgmelding in the closed case',
     );
@@ -303,7 +300,7 @@ describe('nothing in clear at rest', () => {
     // One past its 30 days forgets it: every key of the case is tombstoned.
     await tick(31);
     await clockHandled(2);
-    const forgotten = await consumeUntil(kafka, scenario.topics.caseState, (records) => {
+    const forgotten = await consumeUntil(kafka, running.scenario.topics.caseState, (records) => {
       const latest = latestOf(records);
       return keysOfCase.every((key) => latest.get(key) === null);
     });
@@ -311,8 +308,8 @@ describe('nothing in clear at rest', () => {
 
     // The same reference now opens a new case.
     const again = await send('POLITIE-OB', ZORGMELDING);
-    const reopened = await watcher.until(
-      () => watcher!.deliveries('VT-ZOB', 'zorgmelding').find((d) => d.messageId === again),
+    const reopened = await running.watcher.until(
+      () => running.watcher!.deliveries('VT-ZOB', 'zorgmelding').find((d) => d.messageId === again),
       'the second zorgmelding at VT-ZOB',
     );
     expect(reopened.caseThread!.caseKey).not.toBe(caseKey);
@@ -321,15 +318,7 @@ describe('nothing in clear at rest', () => {
 
 describe('a case state written before sealing, or under another secret', () => {
   const kafka = testKafka();
-  let gateway: GatewayProcess | undefined;
-  let watcher: DeliveryWatcher | undefined;
-
-  afterEach(async () => {
-    await gateway?.kill();
-    await watcher?.stop();
-    gateway = undefined;
-    watcher = undefined;
-  });
+  const running = runningHub();
 
   it('is read as it was, rewritten sealed and its clear references tombstoned', async () => {
     const scenario = await newGatewayScenario(kafka);
@@ -359,8 +348,8 @@ describe('a case state written before sealing, or under another secret', () => {
       { key: `ref:${reference}`, value: caseKey },
       { key: `msg:${earlier}`, value: caseKey },
     ]);
-    watcher = await DeliveryWatcher.start(kafka, scenario, ['VT-ZOB']);
-    gateway = await scenario.startGateway();
+    running.watcher = await DeliveryWatcher.start(kafka, scenario, ['VT-ZOB']);
+    running.gateway = await scenario.startGateway();
 
     const submission = submissionFrom(ZORGMELDING, {
       sender: 'POLITIE-OB',
@@ -369,8 +358,11 @@ describe('a case state written before sealing, or under another secret', () => {
     await produce(kafka, scenario.topics.inbound('POLITIE-OB'), [
       await scenario.partners.sealed('POLITIE-OB', submission, police),
     ]);
-    const delivered = await watcher.until(
-      () => watcher!.deliveries('VT-ZOB', 'zorgmelding').find((d) => d.messageId === submission.id),
+    const delivered = await running.watcher.until(
+      () =>
+        running
+          .watcher!.deliveries('VT-ZOB', 'zorgmelding')
+          .find((d) => d.messageId === submission.id),
       'the zorgmelding at VT-ZOB',
     );
     // The reference still finds its case: nothing of the old state was lost.
@@ -391,7 +383,7 @@ describe('a case state written before sealing, or under another secret', () => {
 
   it('stops the gateway from starting when it does not open with the hub secret', async () => {
     const scenario = await newGatewayScenario(kafka);
-    gateway = await scenario.startGateway();
+    running.gateway = await scenario.startGateway();
     const police = policeNumber();
     const submission = submissionFrom(ZORGMELDING, {
       sender: 'POLITIE-OB',
@@ -403,15 +395,15 @@ describe('a case state written before sealing, or under another secret', () => {
     await consumeUntil(kafka, scenario.topics.caseState, (records) =>
       records.some((record) => record.key === `msg:${submission.id}`),
     );
-    await gateway.terminate();
+    await running.gateway.terminate();
 
     // The secret is lost and a new one made: the state sealed under the old one does not open.
     const secretFile = keyFiles.hubSecret(scenario.partners.keysDirectory);
     await rm(secretFile);
     await HubSecret.create(secretFile);
-    gateway = await GatewayProcess.create(scenario.settings);
-    await expect(gateway.start(30_000)).rejects.toThrow(/exited: true/);
-    expect(gateway.logs).toContain('does not open with the hub secret');
-    expect(gateway.logs).not.toContain(police);
+    running.gateway = await GatewayProcess.create(scenario.settings);
+    await expect(running.gateway.start(30_000)).rejects.toThrow(/exited: true/);
+    expect(running.gateway.logs).toContain('does not open with the hub secret');
+    expect(running.gateway.logs).not.toContain(police);
   });
 });

@@ -1,7 +1,6 @@
 import { decisionAudits } from '../support/audit-trail';
 import { expectExplainAgrees } from '../support/explain-agreement';
-import type { GatewayProcess } from '../support/gateway-process';
-import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
+import { newGatewayScenario } from '../support/gateway-scenario';
 import {
   consumeUntil,
   produce,
@@ -10,6 +9,7 @@ import {
   type ConsumedRecord,
 } from '../support/kafka-test-kit';
 import { policeNumber, registry, submissionFrom } from '../support/partner-kit';
+import { runningHub } from '../support/running-hub';
 
 /** One audit record per partner other than the sender. */
 const AUDITS_PER_MESSAGE = registry.partners.length - 1;
@@ -29,17 +29,11 @@ const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json'
 
 describe('policy gateway on a real broker', () => {
   const kafka = testKafka();
-  let scenario: GatewayScenario;
-  let gateway: GatewayProcess | undefined;
+  const running = runningHub();
 
   beforeEach(async () => {
-    scenario = await newGatewayScenario(kafka);
-    gateway = await scenario.startGateway();
-  });
-
-  afterEach(async () => {
-    await gateway?.kill();
-    gateway = undefined;
+    running.scenario = await newGatewayScenario(kafka);
+    running.gateway = await running.scenario.startGateway();
   });
 
   const deliveriesAmong = (records: readonly ConsumedRecord[]) =>
@@ -48,11 +42,13 @@ describe('policy gateway on a real broker', () => {
   async function deliveriesTo(partnerId: string, count: number): Promise<Delivery[]> {
     const records = await consumeUntil(
       kafka,
-      scenario.topics.delivery(partnerId),
+      running.scenario.topics.delivery(partnerId),
       (read) => deliveriesAmong(read).length >= count,
     );
     return Promise.all(
-      deliveriesAmong(records).map((record) => scenario.partners.open<Delivery>(record, partnerId)),
+      deliveriesAmong(records).map((record) =>
+        running.scenario.partners.open<Delivery>(record, partnerId),
+      ),
     );
   }
 
@@ -82,7 +78,7 @@ describe('policy gateway on a real broker', () => {
       zaakReferenties: { zsmZaakId },
       payload: { '/vertrouwensartsBevindingen': undefined },
     });
-    const { partners, topics } = scenario;
+    const { partners, topics } = running.scenario;
     // As in the chain, one message after the other: each is routed before the next is sent
     // (they travel on different topics, so Kafka alone does not order them).
     const auditsAfter = async (count: number) =>
@@ -210,7 +206,7 @@ describe('policy gateway on a real broker', () => {
   });
 
   it('rejects forged and unsigned submissions with reasons, dead-letters them and delivers nothing', async () => {
-    const { partners, topics } = scenario;
+    const { partners, topics } = running.scenario;
     const nummer = policeNumber();
     const message = () =>
       submissionFrom(ZORGMELDING, {
@@ -248,7 +244,7 @@ describe('policy gateway on a real broker', () => {
   });
 
   it('delivers a submission sent twice only once, and tells the sender', async () => {
-    const { partners, topics } = scenario;
+    const { partners, topics } = running.scenario;
     const nummer = policeNumber();
     const message = await partners.sealed(
       'POLITIE-OB',

@@ -2,11 +2,11 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { decisionAudits, type DecisionAudit } from '../support/audit-trail';
 import { DeliveryWatcher } from '../support/delivery-watcher';
-import type { GatewayProcess } from '../support/gateway-process';
-import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
+import { newGatewayScenario } from '../support/gateway-scenario';
 import { consumeUntil, produce, testKafka, type ConsumedRecord } from '../support/kafka-test-kit';
 import { policeNumber, registry, submissionFrom } from '../support/partner-kit';
 import { copyPolicyFolder, grantAllPolicy } from '../support/policy-folder';
+import { runningHub } from '../support/running-hub';
 
 /** One decision audit record per partner other than the sender. */
 const AUDITS_PER_MESSAGE = registry.partners.length - 1;
@@ -36,25 +36,18 @@ describe('policy hot reload in a running gateway', () => {
       .filter((name) => name.endsWith('.yaml'))
       .map((name) => [name, readFileSync(policyFile(name), 'utf8')]),
   );
-  let scenario: GatewayScenario;
-  let gateway: GatewayProcess;
-  let watcher: DeliveryWatcher;
+  const running = runningHub('afterAll');
   let startUpVersion: string;
 
   beforeAll(async () => {
-    scenario = await newGatewayScenario(kafka, { SAMENLOOP_POLICY_DIR: folder.directory });
-    watcher = await DeliveryWatcher.start(kafka, scenario, ['SAMENLOOP-BEHEER']);
-    gateway = await scenario.startGateway();
-  });
-
-  afterAll(async () => {
-    await gateway?.kill();
-    await watcher?.stop();
+    running.scenario = await newGatewayScenario(kafka, { SAMENLOOP_POLICY_DIR: folder.directory });
+    running.watcher = await DeliveryWatcher.start(kafka, running.scenario, ['SAMENLOOP-BEHEER']);
+    running.gateway = await running.scenario.startGateway();
   });
 
   const readAudit = async (done: (records: readonly Record<string, unknown>[]) => boolean) =>
     (
-      await consumeUntil(kafka, scenario.topics.audit, (read) =>
+      await consumeUntil(kafka, running.scenario.topics.audit, (read) =>
         done(read.map((record) => JSON.parse(record.value ?? '') as Record<string, unknown>)),
       )
     ).map((record) => JSON.parse(record.value ?? '') as Record<string, unknown>);
@@ -69,15 +62,15 @@ describe('policy hot reload in a running gateway', () => {
       'zorgmelding/examples/valid/partnergeweld-met-kinderen.json',
       { sender: 'POLITIE-OB', zaakReferenties: { politieRegistratienummer: nummer } },
     );
-    await produce(kafka, scenario.topics.inbound('POLITIE-OB'), [
-      await scenario.partners.sealed('POLITIE-OB', submission, nummer),
+    await produce(kafka, running.scenario.topics.inbound('POLITIE-OB'), [
+      await running.scenario.partners.sealed('POLITIE-OB', submission, nummer),
     ]);
     const ofThis = (records: readonly ConsumedRecord[]) =>
       decisionAudits(records).filter((audit) => audit.messageId === submission.id);
     return ofThis(
       await consumeUntil(
         kafka,
-        scenario.topics.audit,
+        running.scenario.topics.audit,
         (read) => ofThis(read).length >= AUDITS_PER_MESSAGE,
       ),
     );
@@ -92,8 +85,8 @@ describe('policy hot reload in a running gateway', () => {
 
   /** The operator's beleid-geweigerd alerts so far, decrypted as SAMENLOOP-BEHEER would. */
   const alertNumber = (count: number) =>
-    watcher.until(
-      () => watcher.deliveries('SAMENLOOP-BEHEER', 'beleid-geweigerd')[count - 1],
+    running.watcher!.until(
+      () => running.watcher!.deliveries('SAMENLOOP-BEHEER', 'beleid-geweigerd')[count - 1],
       `beleid-geweigerd alert ${count} at SAMENLOOP-BEHEER`,
     );
 
@@ -114,7 +107,7 @@ describe('policy hot reload in a running gateway', () => {
         passed: readdirSync(folder.testsDirectory).filter((name) => name.endsWith('.yaml')).length,
       },
       changedBy: expect.objectContaining({ uid: process.getuid?.() }) as unknown,
-      instance: scenario.settings.GATEWAY_INSTANCE_ID,
+      instance: running.scenario.settings.GATEWAY_INSTANCE_ID,
       activatedAt: expect.any(String) as string,
     });
     startUpVersion = startUp!.policyVersion;
@@ -122,9 +115,9 @@ describe('policy hot reload in a running gateway', () => {
   });
 
   it('refuses a grant-all policy, keeps delivering per the old one and alerts the operator', async () => {
-    const mark = gateway.logs.length;
+    const mark = running.gateway!.logs.length;
     writeFileSync(policyFile('oost-brabant.yaml'), grantAllPolicy());
-    await gateway.logged(/policy change refused/, mark);
+    await running.gateway!.logged(/policy change refused/, mark);
 
     const decisions = await sendZorgmelding();
     expect(levels(decisions)).toEqual({ 'VT-ZOB': 'inhoud' });
@@ -145,8 +138,8 @@ describe('policy hot reload in a running gateway', () => {
       },
     });
     // One error line for the refusal, naming the failed tests; no message values.
-    const refused = gateway.logs
-      .slice(mark)
+    const refused = running
+      .gateway!.logs.slice(mark)
       .split('\n')
       .filter((line) => line.includes('"level":50'));
     expect(refused).toHaveLength(1);
@@ -154,9 +147,9 @@ describe('policy hot reload in a running gateway', () => {
   });
 
   it('refuses an emptied policy folder and keeps delivering per the old policy', async () => {
-    const mark = gateway.logs.length;
+    const mark = running.gateway!.logs.length;
     for (const name of originals.keys()) rmSync(policyFile(name));
-    await gateway.logged(/policy change refused/, mark);
+    await running.gateway!.logged(/policy change refused/, mark);
 
     expect(levels(await sendZorgmelding())).toEqual({ 'VT-ZOB': 'inhoud' });
     expect((await alertNumber(2)).payload).toMatchObject({
@@ -168,7 +161,7 @@ describe('policy hot reload in a running gateway', () => {
 
   it('applies a change that passes its tests, from the next message on, and audits it', async () => {
     for (const [name, text] of originals) writeFileSync(policyFile(name), text);
-    const mark = gateway.logs.length;
+    const mark = running.gateway!.logs.length;
     // Zorgmeldingen to VT as a notification only, with the tests that say so.
     writeFileSync(
       policyFile('oost-brabant.yaml'),
@@ -198,7 +191,7 @@ describe('policy hot reload in a running gateway', () => {
         ),
       );
     }
-    await gateway.logged(/policy reloaded/, mark);
+    await running.gateway!.logged(/policy reloaded/, mark);
 
     const decisions = await sendZorgmelding();
     expect(levels(decisions)).toEqual({ 'VT-ZOB': 'notificatie' });
@@ -217,6 +210,6 @@ describe('policy hot reload in a running gateway', () => {
       { trigger: 'start-up', policyVersion: startUpVersion, previousVersion: null },
       { trigger: 'reload', policyVersion: reloaded, previousVersion: startUpVersion },
     ]);
-    expect(watcher.deliveries('SAMENLOOP-BEHEER', 'beleid-geweigerd')).toHaveLength(2);
+    expect(running.watcher!.deliveries('SAMENLOOP-BEHEER', 'beleid-geweigerd')).toHaveLength(2);
   });
 });

@@ -1,8 +1,7 @@
 import { renameSync } from 'node:fs';
 import { keyFiles } from '@samenloop/crypto';
 import { DeliveryWatcher, type HubDocument } from '../support/delivery-watcher';
-import type { GatewayProcess } from '../support/gateway-process';
-import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
+import { newGatewayScenario } from '../support/gateway-scenario';
 import {
   consumeUntil,
   produce,
@@ -11,6 +10,7 @@ import {
   type ConsumedRecord,
 } from '../support/kafka-test-kit';
 import { policeNumber, submissionFrom, zsmCaseId } from '../support/partner-kit';
+import { runningHub } from '../support/running-hub';
 
 const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
 const ENTRY = 'verdachtenmonitor-entry/examples/valid/partnergeweld-aangehouden-met-kinderen.json';
@@ -28,21 +28,16 @@ interface Receipt {
  */
 describe('a recipient without a usable key', () => {
   const kafka = testKafka();
-  let scenario: GatewayScenario;
-  let gateway: GatewayProcess | undefined;
-  let watcher: DeliveryWatcher | undefined;
+  const running = runningHub();
 
   const start = async () => {
-    watcher = await DeliveryWatcher.start(kafka, scenario, ['POLITIE-OB', 'VT-ZOB', 'OM']);
-    gateway = await scenario.startGateway();
+    running.watcher = await DeliveryWatcher.start(kafka, running.scenario, [
+      'POLITIE-OB',
+      'VT-ZOB',
+      'OM',
+    ]);
+    running.gateway = await running.scenario.startGateway();
   };
-
-  afterEach(async () => {
-    await gateway?.kill();
-    await watcher?.stop();
-    gateway = undefined;
-    watcher = undefined;
-  });
 
   /** Submits a police zorgmelding for a new case and returns the police's receipt of it. */
   const zorgmelding = async (): Promise<Receipt> => {
@@ -51,51 +46,51 @@ describe('a recipient without a usable key', () => {
       sender: 'POLITIE-OB',
       zaakReferenties: { politieRegistratienummer: nummer },
     });
-    await produce(kafka, scenario.topics.inbound('POLITIE-OB'), [
-      await scenario.partners.sealed('POLITIE-OB', submission, nummer),
+    await produce(kafka, running.scenario.topics.inbound('POLITIE-OB'), [
+      await running.scenario.partners.sealed('POLITIE-OB', submission, nummer),
     ]);
     return receiptOf(submission.id);
   };
 
   const receiptOf = (messageId: string) =>
-    watcher!.until(
+    running.watcher!.until(
       () =>
-        watcher!
-          .all('POLITIE-OB')
+        running
+          .watcher!.all('POLITIE-OB')
           .find((entry) => entry.type === 'receipt' && entry.document.messageId === messageId)
           ?.document as Receipt | undefined,
       `the receipt of ${messageId}`,
     );
 
   const deliveredTo = (partnerId: string, deliveryId: string) =>
-    watcher!.until(
+    running.watcher!.until(
       () =>
-        watcher!
-          .all(partnerId)
+        running
+          .watcher!.all(partnerId)
           .find((entry) => entry.type === 'delivery' && entry.document.deliveryId === deliveryId),
       `delivery ${deliveryId} at ${partnerId}`,
     );
 
   const tick = () =>
-    produce(kafka, scenario.topics.clock, [
+    produce(kafka, running.scenario.topics.clock, [
       { key: 'clock', value: Buffer.from(JSON.stringify({ now: new Date().toISOString() })) },
     ]);
 
   /** Nothing was dead-lettered, and a new zorgmelding reaches VT-ZOB at once. */
   const expectHealthyAfterwards = async () => {
-    expect(await readToEnd(kafka, scenario.topics.deadLetter)).toEqual([]);
+    expect(await readToEnd(kafka, running.scenario.topics.deadLetter)).toEqual([]);
     const receipt = await zorgmelding();
     expect(receipt.wachtOpSleutel).toBeUndefined();
     await deliveredTo('VT-ZOB', receipt.deliveredTo[0]!.deliveryId);
-    expect(gateway!.logs).not.toMatch(/unexpected/i);
+    expect(running.gateway!.logs).not.toMatch(/unexpected/i);
   };
 
   it('holds only its own deliveries, serves the others at once, and delivers each once when its key is registered', async () => {
-    scenario = await newGatewayScenario(kafka);
-    const keyFile = keyFiles.partnerPublic(scenario.partners.keysDirectory, 'VT-ZOB');
+    running.scenario = await newGatewayScenario(kafka);
+    const keyFile = keyFiles.partnerPublic(running.scenario.partners.keysDirectory, 'VT-ZOB');
     renameSync(keyFile, `${keyFile}.withheld`);
     await start();
-    await gateway!.logged(/"alert":"missing-partner-key","partner":"VT-ZOB"/);
+    await running.gateway!.logged(/"alert":"missing-partner-key","partner":"VT-ZOB"/);
 
     // The ZSM entry goes to OM and VT-ZOB: OM is served now, VT-ZOB's part waits.
     const police = policeNumber();
@@ -105,8 +100,8 @@ describe('a recipient without a usable key', () => {
       zaakReferenties: { politieRegistratienummer: police, zsmZaakId: zsm },
       payload: { '/zsmZaakId': zsm, '/huishouden': { gemeentecode: 'GM0772' } },
     });
-    await produce(kafka, scenario.topics.inbound('POLITIE-OB'), [
-      await scenario.partners.sealed('POLITIE-OB', entry, police),
+    await produce(kafka, running.scenario.topics.inbound('POLITIE-OB'), [
+      await running.scenario.partners.sealed('POLITIE-OB', entry, police),
     ]);
     const entryReceipt = await receiptOf(entry.id);
     const toOm = entryReceipt.deliveredTo.find((delivery) => delivery.recipient === 'OM');
@@ -120,7 +115,7 @@ describe('a recipient without a usable key', () => {
     expect(later.wachtOpSleutel).toEqual([
       expect.objectContaining({ recipient: 'VT-ZOB', reden: 'sleutel-ontbreekt' }),
     ]);
-    expect(watcher!.all('VT-ZOB')).toEqual([]);
+    expect(running.watcher!.all('VT-ZOB')).toEqual([]);
 
     renameSync(`${keyFile}.withheld`, keyFile);
     await tick();
@@ -129,17 +124,17 @@ describe('a recipient without a usable key', () => {
     for (const { deliveryId } of waited) await deliveredTo('VT-ZOB', deliveryId);
     await expectHealthyAfterwards();
     // Each waiting delivery went out once.
-    const atVt = watcher!
-      .all('VT-ZOB')
+    const atVt = running
+      .watcher!.all('VT-ZOB')
       .map((entry: HubDocument) => entry.document.deliveryId as string);
     for (const { deliveryId } of waited)
       expect(atVt.filter((id) => id === deliveryId)).toHaveLength(1);
   });
 
   it('waits for a renewed key when its key expires while the gateway runs, instead of dead-lettering', async () => {
-    scenario = await newGatewayScenario(kafka);
+    running.scenario = await newGatewayScenario(kafka);
     const expiresAt = Date.now() + 30_000;
-    await scenario.partners.renewKey('VT-ZOB', { expiresInSeconds: 30 });
+    await running.scenario.partners.renewKey('VT-ZOB', { expiresInSeconds: 30 });
     await start();
 
     const before = await zorgmelding();
@@ -154,7 +149,7 @@ describe('a recipient without a usable key', () => {
       expect.objectContaining({ recipient: 'VT-ZOB', reden: 'sleutel-verlopen' }),
     ]);
 
-    await scenario.partners.renewKey('VT-ZOB');
+    await running.scenario.partners.renewKey('VT-ZOB');
     await tick();
 
     const released = await deliveredTo('VT-ZOB', after.wachtOpSleutel![0]!.deliveryId);
@@ -163,18 +158,18 @@ describe('a recipient without a usable key', () => {
   }, 120_000);
 
   it('never encrypts to a key revoked while the gateway runs, and delivers to the next key registered', async () => {
-    scenario = await newGatewayScenario(kafka);
+    running.scenario = await newGatewayScenario(kafka);
     await start();
     const before = await zorgmelding();
     await deliveredTo('VT-ZOB', before.deliveredTo[0]!.deliveryId);
 
-    await scenario.partners.revokeKey('VT-ZOB');
+    await running.scenario.partners.revokeKey('VT-ZOB');
     const after = await zorgmelding();
     expect(after.wachtOpSleutel).toEqual([
       expect.objectContaining({ recipient: 'VT-ZOB', reden: 'sleutel-ingetrokken' }),
     ]);
 
-    await scenario.partners.renewKey('VT-ZOB');
+    await running.scenario.partners.renewKey('VT-ZOB');
     await tick();
 
     const { deliveryId } = after.wachtOpSleutel![0]!;
@@ -182,11 +177,13 @@ describe('a recipient without a usable key', () => {
     // Not readToEnd: its end marker on the delivery topic would be a record the watcher cannot open.
     const isReleased = (delivery: ConsumedRecord) => delivery.headers.ce_id === deliveryId;
     const record = (
-      await consumeUntil(kafka, scenario.topics.delivery('VT-ZOB'), (read) => read.some(isReleased))
+      await consumeUntil(kafka, running.scenario.topics.delivery('VT-ZOB'), (read) =>
+        read.some(isReleased),
+      )
     ).find(isReleased);
     // Encrypted to the new key alone: the revoked one cannot open it.
     await expect(
-      scenario.partners.open(record!, 'VT-ZOB', { onlyNewestKey: true }),
+      running.scenario.partners.open(record!, 'VT-ZOB', { onlyNewestKey: true }),
     ).resolves.toMatchObject({ deliveryId });
     await expectHealthyAfterwards();
   });

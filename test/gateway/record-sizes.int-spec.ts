@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { DEAD_LETTER_HEADERS, recordBytes } from '@samenloop/messaging';
 import { DeliveryWatcher } from '../support/delivery-watcher';
-import type { GatewayProcess } from '../support/gateway-process';
-import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
+import { newGatewayScenario } from '../support/gateway-scenario';
 import { consumeUntil, produce, testKafka } from '../support/kafka-test-kit';
 import { policeNumber, submissionFrom } from '../support/partner-kit';
+import { runningHub } from '../support/running-hub';
 
 const LIMIT = 64 * 1024;
 const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
@@ -16,14 +16,7 @@ const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json'
  */
 describe('record sizes at the gateway on a real broker', () => {
   const kafka = testKafka();
-  let scenario: GatewayScenario;
-  let gateway: GatewayProcess | undefined;
-  let watcher: DeliveryWatcher | undefined;
-
-  afterAll(async () => {
-    await gateway?.kill();
-    await watcher?.stop();
-  });
+  const running = runningHub('afterAll');
 
   /**
    * A sealed zorgmelding whose whole record (key, encrypted value, headers) is exactly `bytes` long, padded in
@@ -38,7 +31,7 @@ describe('record sizes at the gateway on a real broker', () => {
     let pad = 0;
     for (;;) {
       // One key for all: one partition, so the answers come in the order the records were sent.
-      const record = await scenario.partners.sealed(
+      const record = await running.scenario.partners.sealed(
         'POLITIE-OB',
         { ...submission, pad: 'x'.repeat(pad) },
         'grenzen',
@@ -52,12 +45,17 @@ describe('record sizes at the gateway on a real broker', () => {
   }
 
   it('answers every record at and around the limit, refuses what the topic does not take, and stays healthy', async () => {
-    scenario = await newGatewayScenario(kafka, { GATEWAY_MAX_MESSAGE_BYTES: String(LIMIT) });
-    watcher = await DeliveryWatcher.start(kafka, scenario, ['POLITIE-OB', 'VT-ZOB']);
-    gateway = await scenario.startGateway();
+    running.scenario = await newGatewayScenario(kafka, {
+      GATEWAY_MAX_MESSAGE_BYTES: String(LIMIT),
+    });
+    running.watcher = await DeliveryWatcher.start(kafka, running.scenario, [
+      'POLITIE-OB',
+      'VT-ZOB',
+    ]);
+    running.gateway = await running.scenario.startGateway();
     const admin = kafka.admin();
     await admin.connect();
-    const inbound = scenario.topics.inbound('POLITIE-OB');
+    const inbound = running.scenario.topics.inbound('POLITIE-OB');
     const configOf = async (topic: string) => {
       const [resource] = (
         await admin.describeConfigs({
@@ -92,8 +90,8 @@ describe('record sizes at the gateway on a real broker', () => {
       await recordOf(3_000_000),
     ];
     for (const record of records) await produce(kafka, inbound, [record]);
-    const answered = await watcher.until(() => {
-      const answers = watcher!.all('POLITIE-OB');
+    const answered = await running.watcher.until(() => {
+      const answers = running.watcher!.all('POLITIE-OB');
       return answers.length >= records.length ? answers : undefined;
     }, 'an answer to every record');
     // The records within the limit are judged on its content (the pad is no field of a zorgmelding).
@@ -106,7 +104,7 @@ describe('record sizes at the gateway on a real broker', () => {
     // The dead letter of the oversized record names it by hash, size and offsets, within its topic.
     const deadLetters = await consumeUntil(
       kafka,
-      scenario.topics.deadLetter,
+      running.scenario.topics.deadLetter,
       (read) => read.length >= records.length,
     );
     const huge = deadLetters.find(
@@ -121,17 +119,20 @@ describe('record sizes at the gateway on a real broker', () => {
     expect(huge!.headers[DEAD_LETTER_HEADERS.sourceOffset]).toMatch(/^[0-9]+$/);
 
     // Restart: the gateway puts the inbound topic's limit back, and a valid submission goes through.
-    await gateway.kill();
-    gateway = await scenario.startGateway();
+    await running.gateway.kill();
+    running.gateway = await running.scenario.startGateway();
     expect(await configOf(inbound)).toBe(LIMIT);
     const police = policeNumber();
     const valid = submissionFrom(ZORGMELDING, {
       sender: 'POLITIE-OB',
       zaakReferenties: { politieRegistratienummer: police },
     });
-    await produce(kafka, inbound, [await scenario.partners.sealed('POLITIE-OB', valid, police)]);
-    await watcher.until(
-      () => watcher!.deliveries('VT-ZOB', 'zorgmelding').find((d) => d.messageId === valid.id),
+    await produce(kafka, inbound, [
+      await running.scenario.partners.sealed('POLITIE-OB', valid, police),
+    ]);
+    await running.watcher.until(
+      () =>
+        running.watcher!.deliveries('VT-ZOB', 'zorgmelding').find((d) => d.messageId === valid.id),
       'the valid zorgmelding at VT-ZOB',
     );
     await admin.disconnect();

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { DeliveryWatcher } from '../support/delivery-watcher';
-import type { GatewayProcess } from '../support/gateway-process';
-import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
+import { newGatewayScenario } from '../support/gateway-scenario';
 import { produce, readToEnd, testKafka } from '../support/kafka-test-kit';
 import { policeNumber, submissionFrom } from '../support/partner-kit';
+import { runningHub } from '../support/running-hub';
 
 const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
 // The largest limit the gateway takes: the bomb below inflates far beyond even that.
@@ -23,20 +23,18 @@ function peakRssMiB(pid: number): number {
  */
 describe('the signed bytes of a submission, on a real broker', () => {
   const kafka = testKafka();
-  let scenario: GatewayScenario;
-  let gateway: GatewayProcess | undefined;
-  let watcher: DeliveryWatcher | undefined;
-
-  afterAll(async () => {
-    await gateway?.kill();
-    await watcher?.stop();
-  });
+  const running = runningHub('afterAll');
 
   it('rejects a decompression bomb and a plaintext that is not UTF-8, then delivers the next valid submission', async () => {
-    scenario = await newGatewayScenario(kafka, { GATEWAY_MAX_MESSAGE_BYTES: String(LIMIT) });
-    watcher = await DeliveryWatcher.start(kafka, scenario, ['POLITIE-OB', 'VT-ZOB']);
-    gateway = await scenario.startGateway();
-    const { partners, topics } = scenario;
+    running.scenario = await newGatewayScenario(kafka, {
+      GATEWAY_MAX_MESSAGE_BYTES: String(LIMIT),
+    });
+    running.watcher = await DeliveryWatcher.start(kafka, running.scenario, [
+      'POLITIE-OB',
+      'VT-ZOB',
+    ]);
+    running.gateway = await running.scenario.startGateway();
+    const { partners, topics } = running.scenario;
     const police = policeNumber();
     const zorgmelding = () =>
       submissionFrom(ZORGMELDING, {
@@ -63,18 +61,19 @@ describe('the signed bytes of a submission, on a real broker', () => {
     );
     const valid = zorgmelding();
 
-    const peakBefore = peakRssMiB(gateway.pid!);
+    const peakBefore = peakRssMiB(running.gateway.pid!);
     await produce(kafka, topics.inbound('POLITIE-OB'), [bomb, invalid]);
     await produce(kafka, topics.inbound('POLITIE-OB'), [
       await partners.sealed('POLITIE-OB', valid, police),
     ]);
 
-    await watcher.until(
-      () => watcher!.deliveries('VT-ZOB', 'zorgmelding').find((d) => d.messageId === valid.id),
+    await running.watcher.until(
+      () =>
+        running.watcher!.deliveries('VT-ZOB', 'zorgmelding').find((d) => d.messageId === valid.id),
       'the valid zorgmelding at VT-ZOB',
     );
-    const answers = await watcher.until(() => {
-      const all = watcher!.all('POLITIE-OB');
+    const answers = await running.watcher.until(() => {
+      const all = running.watcher!.all('POLITIE-OB');
       return all.length >= 3 ? all : undefined;
     }, 'three answers to POLITIE-OB');
     expect(answers.map((answer) => answer.type)).toEqual(['rejection', 'rejection', 'receipt']);
@@ -94,9 +93,11 @@ describe('the signed bytes of a submission, on a real broker', () => {
       ],
     });
     expect(answers[2]!.document).toMatchObject({ messageId: valid.id });
-    expect(watcher.deliveries('VT-ZOB', 'zorgmelding').map((d) => d.messageId)).toEqual([valid.id]);
+    expect(running.watcher.deliveries('VT-ZOB', 'zorgmelding').map((d) => d.messageId)).toEqual([
+      valid.id,
+    ]);
     // Inflated whole, the bomb alone would take 200 MB.
-    expect(peakRssMiB(gateway.pid!) - peakBefore).toBeLessThan(150);
+    expect(peakRssMiB(running.gateway.pid!) - peakBefore).toBeLessThan(150);
 
     // Only the rejection after the signature held is audited, in the sender's name.
     // Read to the end of every partition: the audit's records are spread over them by message id.

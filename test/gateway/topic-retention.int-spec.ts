@@ -1,7 +1,7 @@
 import { ConfigResourceTypes, type Kafka } from 'kafkajs';
-import type { GatewayProcess } from '../support/gateway-process';
 import { newGatewayScenario } from '../support/gateway-scenario';
 import { testKafka } from '../support/kafka-test-kit';
+import { runningHub } from '../support/running-hub';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -42,11 +42,7 @@ async function topicConfigs(
  */
 describe('retention by purpose', () => {
   const kafka = testKafka();
-  let gateway: GatewayProcess | undefined;
-
-  afterEach(async () => {
-    await gateway?.kill();
-  });
+  const running = runningHub();
 
   it('gives each topic class its retention at start-up, and puts back one that drifted', async () => {
     const scenario = await newGatewayScenario(kafka, {
@@ -56,7 +52,7 @@ describe('retention by purpose', () => {
       SAMENLOOP_RETENTION_DEAD_LETTERS_DAYS: '9',
     });
     const { topics } = scenario;
-    gateway = await scenario.startGateway();
+    running.gateway = await scenario.startGateway();
     const classes = {
       [topics.inbound('VT-ZOB')]: { 'retention.ms': String(5 * HOUR_MS) },
       [topics.delivery('VT-ZOB')]: { 'retention.ms': String(3 * DAY_MS) },
@@ -92,8 +88,8 @@ describe('retention by purpose', () => {
     expect((await topicConfigs(kafka, [topics.audit], names))[topics.audit]).toMatchObject({
       'retention.ms': String(7 * DAY_MS),
     });
-    await gateway.kill();
-    gateway = await scenario.startGateway();
+    await running.gateway.kill();
+    running.gateway = await scenario.startGateway();
 
     expect((await topicConfigs(kafka, [topics.audit], names))[topics.audit]).toMatchObject({
       'retention.ms': String(400 * DAY_MS),
