@@ -139,15 +139,7 @@ describe('nothing in clear at rest', () => {
       await produce(kafka, running.scenario.topics.inbound(sender.id), [
         await running.scenario.partners.sealed(sender.id, submission, reference),
       ]);
-      await running.watcher.until(
-        () =>
-          running
-            .watcher!.all(sender.id)
-            .find(
-              (entry) => entry.type !== 'delivery' && entry.document.messageId === submission.id,
-            ),
-        `the answer to ${submission.id}`,
-      );
+      await running.watcher.answerTo(sender.id, submission.id);
     }
     // The clock raises whatever alarms came due, with alerts of their own.
     await produce(kafka, running.scenario.topics.clock, [
@@ -243,13 +235,7 @@ describe('nothing in clear at rest', () => {
     );
     const caseKey = delivered.caseThread!.caseKey;
     const closing = await send('VT-ZOB', AFSLUITING);
-    const closed = await running.watcher.until(
-      () =>
-        running
-          .watcher!.all('VT-ZOB')
-          .find((entry) => entry.type !== 'delivery' && entry.document.messageId === closing),
-      'the answer to the closure',
-    );
+    const closed = await running.watcher.answerTo('VT-ZOB', closing);
     expect(closed.type).toBe('receipt');
 
     const state = await consumeUntil(kafka, running.scenario.topics.caseState, (records) =>
@@ -269,7 +255,6 @@ describe('nothing in clear at rest', () => {
         .size,
     ).toBe(1);
 
-    // A tick 29 days on keeps the closed case; one past its 30 days forgets it.
     const tick = (days: number) =>
       produce(kafka, running.scenario.topics.clock, [
         {
@@ -288,13 +273,7 @@ describe('nothing in clear at rest', () => {
     await tick(29);
     await clockHandled(1);
     const tooLate = await send('POLITIE-OB', ZORGMELDING);
-    const refused = await running.watcher.until(
-      () =>
-        running
-          .watcher!.all('POLITIE-OB')
-          .find((entry) => entry.type !== 'delivery' && entry.document.messageId === tooLate),
-      'the answer to the zorgmelding in the closed case',
-    );
+    const refused = await running.watcher.answerTo('POLITIE-OB', tooLate);
     expect(refused.document.errors).toMatchObject([{ code: 'invalid-stage-transition' }]);
 
     // One past its 30 days forgets it: every key of the case is tombstoned.

@@ -76,6 +76,17 @@ export class DeliveryWatcher {
     }
   }
 
+  /** Waits for the receipt or rejection a sender got for one of its messages. */
+  answerTo(partnerId: string, messageId: string): Promise<HubDocument> {
+    return this.until(
+      () =>
+        this.all(partnerId).find(
+          (entry) => entry.type !== 'delivery' && entry.document.messageId === messageId,
+        ),
+      `the answer to ${messageId} at ${partnerId}`,
+    );
+  }
+
   stop(): Promise<void> {
     return this.stopConsumer();
   }
