@@ -1,9 +1,10 @@
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { access, copyFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { keyFiles, readPublicKey } from '@samenloop/crypto';
+import { keyFiles, readPrivateKey, readPublicKey, signAndEncrypt } from '@samenloop/crypto';
 import { newGatewayScenario } from '../support/gateway-scenario';
 import { requireGnupg } from '../support/gnupg-home';
-import { brokersFromEnvironment, testKafka } from '../support/kafka-test-kit';
+import { brokersFromEnvironment, produce, testKafka } from '../support/kafka-test-kit';
 import { requireKcat } from '../support/kcat';
 import { ROOT, policeNumber, registry } from '../support/partner-kit';
 import { runningHub } from '../support/running-hub';
@@ -75,9 +76,28 @@ describe('docs/partners.md followed as a recipe', () => {
     return (await readPublicKey(await readFile(keyFiles.hubPublic(keys), 'utf8'))).fingerprint;
   };
 
+  /** A delivery in the hub's form, encrypted to the partner's key but signed by another key. */
+  const forgedDelivery = async (recipientKeyFile: string) => {
+    const keys = running.scenario.partners.keysDirectory;
+    const value = await signAndEncrypt(
+      Buffer.from(JSON.stringify({ deliveryId: randomUUID(), recipient: 'VT-ZOB' })),
+      {
+        signingKey: await readPrivateKey(
+          await readFile(keyFiles.partnerPrivate(keys, 'POLITIE-OB'), 'utf8'),
+        ),
+        encryptionKeys: [await readPublicKey(await readFile(recipientKeyFile, 'utf8'))],
+      },
+    );
+    return {
+      key: `case-${randomUUID()}`,
+      value: Buffer.from(value),
+      headers: { ce_type: 'nl.samenloop.delivery', 'content-type': 'application/pgp-encrypted' },
+    };
+  };
+
   it('lets POLITIE-OB submit a zorgmelding that VT-ZOB receives and verifies, and POLITIE-OB match its receipt, with only gpg, kcat and jq', async () => {
     running.scenario = await newGatewayScenario(kafka);
-    const gatewayStarted = running.scenario.startGateway();
+    running.gateway = await running.scenario.startGateway();
     const [politie, veiligThuis] = await Promise.all([
       machineOf('POLITIE-OB'),
       machineOf('VT-ZOB'),
@@ -98,11 +118,19 @@ describe('docs/partners.md followed as a recipe', () => {
     expect(wrongFingerprint.stderr).toContain('do not use it');
     await Promise.all([politie.runOk('trust-hub-key'), veiligThuis.runOk('trust-hub-key')]);
 
+    // A record for VT-ZOB that someone else signed is discarded, and the next one is read after it.
+    await produce(kafka, running.scenario.topics.delivery('VT-ZOB'), [
+      await forgedDelivery(veiligThuis.file('VT-ZOB.public.asc')),
+    ]);
+    const discarded = await veiligThuis.run('receive');
+    expect(discarded.exitCode).not.toBe(0);
+    expect(discarded.stderr).toContain('not signed by the hub key: discarded');
+    await expect(access(veiligThuis.file('received.json'))).rejects.toThrow();
+
     const example = JSON.parse(await readFile(path.join(ROOT, ZORGMELDING), 'utf8')) as {
       data: { payload: object };
     };
     await writeFile(politie.file('zorgmelding.json'), JSON.stringify(example.data.payload));
-    running.gateway = await gatewayStarted;
     await politie.runOk('submit', { CASE_REFERENCE: policeNumber() });
     const [messageId] = (await readFile(politie.file('sent-message-ids'), 'utf8')).split('\n');
 

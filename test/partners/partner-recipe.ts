@@ -71,6 +71,9 @@ export class PartnerMachine {
     return new Promise((resolve, reject) => {
       const child = spawn('bash', ['-eu', '-o', 'pipefail', '-c', script], {
         cwd: this.dir,
+        // Not a pipe: on a socket as stdin, Debian's bash thinks it was started by sshd and reads
+        // /etc/bash.bashrc.
+        stdio: ['ignore', 'pipe', 'pipe'],
         env: { PATH: PARTNER_PATH, HOME: this.dir, ...this.settings, ...extra },
         // A block that waits for a record that never comes (kcat) fails the test, not the run.
         timeout: 90_000,
