@@ -21,6 +21,11 @@ interface Delivery {
   readonly payload?: Record<string, unknown>;
 }
 
+interface Rejection {
+  readonly messageId?: string;
+  readonly errors: readonly { code: string }[];
+}
+
 interface Receipt {
   readonly messageId: string;
   readonly deliveredTo: readonly { recipient: string; deliveryId: string }[];
@@ -28,24 +33,16 @@ interface Receipt {
 
 /**
  * docs/partners.md, kept honest: its `recipe:` blocks run exactly as printed, on two partner
- * machines that have only the shell, gpg, kcat and jq. The operator's side is the hub's own.
+ * machines that have only the shell, gpg, kcat and jq. The operator's side is the hub's own. The
+ * tests run in order on one hub: each partner reads its delivery topic one record at a time.
  */
 describe('docs/partners.md followed as a recipe', () => {
   const kafka = testKafka();
-  const running = runningHub();
-  const machines: PartnerMachine[] = [];
+  const running = runningHub('afterAll');
+  let politie: PartnerMachine;
+  let veiligThuis: PartnerMachine;
 
-  beforeAll(() => {
-    requireGnupg();
-    requireKcat();
-    requireJq();
-  });
-
-  afterEach(async () => {
-    for (const machine of machines.splice(0)) await machine.dispose();
-  });
-
-  /** A partner's machine with the connection settings of the guide's table for `partnerId`. */
+  /** A partner's machine with the connection settings of the guide's table, and its key made. */
   const machineOf = async (partnerId: string) => {
     const partner = registry.partners.find((candidate) => candidate.id === partnerId)!;
     const machine = await PartnerMachine.create(await recipeBlocks(), {
@@ -55,7 +52,6 @@ describe('docs/partners.md followed as a recipe', () => {
       KAFKA_SECURITY_PROTOCOL: 'PLAINTEXT',
       SAMENLOOP_TOPIC_NAMESPACE: running.scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
     });
-    machines.push(machine);
     await machine.runOk('connect');
     await machine.runOk('make-key');
     return machine;
@@ -63,8 +59,8 @@ describe('docs/partners.md followed as a recipe', () => {
 
   /**
    * The operator's side of sections 2 and 3: registers the partner's public key where the running
-   * hub reads it, and hands over the hub's public key file; returns the hub's fingerprint, which
-   * the operator reads out over a second channel.
+   * hub reads it and hands over the hub's public key file; the partner gets the hub's fingerprint
+   * over a second channel.
    */
   const operatorOnboards = async (machine: PartnerMachine, partnerId: string) => {
     const keys = running.scenario.partners.keysDirectory;
@@ -73,72 +69,105 @@ describe('docs/partners.md followed as a recipe', () => {
       keyFiles.partnerPublic(keys, partnerId),
     );
     await copyFile(keyFiles.hubPublic(keys), machine.file('samenloop-hub.public.asc'));
-    return (await readPublicKey(await readFile(keyFiles.hubPublic(keys), 'utf8'))).fingerprint;
+    const hub = await readPublicKey(await readFile(keyFiles.hubPublic(keys), 'utf8'));
+    machine.set({ HUB_FINGERPRINT: hub.fingerprint });
   };
 
-  /** A delivery in the hub's form, encrypted to the partner's key but signed by another key. */
-  const forgedDelivery = async (recipientKeyFile: string) => {
-    const keys = running.scenario.partners.keysDirectory;
-    const value = await signAndEncrypt(
-      Buffer.from(JSON.stringify({ deliveryId: randomUUID(), recipient: 'VT-ZOB' })),
-      {
-        signingKey: await readPrivateKey(
-          await readFile(keyFiles.partnerPrivate(keys, 'POLITIE-OB'), 'utf8'),
-        ),
-        encryptionKeys: [await readPublicKey(await readFile(recipientKeyFile, 'utf8'))],
-      },
-    );
-    return {
-      key: `case-${randomUUID()}`,
-      value: Buffer.from(value),
-      headers: { ce_type: 'nl.samenloop.delivery', 'content-type': 'application/pgp-encrypted' },
-    };
-  };
+  const fingerprintOf = async (machine: PartnerMachine) =>
+    /^PARTNER_FINGERPRINT=(\w+)$/m.exec(await readFile(machine.file('samenloop.env'), 'utf8'))![1]!;
 
-  it('lets POLITIE-OB submit a zorgmelding that VT-ZOB receives and verifies, and POLITIE-OB match its receipt, with only gpg, kcat and jq', async () => {
+  const receivedBy = async <T>(machine: PartnerMachine) =>
+    JSON.parse(await readFile(machine.file('received.json'), 'utf8')) as T;
+
+  const sentBy = async (machine: PartnerMachine) =>
+    (await readFile(machine.file('sent-messages'), 'utf8')).split('\n').filter(Boolean);
+
+  beforeAll(async () => {
+    requireGnupg();
+    requireKcat();
+    requireJq();
     running.scenario = await newGatewayScenario(kafka);
     running.gateway = await running.scenario.startGateway();
-    const [politie, veiligThuis] = await Promise.all([
-      machineOf('POLITIE-OB'),
-      machineOf('VT-ZOB'),
-    ]);
-    for (const [machine, partnerId] of [
-      [politie, 'POLITIE-OB'],
-      [veiligThuis, 'VT-ZOB'],
-    ] as const) {
-      const hubFingerprint = await operatorOnboards(machine, partnerId);
-      machine.set({ HUB_FINGERPRINT: hubFingerprint });
-    }
-
-    // A key file that is not the one the operator named is refused before it is imported.
-    const wrongFingerprint = await politie.run('trust-hub-key', {
-      HUB_FINGERPRINT: 'A'.repeat(40),
-    });
-    expect(wrongFingerprint.exitCode).not.toBe(0);
-    expect(wrongFingerprint.stderr).toContain('do not use it');
-    await Promise.all([politie.runOk('trust-hub-key'), veiligThuis.runOk('trust-hub-key')]);
-
-    // A record for VT-ZOB that someone else signed is discarded, and the next one is read after it.
-    await produce(kafka, running.scenario.topics.delivery('VT-ZOB'), [
-      await forgedDelivery(veiligThuis.file('VT-ZOB.public.asc')),
-    ]);
-    const discarded = await veiligThuis.run('receive');
-    expect(discarded.exitCode).not.toBe(0);
-    expect(discarded.stderr).toContain('not signed by the hub key: discarded');
-    await expect(access(veiligThuis.file('received.json'))).rejects.toThrow();
-
+    [politie, veiligThuis] = await Promise.all([machineOf('POLITIE-OB'), machineOf('VT-ZOB')]);
+    await operatorOnboards(politie, 'POLITIE-OB');
+    await operatorOnboards(veiligThuis, 'VT-ZOB');
     const example = JSON.parse(await readFile(path.join(ROOT, ZORGMELDING), 'utf8')) as {
       data: { payload: object };
     };
+    // What POLITIE-OB's case system produced: the payload of one of the schema's examples.
     await writeFile(politie.file('zorgmelding.json'), JSON.stringify(example.data.payload));
-    await politie.runOk('submit', { CASE_REFERENCE: policeNumber() });
-    const [messageId] = (await readFile(politie.file('sent-message-ids'), 'utf8')).split('\n');
+  });
 
-    const received = await veiligThuis.runOk('receive');
-    const delivery = JSON.parse(
-      await readFile(veiligThuis.file('received.json'), 'utf8'),
-    ) as Delivery;
-    expect(received).toContain(`delivery ${delivery.deliveryId}`);
+  afterAll(async () => {
+    for (const machine of [politie, veiligThuis]) await machine?.dispose();
+  });
+
+  it('refuses a hub key file that is not the key whose fingerprint the operator read out', async () => {
+    const refused = await politie.run('trust-hub-key', { HUB_FINGERPRINT: 'A'.repeat(40) });
+
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stderr).toContain('do not use it');
+    await politie.runOk('trust-hub-key');
+    await veiligThuis.runOk('trust-hub-key');
+  });
+
+  it('discards a record on the delivery topic that is not signed by the hub', async () => {
+    const forger = await readPrivateKey(
+      await readFile(
+        keyFiles.partnerPrivate(running.scenario.partners.keysDirectory, 'POLITIE-OB'),
+        'utf8',
+      ),
+    );
+    const forged = await signAndEncrypt(
+      Buffer.from(JSON.stringify({ deliveryId: randomUUID(), recipient: 'VT-ZOB' })),
+      {
+        signingKey: forger,
+        encryptionKeys: [
+          await readPublicKey(await readFile(veiligThuis.file('VT-ZOB.public.asc'), 'utf8')),
+        ],
+      },
+    );
+    await produce(kafka, running.scenario.topics.delivery('VT-ZOB'), [
+      {
+        key: `case-${randomUUID()}`,
+        value: Buffer.from(forged),
+        headers: { ce_type: 'nl.samenloop.delivery', 'content-type': 'application/pgp-encrypted' },
+      },
+    ]);
+
+    const discarded = await veiligThuis.run('receive');
+
+    expect(discarded.exitCode).not.toBe(0);
+    expect(discarded.stderr).toContain('not signed by the hub key: discarded');
+    await expect(access(veiligThuis.file('received.json'))).rejects.toThrow();
+  });
+
+  it('matches a rejection without a message id to the submission by where Kafka wrote it', async () => {
+    // Handed VT-ZOB's key as if it were the hub's, POLITIE-OB seals what the hub cannot open.
+    const wrongKey = await fingerprintOf(veiligThuis);
+    await copyFile(veiligThuis.file('VT-ZOB.public.asc'), politie.file('samenloop-hub.public.asc'));
+    await politie.runOk('trust-hub-key', { HUB_FINGERPRINT: wrongKey });
+    await politie.runOk('submit', { CASE_REFERENCE: policeNumber(), HUB_FINGERPRINT: wrongKey });
+
+    const shown = await politie.runOk('receive');
+    const rejection = await receivedBy<Rejection>(politie);
+    const [misdirected] = await sentBy(politie);
+
+    expect(shown).toContain('rejection of an unreadable message');
+    expect(rejection.messageId).toBeUndefined();
+    expect(rejection.errors.map((error) => error.code)).toEqual(['not-for-hub']);
+    expect(misdirected).toMatch(/^\S+ \S+ \d+ \d+$/);
+    expect((await politie.runOk('match-answer')).trim()).toBe(misdirected);
+  });
+
+  it('delivers a zorgmelding from POLITIE-OB to VT-ZOB, signed by the hub, and answers POLITIE-OB with a receipt naming that delivery', async () => {
+    await politie.runOk('submit', { CASE_REFERENCE: policeNumber() });
+    const messageId = (await sentBy(politie)).at(-1)!.split(' ')[0]!;
+
+    const shownToVeiligThuis = await veiligThuis.runOk('receive');
+    const delivery = await receivedBy<Delivery>(veiligThuis);
+
+    expect(shownToVeiligThuis).toContain(`delivery ${delivery.deliveryId}`);
     expect(delivery).toMatchObject({
       messageId,
       sender: 'POLITIE-OB',
@@ -147,12 +176,14 @@ describe('docs/partners.md followed as a recipe', () => {
     });
     expect(delivery.payload).toHaveProperty('incident');
 
-    const answered = await politie.runOk('receive');
-    const receipt = JSON.parse(await readFile(politie.file('received.json'), 'utf8')) as Receipt;
-    expect(answered).toContain(`receipt for message ${messageId}`);
+    const shownToPolitie = await politie.runOk('receive');
+    const receipt = await receivedBy<Receipt>(politie);
+
+    expect(shownToPolitie).toContain(`receipt for message ${messageId}`);
     expect(receipt.messageId).toBe(messageId);
     expect(receipt.deliveredTo).toContainEqual(
       expect.objectContaining({ recipient: 'VT-ZOB', deliveryId: delivery.deliveryId }),
     );
+    expect(await politie.runOk('match-answer')).toMatch(new RegExp(`^${messageId} `));
   });
 });
