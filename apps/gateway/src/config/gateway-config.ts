@@ -4,7 +4,9 @@ import type { LogLevel } from '@samenloop/observability';
 import {
   DEFAULT_COMMIT_STALL_MS,
   DEFAULT_RESTART_BACKOFF,
+  kafkaConnectionSchema,
   topicNames,
+  type KafkaConnection,
   type RestartBackoff,
   type TopicNames,
 } from '@samenloop/messaging';
@@ -205,7 +207,11 @@ const environmentSchema = environmentFields
   );
 
 export interface GatewayConfig {
-  readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string };
+  readonly kafka: {
+    readonly brokers: readonly string[];
+    readonly clientId: string;
+    readonly connection: KafkaConnection;
+  };
   readonly instanceId: string;
   readonly consumerGroupId: string;
   /** How long the group waits for a silent (crashed) member before giving its partitions away. */
@@ -266,9 +272,12 @@ export function loadGatewayConfig(
   env: Readonly<Record<string, string | undefined>>,
 ): GatewayConfig {
   const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
+  // The KAFKA_* security settings have their own schema, shared with the CLI and the test kits.
+  const connection = kafkaConnectionSchema.safeParse(env);
+  if (!parsed.success || !connection.success) {
+    const issues = [...(parsed.error?.issues ?? []), ...(connection.error?.issues ?? [])];
     throw new InvalidConfigurationError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+      issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
     );
   }
   const settings = parsed.data;
@@ -276,6 +285,7 @@ export function loadGatewayConfig(
     kafka: Object.freeze({
       brokers: Object.freeze(settings.KAFKA_BROKERS),
       clientId: `samenloop-${settings.GATEWAY_INSTANCE_ID}`,
+      connection: connection.data,
     }),
     instanceId: settings.GATEWAY_INSTANCE_ID,
     consumerGroupId: settings.GATEWAY_CONSUMER_GROUP,
