@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PARKED_HEADERS, topicNames } from '@samenloop/messaging';
+import { GROUP_PREFIXES, PARKED_HEADERS, topicNames } from '@samenloop/messaging';
 import { Kafka, logLevel, type IHeaders, type KafkaMessage } from 'kafkajs';
 import type { CliSettings } from '../cli-settings';
 import { readUntilQuiet } from '../kafka/read-until-quiet';
@@ -69,7 +69,7 @@ export class ParkedMessages {
     await readUntilQuiet(this.kafka, {
       topic: this.topic,
       // A fresh group each time: the operator always sees everything that is parked.
-      groupId: `samenloop-operator-${randomUUID()}`,
+      groupId: `${GROUP_PREFIXES.operator}${randomUUID()}`,
       ...options,
       each: (record) => {
         const headers = record.headers;
