@@ -1,16 +1,24 @@
-import java.time.Duration;
+import java.io.FileInputStream;
 import java.time.Instant;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
-/** Exits 0 once the broker answers describeCluster with a controller, 1 after the timeout. */
+/**
+ * Exits 0 once the broker answers describeCluster with a controller, 1 after the timeout. An
+ * optional third argument names a client properties file (security settings of a secure broker).
+ */
 public final class WaitForBroker {
   public static void main(String[] args) throws Exception {
     String bootstrap = args[0];
     Instant deadline = Instant.now().plusSeconds(Long.parseLong(args[1]));
     Properties props = new Properties();
+    if (args.length > 2) {
+      try (FileInputStream clientConfig = new FileInputStream(args[2])) {
+        props.load(clientConfig);
+      }
+    }
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");

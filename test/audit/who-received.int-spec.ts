@@ -6,7 +6,7 @@ import { decisionAudits } from '../support/audit-trail';
 import { DeliveryWatcher } from '../support/delivery-watcher';
 import { newGatewayScenario } from '../support/gateway-scenario';
 import {
-  brokersFromEnvironment,
+  clientSettingsFromEnvironment,
   consumeUntil,
   produce,
   testKafka,
@@ -164,7 +164,7 @@ describe('samenloop audit who-received on a real broker', () => {
         .sort();
 
     const settings = {
-      brokers: brokersFromEnvironment(),
+      ...clientSettingsFromEnvironment(),
       keysDirectory: partners.keysDirectory,
       topicNamespace: running.scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
     };

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { PartnerClient } from '../../apps/cli/src/partner/partner-client';
 import { newGatewayScenario } from '../support/gateway-scenario';
-import { brokersFromEnvironment, testKafka } from '../support/kafka-test-kit';
+import { clientSettingsFromEnvironment, testKafka } from '../support/kafka-test-kit';
 import { ROOT } from '../support/partner-kit';
 import { runningHub } from '../support/running-hub';
 
@@ -12,7 +12,7 @@ describe(PartnerClient.name, () => {
     const scenario = await newGatewayScenario(testKafka());
     running.gateway = await scenario.startGateway();
     const settings = {
-      brokers: brokersFromEnvironment(),
+      ...clientSettingsFromEnvironment(),
       keysDirectory: scenario.partners.keysDirectory,
       topicNamespace: scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
     };

@@ -9,7 +9,7 @@ import { DeliveryWatcher } from '../support/delivery-watcher';
 import { expectExplainAgrees } from '../support/explain-agreement';
 import { newGatewayScenario } from '../support/gateway-scenario';
 import {
-  brokersFromEnvironment,
+  clientSettingsFromEnvironment,
   consumeUntil,
   produce,
   readToEnd,
@@ -213,7 +213,7 @@ describe('case threads on a real broker', () => {
     );
     expect(receipt.document).toMatchObject({ geparkeerd: { reden: 'gemeente-onbekend' } });
     const operator = new ParkedMessages({
-      brokers: brokersFromEnvironment(),
+      ...clientSettingsFromEnvironment(),
       keysDirectory: running.scenario.partners.keysDirectory,
       topicNamespace: running.scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
     });
@@ -295,7 +295,7 @@ describe('case threads on a real broker', () => {
       reden: 'gemeente-ontbreekt',
     });
     const operator = new ParkedMessages({
-      brokers: brokersFromEnvironment(),
+      ...clientSettingsFromEnvironment(),
       keysDirectory: running.scenario.partners.keysDirectory,
       topicNamespace: running.scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
     });

@@ -10,7 +10,7 @@ import { DeliveryWatcher } from '../support/delivery-watcher';
 import { GatewayProcess } from '../support/gateway-process';
 import { newGatewayScenario } from '../support/gateway-scenario';
 import {
-  brokersFromEnvironment,
+  clientSettingsFromEnvironment,
   consumeUntil,
   produce,
   testKafka,
@@ -152,7 +152,7 @@ describe('nothing in clear at rest', () => {
     const demoBsn = JSON.stringify(submissions[0]).match(/"bsn":"(\d{9})"/)?.[1];
     expect(demoBsn).toBeDefined();
     const found = await new AccessRequests({
-      brokers: brokersFromEnvironment(),
+      ...clientSettingsFromEnvironment(),
       keysDirectory: running.scenario.partners.keysDirectory,
       topicNamespace: running.scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
     }).whoReceived(subjectQuery({ bsn: demoBsn, purpose: 'AVG-verzoek 2026-0099' }), 'operator-1', {

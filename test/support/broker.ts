@@ -2,7 +2,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { waitForBroker } from '@samenloop/messaging';
+import {
+  kafkaConnectionFromEnvironment,
+  kafkaSecurityOptions,
+  PLAINTEXT_CONNECTION,
+  waitForBroker,
+  type KafkaConnection,
+} from '@samenloop/messaging';
 import { freePort } from './free-port';
 
 export interface TestBroker {
@@ -16,10 +22,16 @@ export interface TestBroker {
 const KAFKA_SCRIPTS = path.resolve(__dirname, '../../deploy/kafka');
 const KAFKA_IMAGE = 'apache/kafka:3.9.1';
 
-/** In this order: KAFKA_BROKERS; a container when a Docker engine answers; the project's own broker. */
+/**
+ * In this order: KAFKA_BROKERS (reached with the KAFKA_* security settings); a container when a
+ * Docker engine answers; the project's own broker.
+ */
 export async function obtainBroker(): Promise<TestBroker> {
   const configured = process.env.KAFKA_BROKERS;
-  if (configured) return { brokers: configured, origin: 'KAFKA_BROKERS', stop: async () => {} };
+  if (configured) {
+    await probeBroker(configured, kafkaConnectionFromEnvironment(process.env), 30_000);
+    return { brokers: configured, origin: 'KAFKA_BROKERS', stop: async () => {} };
+  }
   if (await dockerAnswers()) return startContainer();
   return startLocalBroker();
 }
@@ -56,7 +68,7 @@ async function startContainer(): Promise<TestBroker> {
     })
     .start();
   const brokers = `127.0.0.1:${hostPort}`;
-  await waitForBroker(new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING }), 120_000);
+  await probeBroker(brokers, PLAINTEXT_CONNECTION, 120_000);
   return {
     brokers,
     origin: 'testcontainers',
@@ -64,6 +76,27 @@ async function startContainer(): Promise<TestBroker> {
       await container.stop();
     },
   };
+}
+
+/** Waits until the brokers answer the admin API over `connection`, naming them when they do not. */
+export async function probeBroker(
+  brokers: string,
+  connection: KafkaConnection,
+  timeoutMs: number,
+): Promise<void> {
+  const kafka = new Kafka({
+    brokers: brokers.split(','),
+    ...kafkaSecurityOptions(connection),
+    logLevel: logLevel.NOTHING,
+  });
+  try {
+    await waitForBroker(kafka, timeoutMs);
+  } catch (error) {
+    throw new Error(
+      `Kafka at ${brokers} did not answer over ${connection.securityProtocol}${connection.sasl ? ` as ${connection.sasl.username}` : ''} within ${timeoutMs} ms`,
+      { cause: error },
+    );
+  }
 }
 
 function startLocalBroker(): TestBroker {

@@ -1,6 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners, logLevel, type IHeaders, type KafkaMessage } from 'kafkajs';
-import { ensureTopics } from '@samenloop/messaging';
+import {
+  Kafka,
+  Partitioners,
+  logLevel,
+  type IHeaders,
+  type KafkaMessage,
+  type RetryOptions,
+} from 'kafkajs';
+import {
+  ensureTopics,
+  kafkaConnectionFromEnvironment,
+  kafkaSecurityOptions,
+  type KafkaConnection,
+} from '@samenloop/messaging';
 
 export interface ConsumedRecord {
   readonly topic: string;
@@ -13,20 +25,39 @@ export interface ConsumedRecord {
   readonly headers: Record<string, string>;
 }
 
-export function brokersFromEnvironment(): string[] {
-  const brokers = process.env.KAFKA_BROKERS;
+type Environment = Readonly<Record<string, string | undefined>>;
+
+export function brokersFromEnvironment(env: Environment = process.env): string[] {
+  const brokers = env.KAFKA_BROKERS;
   if (!brokers)
     throw new Error('KAFKA_BROKERS is not set: the integration global setup did not run');
   return brokers.split(',');
 }
 
-/** A client with short retries, so a failing test fails in seconds rather than minutes. */
-export function testKafka(clientId = 'samenloop-test'): Kafka {
+/** Where and how the tests' clients connect: KAFKA_BROKERS and the KAFKA_* security settings. */
+export function clientSettingsFromEnvironment(env: Environment = process.env): {
+  brokers: string[];
+  connection: KafkaConnection;
+} {
+  return { brokers: brokersFromEnvironment(env), connection: kafkaConnectionFromEnvironment(env) };
+}
+
+/**
+ * A client with short retries, so a failing test fails in seconds rather than minutes. `env`
+ * names another broker or principal, e.g. `secureClientEnvironment('admin')`.
+ */
+export function testKafka(
+  clientId = 'samenloop-test',
+  env: Environment = process.env,
+  retry: RetryOptions = { initialRetryTime: 100, maxRetryTime: 1_000, retries: 8 },
+): Kafka {
+  const { brokers, connection } = clientSettingsFromEnvironment(env);
   return new Kafka({
     clientId,
-    brokers: brokersFromEnvironment(),
+    brokers,
+    ...kafkaSecurityOptions(connection),
     logLevel: logLevel.NOTHING,
-    retry: { initialRetryTime: 100, maxRetryTime: 1_000, retries: 8 },
+    retry,
   });
 }
 

@@ -1,10 +1,17 @@
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_GATEWAY_CONSUMER_GROUP, DEFAULT_GATEWAY_INSTANCE_ID } from '@samenloop/messaging';
+import {
+  DEFAULT_GATEWAY_CONSUMER_GROUP,
+  DEFAULT_GATEWAY_INSTANCE_ID,
+  kafkaConnectionFromEnvironment,
+  type KafkaConnection,
+} from '@samenloop/messaging';
 
 /** What the CLI reads from the environment, in one place; the same setting names as the gateway. */
 export interface CliSettings {
   readonly brokers: readonly string[];
+  /** TLS and SASL from the `KAFKA_*` settings; the CLI connects as whoever they name. */
+  readonly connection: KafkaConnection;
   readonly keysDirectory: string;
   readonly topicNamespace: string;
 }
@@ -18,11 +25,13 @@ export const DEFAULT_KEYS_DIRECTORY = path.join(
   'keys',
 );
 
+/** Throws `InvalidKafkaConnectionError`, listing every problem, when the KAFKA_* settings do not fit together. */
 export function cliSettings(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): CliSettings {
   return {
     brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',').map((broker) => broker.trim()),
+    connection: kafkaConnectionFromEnvironment(env),
     keysDirectory: path.resolve(env.SAMENLOOP_KEYS_DIR ?? DEFAULT_KEYS_DIRECTORY),
     topicNamespace: env.SAMENLOOP_TOPIC_NAMESPACE ?? '',
   };

@@ -1,5 +1,19 @@
 export { createKafka } from './kafka-client';
 export type { KafkaSettings } from './kafka-client';
+export {
+  InvalidKafkaConnectionError,
+  KAFKA_SASL_MECHANISMS,
+  KAFKA_SECURITY_PROTOCOLS,
+  kafkaConnectionFromEnvironment,
+  kafkaConnectionSchema,
+  kafkaSecurityOptions,
+  PLAINTEXT_CONNECTION,
+} from './kafka-connection';
+export type {
+  KafkaConnection,
+  KafkaSaslMechanism,
+  KafkaSecurityProtocol,
+} from './kafka-connection';
 export { ensureTopics, TopicConfigurationError } from './topic-admin';
 export { waitForBroker } from './broker-readiness';
 export type { TopicSpec } from './topic-admin';

@@ -1,6 +1,11 @@
 import { Kafka, logLevel, type LogEntry, type RetryOptions } from 'kafkajs';
 import type { Logger } from '@samenloop/observability';
 import { registerCompressionCodecs } from './compression';
+import {
+  kafkaSecurityOptions,
+  PLAINTEXT_CONNECTION,
+  type KafkaConnection,
+} from './kafka-connection';
 
 // At load, not per client: the CLI and the tests build some kafkajs clients themselves, and any
 // import of @samenloop/messaging must leave them able to read snappy, lz4 and zstd batches too.
@@ -9,6 +14,8 @@ registerCompressionCodecs();
 export interface KafkaSettings {
   readonly brokers: readonly string[];
   readonly clientId: string;
+  /** TLS and SASL (`kafkaConnectionSchema`); PLAINTEXT when absent. */
+  readonly connection?: KafkaConnection;
   /** Tests pass short retries so failures surface in seconds, not minutes. */
   readonly retry?: RetryOptions;
 }
@@ -26,6 +33,7 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   return new Kafka({
     clientId: settings.clientId,
     brokers: [...settings.brokers],
+    ...kafkaSecurityOptions(settings.connection ?? PLAINTEXT_CONNECTION),
     retry: settings.retry,
     logLevel: logLevel.WARN,
     logCreator:

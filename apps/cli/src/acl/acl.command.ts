@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { hubTransactionalId } from '@samenloop/messaging';
 import { PartnerRegistry } from '@samenloop/partners';
-import { Kafka, logLevel } from 'kafkajs';
 import { aclSettings, cliSettings } from '../cli-settings';
+import { cliKafka } from '../kafka/cli-kafka';
 import { formatPlan, planAcls } from './acl-plan';
 import { applyPlan, readAcls } from './broker-acls';
 
@@ -23,12 +23,7 @@ export function registerAclCommands(program: Command): void {
         readFileSync(settings.partnersFile, 'utf8'),
         path.basename(settings.partnersFile),
       );
-      const kafka = new Kafka({
-        clientId: 'samenloop-acl',
-        brokers: [...cliSettings().brokers],
-        logLevel: logLevel.NOTHING,
-      });
-      const admin = kafka.admin();
+      const admin = cliKafka(cliSettings(), 'samenloop-acl').admin();
       await admin.connect();
       try {
         const plan = planAcls(

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { HubSecret, keyFiles, Pseudonyms } from '@samenloop/crypto';
 import { GROUP_PREFIXES, hubEventRecord, topicNames, type TopicNames } from '@samenloop/messaging';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { CliSettings } from '../cli-settings';
+import { cliKafka } from '../kafka/cli-kafka';
 import { readUntilQuiet } from '../kafka/read-until-quiet';
 import { sendRecord } from '../kafka/send-record';
 import {
@@ -29,11 +30,7 @@ export class AccessRequests {
   private readonly topics: TopicNames;
 
   constructor(private readonly settings: CliSettings) {
-    this.kafka = new Kafka({
-      clientId: 'samenloop-operator',
-      brokers: [...settings.brokers],
-      logLevel: logLevel.NOTHING,
-    });
+    this.kafka = cliKafka(settings, 'samenloop-operator');
     this.topics = topicNames(settings.topicNamespace);
   }
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { Kafka, logLevel } from 'kafkajs';
 import { topicNames } from '@samenloop/messaging';
 import { cliSettings } from '../cli-settings';
+import { cliKafka } from '../kafka/cli-kafka';
 import { describeVerification, verifyAuditTopic } from './audit-verification';
 
 /** The exit code when the chain is broken; 1 stays for a verification that could not run. */
@@ -19,11 +19,7 @@ export function registerAuditVerify(audit: Command): void {
     )
     .action(async (options: { topic?: string }) => {
       const settings = cliSettings();
-      const kafka = new Kafka({
-        clientId: 'samenloop-audit-verify',
-        brokers: [...settings.brokers],
-        logLevel: logLevel.NOTHING,
-      });
+      const kafka = cliKafka(settings, 'samenloop-audit-verify');
       const topic = options.topic ?? topicNames(settings.topicNamespace).audit;
       const results = await verifyAuditTopic(kafka, topic);
       const broken = results.some((result) => result.firstBreak);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { GROUP_PREFIXES, PARKED_HEADERS, topicNames } from '@samenloop/messaging';
-import { Kafka, logLevel, type IHeaders, type KafkaMessage } from 'kafkajs';
+import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { CliSettings } from '../cli-settings';
+import { cliKafka } from '../kafka/cli-kafka';
 import { readUntilQuiet } from '../kafka/read-until-quiet';
 import { sendRecord } from '../kafka/send-record';
 
@@ -34,11 +35,7 @@ export class ParkedMessages {
   private readonly topic: string;
 
   constructor(private readonly settings: CliSettings) {
-    this.kafka = new Kafka({
-      clientId: 'samenloop-operator',
-      brokers: [...settings.brokers],
-      logLevel: logLevel.NOTHING,
-    });
+    this.kafka = cliKafka(settings, 'samenloop-operator');
     this.topic = topicNames(settings.topicNamespace).parked;
   }
 

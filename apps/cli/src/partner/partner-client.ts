@@ -11,8 +11,9 @@ import {
   type PgpPublicKey,
 } from '@samenloop/crypto';
 import { topicNames, type TopicNames } from '@samenloop/messaging';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { CliSettings } from '../cli-settings';
+import { cliKafka } from '../kafka/cli-kafka';
 import { partnerRecordKey } from './partner-record-key';
 import { readUntilQuiet } from '../kafka/read-until-quiet';
 import { sendRecord } from '../kafka/send-record';
@@ -51,11 +52,7 @@ export class PartnerClient {
         `no keys for ${partnerId} in ${settings.keysDirectory}; run: npx samenloop keys generate`,
       );
     }
-    const kafka = new Kafka({
-      clientId: `samenloop-partner-${partnerId.toLowerCase()}`,
-      brokers: [...settings.brokers],
-      logLevel: logLevel.NOTHING,
-    });
+    const kafka = cliKafka(settings, `samenloop-partner-${partnerId.toLowerCase()}`);
     return new PartnerClient(
       partnerId,
       kafka,

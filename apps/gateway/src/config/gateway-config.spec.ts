@@ -202,6 +202,47 @@ describe(loadGatewayConfig.name, () => {
     });
   });
 
+  it('connects over PLAINTEXT unless the KAFKA_* security settings say otherwise', () => {
+    const required = { KAFKA_BROKERS: '127.0.0.1:19092', SAMENLOOP_KEYS_DIR: '/keys' };
+
+    expect(loadGatewayConfig(required).kafka.connection).toEqual({ securityProtocol: 'PLAINTEXT' });
+    expect(
+      loadGatewayConfig({
+        ...required,
+        KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT',
+        KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+        KAFKA_SASL_USERNAME: 'samenloop-hub',
+        KAFKA_SASL_PASSWORD: 'pw',
+      }).kafka.connection,
+    ).toEqual({
+      securityProtocol: 'SASL_PLAINTEXT',
+      sasl: { mechanism: 'SCRAM-SHA-512', username: 'samenloop-hub', password: 'pw' },
+    });
+  });
+
+  it('lists a bad combination of Kafka security settings with every other bad setting', () => {
+    let thrown: unknown;
+    try {
+      loadGatewayConfig({
+        SAMENLOOP_KEYS_DIR: '/keys',
+        KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+        KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+        KAFKA_SASL_PASSWORD: 'pw',
+        KAFKA_SSL_CERT_FILE: '/nowhere/client.pem',
+      });
+    } catch (error) {
+      thrown = error;
+    }
+
+    expect(thrown).toBeInstanceOf(InvalidConfigurationError);
+    expect((thrown as InvalidConfigurationError).problems).toEqual([
+      expect.stringMatching(/^KAFKA_BROKERS: is required/),
+      'KAFKA_SSL_CERT_FILE: cannot read /nowhere/client.pem (ENOENT)',
+      'KAFKA_SASL_USERNAME: is required with KAFKA_SECURITY_PROTOCOL=SASL_SSL: the principal to authenticate as',
+      'KAFKA_SSL_KEY_FILE: is required with KAFKA_SSL_CERT_FILE (mTLS)',
+    ]);
+  });
+
   it('rejects a broker list entry without a port', () => {
     expect(() =>
       loadGatewayConfig({ KAFKA_BROKERS: '127.0.0.1', SAMENLOOP_KEYS_DIR: '/keys' }),

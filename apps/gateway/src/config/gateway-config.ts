@@ -3,8 +3,13 @@ import { z } from 'zod';
 import type { LogLevel } from '@samenloop/observability';
 import {
   DEFAULT_COMMIT_STALL_MS,
+  DEFAULT_GATEWAY_CONSUMER_GROUP,
+  DEFAULT_GATEWAY_INSTANCE_ID,
   DEFAULT_RESTART_BACKOFF,
+  hubTransactionalId,
+  kafkaConnectionSchema,
   topicNames,
+  type KafkaConnection,
   type RestartBackoff,
   type TopicNames,
 } from '@samenloop/messaging';
@@ -80,11 +85,11 @@ const environmentFields = z.object({
   GATEWAY_INSTANCE_ID: z
     .string()
     .regex(/^[a-z0-9-]{1,64}$/, 'must be 1-64 lower-case letters, digits or dashes')
-    .default('gateway-1'),
+    .default(DEFAULT_GATEWAY_INSTANCE_ID),
   GATEWAY_CONSUMER_GROUP: z
     .string()
     .regex(/^[a-zA-Z0-9._-]{1,128}$/, 'must be 1-128 letters, digits, dots, dashes or underscores')
-    .default('samenloop-gateway'),
+    .default(DEFAULT_GATEWAY_CONSUMER_GROUP),
   SAMENLOOP_TOPIC_NAMESPACE: z
     .string()
     .regex(
@@ -205,7 +210,11 @@ const environmentSchema = environmentFields
   );
 
 export interface GatewayConfig {
-  readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string };
+  readonly kafka: {
+    readonly brokers: readonly string[];
+    readonly clientId: string;
+    readonly connection: KafkaConnection;
+  };
   readonly instanceId: string;
   readonly consumerGroupId: string;
   /** How long the group waits for a silent (crashed) member before giving its partitions away. */
@@ -266,9 +275,12 @@ export function loadGatewayConfig(
   env: Readonly<Record<string, string | undefined>>,
 ): GatewayConfig {
   const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
+  // The KAFKA_* security settings have their own schema, shared with the CLI and the test kits.
+  const connection = kafkaConnectionSchema.safeParse(env);
+  if (!parsed.success || !connection.success) {
+    const issues = [...(parsed.error?.issues ?? []), ...(connection.error?.issues ?? [])];
     throw new InvalidConfigurationError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+      issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
     );
   }
   const settings = parsed.data;
@@ -276,11 +288,12 @@ export function loadGatewayConfig(
     kafka: Object.freeze({
       brokers: Object.freeze(settings.KAFKA_BROKERS),
       clientId: `samenloop-${settings.GATEWAY_INSTANCE_ID}`,
+      connection: connection.data,
     }),
     instanceId: settings.GATEWAY_INSTANCE_ID,
     consumerGroupId: settings.GATEWAY_CONSUMER_GROUP,
     sessionTimeoutMs: settings.GATEWAY_SESSION_TIMEOUT_MS,
-    transactionalId: `samenloop-${settings.GATEWAY_INSTANCE_ID}`,
+    transactionalId: hubTransactionalId(settings.GATEWAY_INSTANCE_ID),
     topics: topicNames(settings.SAMENLOOP_TOPIC_NAMESPACE),
     http: Object.freeze({ host: settings.GATEWAY_HTTP_HOST, port: settings.GATEWAY_HTTP_PORT }),
     maxMessageBytes: settings.GATEWAY_MAX_MESSAGE_BYTES,
