@@ -7,8 +7,20 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/secure-env.sh"
 source "$KAFKA_HOME_DIR/secure-materials.sh"
 
+# The ACLs follow the partner registry: `samenloop acl apply` as admin, idempotent, prints the diff.
+apply_registry_acls() {
+  local registry
+  registry="$(realpath "${SAMENLOOP_PARTNERS_FILE:-$KAFKA_HOME_DIR/../partners/oost-brabant.yaml}")"
+  (cd "$KAFKA_HOME_DIR/../.." && env -u KAFKA_SASL_PASSWORD -u KAFKA_SSL_CERT_FILE -u KAFKA_SSL_KEY_FILE \
+    SAMENLOOP_PARTNERS_FILE="$registry" KAFKA_BROKERS="$KAFKA_SECURE_BOOTSTRAP" \
+    KAFKA_SECURITY_PROTOCOL=SASL_SSL KAFKA_SASL_MECHANISM=SCRAM-SHA-512 KAFKA_SASL_USERNAME=admin \
+    KAFKA_SASL_PASSWORD_FILE="$(credential_file admin)" KAFKA_SSL_CA_FILE="$SECURE_TLS_DIR/ca.pem" \
+    node bin/samenloop.js acl apply)
+}
+
 if secure_broker_pid_alive && [ -f "$SECURE_ADMIN_CONFIG" ] && wait_for_secure_broker 10 >/dev/null 2>&1; then
   echo "samenloop: secure Kafka already running at $KAFKA_SECURE_BOOTSTRAP (pid $(cat "$SECURE_PID_FILE"))"
+  apply_registry_acls
   exit 0
 fi
 
@@ -82,4 +94,5 @@ fi
 for principal in "${missing[@]}"; do
   bash "$KAFKA_HOME_DIR/scram-user.sh" "$principal"
 done
+apply_registry_acls
 echo "samenloop: secure Kafka running at $KAFKA_SECURE_BOOTSTRAP (pid $(cat "$SECURE_PID_FILE")); CA $SECURE_TLS_DIR/ca.pem, passwords in $SECURE_CREDENTIALS_DIR"

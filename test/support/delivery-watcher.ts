@@ -1,4 +1,5 @@
-import type { Kafka } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
+import { partnerClientPrefix } from '../../apps/cli/src/acl/registry-acls';
 import type { GatewayScenario } from './gateway-scenario';
 import { toConsumedRecord, uniqueName } from './kafka-test-kit';
 
@@ -16,38 +17,55 @@ export interface HubDocument {
  * Reads every partner's delivery topic for the length of a test, decrypting as the partner would,
  * so a test can wait for what a partner received instead of counting records per topic.
  */
+/** Each partner's own client: on the secure broker a partner reads its own deliveries only. */
+export type PartnerKafka = (partnerId: string) => Kafka;
+
 export class DeliveryWatcher {
   private readonly received = new Map<string, HubDocument[]>();
+  private readonly consumers: Consumer[] = [];
 
-  private constructor(private readonly stopConsumer: () => Promise<void>) {}
+  private constructor(private readonly scenario: GatewayScenario) {}
 
+  /**
+   * One consumer for every partner's delivery topic, or with `PartnerKafka` one per partner, in
+   * a group under the partner's own prefix, as the partner's system would read.
+   */
   static async start(
-    kafka: Kafka,
+    kafka: Kafka | PartnerKafka,
     scenario: GatewayScenario,
     partnerIds: readonly string[],
   ): Promise<DeliveryWatcher> {
-    const byTopic = new Map(partnerIds.map((id) => [scenario.topics.delivery(id), id]));
-    const consumer = kafka.consumer({
-      groupId: uniqueName('test-watcher'),
-      readUncommitted: false,
-    });
-    const watcher = new DeliveryWatcher(() => consumer.disconnect());
+    const watcher = new DeliveryWatcher(scenario);
+    if (typeof kafka === 'function')
+      for (const partnerId of partnerIds)
+        await watcher.read(
+          kafka(partnerId),
+          `${partnerClientPrefix(partnerId)}${uniqueName('test-watcher')}`,
+          [partnerId],
+        );
+    else await watcher.read(kafka, uniqueName('test-watcher'), partnerIds);
+    return watcher;
+  }
+
+  private async read(kafka: Kafka, groupId: string, partnerIds: readonly string[]): Promise<void> {
+    const byTopic = new Map(partnerIds.map((id) => [this.scenario.topics.delivery(id), id]));
+    const consumer = kafka.consumer({ groupId, readUncommitted: false });
+    this.consumers.push(consumer);
     await consumer.connect();
     await consumer.subscribe({ topics: [...byTopic.keys()], fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ topic, partition, message }) => {
         const partnerId = byTopic.get(topic)!;
-        const document = await scenario.partners.open<HubDocument['document']>(
+        const document = await this.scenario.partners.open<HubDocument['document']>(
           toConsumedRecord(topic, partition, message),
           partnerId,
         );
         const type = String(message.headers?.ce_type ?? '').replace('nl.samenloop.', '');
-        const list = watcher.received.get(partnerId) ?? [];
+        const list = this.received.get(partnerId) ?? [];
         list.push({ type: type as HubDocument['type'], document });
-        watcher.received.set(partnerId, list);
+        this.received.set(partnerId, list);
       },
     });
-    return watcher;
   }
 
   /** The deliveries of one message type a partner received so far. */
@@ -87,7 +105,7 @@ export class DeliveryWatcher {
     );
   }
 
-  stop(): Promise<void> {
-    return this.stopConsumer();
+  async stop(): Promise<void> {
+    await Promise.all(this.consumers.map((consumer) => consumer.disconnect()));
   }
 }

@@ -25,8 +25,9 @@ export class GatewayProcess {
     const port = await freePort();
     return new GatewayProcess(
       {
-        ...settings,
+        // Settings may name another broker, e.g. the secure one with the hub's credentials.
         KAFKA_BROKERS: brokersFromEnvironment().join(','),
+        ...settings,
         GATEWAY_HTTP_PORT: String(port),
         LOG_LEVEL: 'info',
       },

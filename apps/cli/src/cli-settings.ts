@@ -1,6 +1,11 @@
 import os from 'node:os';
 import path from 'node:path';
-import { kafkaConnectionFromEnvironment, type KafkaConnection } from '@samenloop/messaging';
+import {
+  DEFAULT_GATEWAY_CONSUMER_GROUP,
+  DEFAULT_GATEWAY_INSTANCE_ID,
+  kafkaConnectionFromEnvironment,
+  type KafkaConnection,
+} from '@samenloop/messaging';
 
 /** What the CLI reads from the environment, in one place; the same setting names as the gateway. */
 export interface CliSettings {
@@ -29,5 +34,25 @@ export function cliSettings(
     connection: kafkaConnectionFromEnvironment(env),
     keysDirectory: path.resolve(env.SAMENLOOP_KEYS_DIR ?? DEFAULT_KEYS_DIRECTORY),
     topicNamespace: env.SAMENLOOP_TOPIC_NAMESPACE ?? '',
+  };
+}
+
+/** What `acl apply` derives the ACLs from: the partner registry and the gateway's own client ids. */
+export interface AclSettings {
+  readonly partnersFile: string;
+  readonly topicNamespace: string;
+  /** The gateway's `GATEWAY_CONSUMER_GROUP` and `GATEWAY_INSTANCE_ID`, read as the gateway reads them. */
+  readonly hubConsumerGroup: string;
+  readonly hubInstanceId: string;
+}
+
+export function aclSettings(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): AclSettings {
+  return {
+    partnersFile: path.resolve(env.SAMENLOOP_PARTNERS_FILE ?? 'deploy/partners/oost-brabant.yaml'),
+    topicNamespace: env.SAMENLOOP_TOPIC_NAMESPACE ?? '',
+    hubConsumerGroup: env.GATEWAY_CONSUMER_GROUP ?? DEFAULT_GATEWAY_CONSUMER_GROUP,
+    hubInstanceId: env.GATEWAY_INSTANCE_ID ?? DEFAULT_GATEWAY_INSTANCE_ID,
   };
 }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAclCommands } from './acl/acl.command';
 import { registerAuditCommands } from './audit/audit.command';
 import { registerKeysCommands } from './keys/keys.command';
 import { registerDemoCommand } from './partner/demo.command';
@@ -19,6 +20,7 @@ registerDemoCommand(program);
 registerZsmDeadlineCommand(program);
 registerParkedCommands(program);
 registerAuditCommands(program);
+registerAclCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`samenloop: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -39,7 +39,7 @@ export type { KeyPseudonym, UndecodableBatchRange } from './dead-letter';
 export { ACCEPTED_COMPRESSIONS, UndecodableBatchError } from './compression';
 export { PARKED_HEADERS, toParked } from './parking';
 export type { ParkedScope, ParkingContext } from './parking';
-export { topicNames } from './topic-names';
+export { isSamenloopTopic, topicNames, topicPrefix } from './topic-names';
 export type { TopicNames } from './topic-names';
 export { SamenloopError, PoisonRecordError, TransientProcessingError, isRetriable } from './errors';
 export type { InboundRecord, OutboundRecord, RecordHandler } from './records';
@@ -56,3 +56,10 @@ export { parseHubEvent } from './hub-event-parser';
 export { keyPartition } from './partitioning';
 export { partitionOffsets, readPartitions } from './partition-reader';
 export type { PartitionOffsets, ReadPartitionsOptions } from './partition-reader';
+export {
+  DEFAULT_GATEWAY_CONSUMER_GROUP,
+  DEFAULT_GATEWAY_INSTANCE_ID,
+  GROUP_PREFIXES,
+  hubTransactionalId,
+  probeGroupPrefix,
+} from './client-ids';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
+import { GROUP_PREFIXES } from './client-ids';
 
 /** A partition's offsets now: `low` is its first record, `high` the offset after its last. */
 export interface PartitionOffsets {
@@ -44,7 +45,7 @@ export async function readPartitions(kafka: Kafka, options: ReadPartitionsOption
   );
   if (pending.size === 0) return;
   const consumer = kafka.consumer({
-    groupId: `samenloop-read-${randomUUID()}`,
+    groupId: `${GROUP_PREFIXES.partitionRead}${randomUUID()}`,
     readUncommitted: false,
   });
   let timer: NodeJS.Timeout | undefined;

@@ -32,8 +32,18 @@ export interface TopicNames {
   readonly hubEvents: string;
 }
 
+/** What every topic name of a namespace starts with, the dot included. */
+export function topicPrefix(namespace = ''): string {
+  return namespace === '' ? 'samenloop.' : `${namespace}.samenloop.`;
+}
+
+/** Whether a topic is Samenloop's in some namespace (`samenloop.…` or `<namespace>.samenloop.…`). */
+export function isSamenloopTopic(topic: string): boolean {
+  return /^([a-z0-9][a-z0-9-]*\.)?samenloop\./.test(topic);
+}
+
 export function topicNames(namespace = ''): TopicNames {
-  const prefix = namespace === '' ? 'samenloop' : `${namespace}.samenloop`;
+  const prefix = topicPrefix(namespace).slice(0, -1);
   return Object.freeze({
     inbound: (partnerId: string) => `${prefix}.in.${partnerId.toLowerCase()}.${VERSION}`,
     delivery: (partnerId: string) => `${prefix}.out.${partnerId.toLowerCase()}.${VERSION}`,

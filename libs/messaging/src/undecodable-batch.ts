@@ -5,6 +5,7 @@ import {
   type Kafka,
   type PartitionAssigner,
 } from 'kafkajs';
+import { probeGroupPrefix } from './client-ids';
 import { UndecodableBatchError } from './compression';
 
 /** The undecodable error behind a kafkajs crash: kafkajs wraps what a fetch threw as its `cause`. */
@@ -178,7 +179,7 @@ async function probe(
     eachBatch?: (payload: EachBatchPayload) => Promise<void>;
   },
 ): Promise<ProbeResult> {
-  const groupId = `${options.groupId}.probe.${randomUUID().slice(0, 8)}`;
+  const groupId = `${probeGroupPrefix(options.groupId)}${randomUUID().slice(0, 8)}`;
   const timeoutMs = options.probeTimeoutMs ?? 60_000;
   const consumer = options.kafka.consumer({
     groupId,

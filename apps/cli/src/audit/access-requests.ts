@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { HubSecret, keyFiles, Pseudonyms } from '@samenloop/crypto';
-import { hubEventRecord, topicNames, type TopicNames } from '@samenloop/messaging';
+import { GROUP_PREFIXES, hubEventRecord, topicNames, type TopicNames } from '@samenloop/messaging';
 import type { Kafka } from 'kafkajs';
 import type { CliSettings } from '../cli-settings';
 import { cliKafka } from '../kafka/cli-kafka';
@@ -44,7 +44,7 @@ export class AccessRequests {
     const ended = await readUntilQuiet(this.kafka, {
       topic: this.topics.audit,
       // A fresh group each time: the whole audit is read from its beginning.
-      groupId: `samenloop-operator-${randomUUID()}`,
+      groupId: `${GROUP_PREFIXES.operator}${randomUUID()}`,
       ...options,
       each: (record) => {
         if (record.value) found.add(record.value.toString('utf8'));

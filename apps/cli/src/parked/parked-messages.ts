@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PARKED_HEADERS, topicNames } from '@samenloop/messaging';
+import { GROUP_PREFIXES, PARKED_HEADERS, topicNames } from '@samenloop/messaging';
 import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { CliSettings } from '../cli-settings';
 import { cliKafka } from '../kafka/cli-kafka';
@@ -66,7 +66,7 @@ export class ParkedMessages {
     await readUntilQuiet(this.kafka, {
       topic: this.topic,
       // A fresh group each time: the operator always sees everything that is parked.
-      groupId: `samenloop-operator-${randomUUID()}`,
+      groupId: `${GROUP_PREFIXES.operator}${randomUUID()}`,
       ...options,
       each: (record) => {
         const headers = record.headers;

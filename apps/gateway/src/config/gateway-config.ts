@@ -3,7 +3,10 @@ import { z } from 'zod';
 import type { LogLevel } from '@samenloop/observability';
 import {
   DEFAULT_COMMIT_STALL_MS,
+  DEFAULT_GATEWAY_CONSUMER_GROUP,
+  DEFAULT_GATEWAY_INSTANCE_ID,
   DEFAULT_RESTART_BACKOFF,
+  hubTransactionalId,
   kafkaConnectionSchema,
   topicNames,
   type KafkaConnection,
@@ -82,11 +85,11 @@ const environmentFields = z.object({
   GATEWAY_INSTANCE_ID: z
     .string()
     .regex(/^[a-z0-9-]{1,64}$/, 'must be 1-64 lower-case letters, digits or dashes')
-    .default('gateway-1'),
+    .default(DEFAULT_GATEWAY_INSTANCE_ID),
   GATEWAY_CONSUMER_GROUP: z
     .string()
     .regex(/^[a-zA-Z0-9._-]{1,128}$/, 'must be 1-128 letters, digits, dots, dashes or underscores')
-    .default('samenloop-gateway'),
+    .default(DEFAULT_GATEWAY_CONSUMER_GROUP),
   SAMENLOOP_TOPIC_NAMESPACE: z
     .string()
     .regex(
@@ -290,7 +293,7 @@ export function loadGatewayConfig(
     instanceId: settings.GATEWAY_INSTANCE_ID,
     consumerGroupId: settings.GATEWAY_CONSUMER_GROUP,
     sessionTimeoutMs: settings.GATEWAY_SESSION_TIMEOUT_MS,
-    transactionalId: `samenloop-${settings.GATEWAY_INSTANCE_ID}`,
+    transactionalId: hubTransactionalId(settings.GATEWAY_INSTANCE_ID),
     topics: topicNames(settings.SAMENLOOP_TOPIC_NAMESPACE),
     http: Object.freeze({ host: settings.GATEWAY_HTTP_HOST, port: settings.GATEWAY_HTTP_PORT }),
     maxMessageBytes: settings.GATEWAY_MAX_MESSAGE_BYTES,

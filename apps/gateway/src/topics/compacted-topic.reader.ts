@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { GROUP_PREFIXES } from '@samenloop/messaging';
 import type { IHeaders, Kafka } from 'kafkajs';
 
 const MARKER_PREFIX = 'marker:';
@@ -41,7 +42,7 @@ async function readUntil(
   timeoutMs: number,
 ): Promise<StateRecord[]> {
   const consumer = kafka.consumer({
-    groupId: `samenloop-restore-${randomUUID()}`,
+    groupId: `${GROUP_PREFIXES.stateRestore}${randomUUID()}`,
     readUncommitted: false,
   });
   const records: StateRecord[] = [];

@@ -1,0 +1,26 @@
+/**
+ * The consumer-group and transactional-id names of the hub and its tools, in one place: on a
+ * secure cluster each principal's ACLs grant exactly these names (see `samenloop acl apply`).
+ */
+export const GROUP_PREFIXES = Object.freeze({
+  /** The gateway's one-off groups that read a compacted state topic back at start-up. */
+  stateRestore: 'samenloop-restore-',
+  /** One-off groups that read given offset ranges (the audit chain heads, `audit verify`). */
+  partitionRead: 'samenloop-read-',
+  /** The operator CLI's one-off groups (`parked`, `audit who-received`). */
+  operator: 'samenloop-operator-',
+});
+
+/** The gateway's consumer group and instance id when `GATEWAY_CONSUMER_GROUP` and `GATEWAY_INSTANCE_ID` are unset. */
+export const DEFAULT_GATEWAY_CONSUMER_GROUP = 'samenloop-gateway';
+export const DEFAULT_GATEWAY_INSTANCE_ID = 'gateway-1';
+
+/** The one-off groups that probe a pipeline group's partitions for an undecodable batch. */
+export function probeGroupPrefix(groupId: string): string {
+  return `${groupId}.probe.`;
+}
+
+/** A gateway instance's transactional id: a restarted instance with the same id fences the old one. */
+export function hubTransactionalId(instanceId: string): string {
+  return `samenloop-${instanceId}`;
+}
