@@ -12,9 +12,10 @@ else
   kafka_note="from KAFKA_BROKERS"
 fi
 
-# Private keys live outside the repository.
+# Private keys live outside the repository; the pins of partners' keys beside (never inside) them.
 export SAMENLOOP_KEYS_DIR="${SAMENLOOP_KEYS_DIR:-$HOME/.local/state/samenloop/keys}"
-node bin/samenloop.js keys generate --dir "$SAMENLOOP_KEYS_DIR"
+export SAMENLOOP_PARTNER_KEYS_FILE="${SAMENLOOP_PARTNER_KEYS_FILE:-$(dirname "$SAMENLOOP_KEYS_DIR")/partner-keys.yaml}"
+node bin/samenloop.js keys generate --dir "$SAMENLOOP_KEYS_DIR" --pins "$SAMENLOOP_PARTNER_KEYS_FILE"
 npx nest build gateway
 
 export GATEWAY_HTTP_PORT="${GATEWAY_HTTP_PORT:-3000}"
@@ -36,7 +37,8 @@ cat <<INFO
 Samenloop runs:
   Kafka             ${KAFKA_BROKERS}  (${kafka_note})
   policy gateway    health at ${health}; JSON logs in ${log}
-  partners          deploy/partners/oost-brabant.yaml, keys in ${SAMENLOOP_KEYS_DIR}
+  partners          deploy/partners/oost-brabant.yaml, keys in ${SAMENLOOP_KEYS_DIR},
+                    key fingerprints pinned in ${SAMENLOOP_PARTNER_KEYS_FILE}
   policy            deploy/policies (edit it: the gateway reloads it; a policy that does not load is refused)
   topics            samenloop.in.<partner>.v1 (submissions), samenloop.out.<partner>.v1 (deliveries),
                     samenloop.audit.v1, samenloop.deadletter.v1, samenloop.parked.v1 (no VT for the

@@ -33,6 +33,7 @@ export async function newGatewayScenario(
   const settings = {
     SAMENLOOP_TOPIC_NAMESPACE: namespace,
     SAMENLOOP_KEYS_DIR: partners.keysDirectory,
+    SAMENLOOP_PARTNER_KEYS_FILE: partners.partnerKeysFile,
     GATEWAY_CONSUMER_GROUP: group,
     GATEWAY_INSTANCE_ID: `${namespace}-gw`,
     // The broker's minimum, so a killed gateway's partitions move on quickly.

@@ -13,7 +13,7 @@ import {
   type PgpPrivateKey,
   type PgpPublicKey,
 } from '@samenloop/crypto';
-import { PartnerRegistry } from '@samenloop/partners';
+import { PartnerRegistry, pinPartnerKeys } from '@samenloop/partners';
 import {
   createMessage,
   encrypt,
@@ -31,10 +31,15 @@ export const registry = PartnerRegistry.fromYaml(
   'oost-brabant.yaml',
 );
 
-/** Development keys for the hub and every sample partner in a fresh folder, as partners would hold them. */
+/**
+ * Development keys for the hub and every sample partner in a fresh folder, as partners would hold
+ * them, each partner's key pinned in a pin file beside (not inside) the keys folder.
+ */
 export class PartnerKit {
   private constructor(
     readonly keysDirectory: string,
+    /** The partner key pins (SAMENLOOP_PARTNER_KEYS_FILE) the registry vouches for keys with. */
+    readonly partnerKeysFile: string,
     /** Every key a partner has had, newest first: deliveries sealed before a renewal still open. */
     private readonly privateKeys: Map<string, PgpPrivateKey[]>,
     private readonly hubPublicKey: PgpPublicKey,
@@ -43,9 +48,12 @@ export class PartnerKit {
   ) {}
 
   static async create(): Promise<PartnerKit> {
-    const dir = mkdtempSync(path.join(tmpdir(), 'samenloop-test-keys-'));
+    const root = mkdtempSync(path.join(tmpdir(), 'samenloop-test-keys-'));
+    const dir = path.join(root, 'keys');
+    const partnerKeysFile = path.join(root, 'partner-keys.yaml');
     const ids = registry.partners.map((partner) => partner.id);
-    await generateDevelopmentKeys(dir, ids);
+    const generated = await generateDevelopmentKeys(dir, ids);
+    await pinPartnerKeys(partnerKeysFile, registry, generated.createdPartnerKeys);
     const privateKeys = new Map<string, PgpPrivateKey[]>();
     for (const id of ids)
       privateKeys.set(id, [
@@ -53,6 +61,7 @@ export class PartnerKit {
       ]);
     return new PartnerKit(
       dir,
+      partnerKeysFile,
       privateKeys,
       await readPublicKey(await readFile(keyFiles.hubPublic(dir), 'utf8')),
     );
@@ -137,8 +146,9 @@ export class PartnerKit {
   }
 
   /**
-   * A new key pair for the partner, registered where the hub reads it (its public key) and used
-   * from now on by the partner: optionally expiring `expiresInSeconds` after now.
+   * A new key pair for the partner, registered where the hub reads it (its public key, pinned
+   * beside its earlier key, as `samenloop partner register` does) and used from now on by the
+   * partner: optionally expiring `expiresInSeconds` after now.
    */
   async renewKey(partnerId: string, { expiresInSeconds }: { expiresInSeconds?: number } = {}) {
     const { privateKey, publicKey } = await generateKey({
@@ -147,9 +157,11 @@ export class PartnerKit {
       userIDs: [{ email: `${partnerId.toLowerCase()}@partners.samenloop.test` }],
       ...(expiresInSeconds ? { keyExpirationTime: expiresInSeconds } : {}),
     });
+    const key = await readPrivateKey(privateKey);
+    await pinPartnerKeys(this.partnerKeysFile, registry, { [partnerId]: key.fingerprint });
     await writeFile(keyFiles.partnerPrivate(this.keysDirectory, partnerId), privateKey);
     await writeFile(keyFiles.partnerPublic(this.keysDirectory, partnerId), publicKey);
-    this.keys(partnerId).unshift(await readPrivateKey(privateKey));
+    this.keys(partnerId).unshift(key);
   }
 
   /** Replaces the partner's registered public key with its revocation, as an operator would. */

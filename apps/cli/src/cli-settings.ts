@@ -56,3 +56,26 @@ export function aclSettings(
     hubInstanceId: env.GATEWAY_INSTANCE_ID ?? DEFAULT_GATEWAY_INSTANCE_ID,
   };
 }
+
+/** What the key-registration commands read besides `CliSettings`: the registry and its key pins. */
+export interface KeyTrustSettings {
+  /** The partner registry, as the gateway reads it (SAMENLOOP_PARTNERS_FILE). */
+  readonly partnersFile: string;
+  /** The partner key pins (SAMENLOOP_PARTNER_KEYS_FILE); by default beside the keys folder. */
+  readonly partnerKeysFile: string;
+}
+
+export function keyTrustSettings(
+  keysDirectory: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): KeyTrustSettings {
+  return {
+    partnersFile: path.resolve(env.SAMENLOOP_PARTNERS_FILE ?? 'deploy/partners/oost-brabant.yaml'),
+    partnerKeysFile: path.resolve(env.SAMENLOOP_PARTNER_KEYS_FILE ?? pinFileBeside(keysDirectory)),
+  };
+}
+
+/** Where the pins go by default: beside the keys folder, never inside it. */
+export function pinFileBeside(keysDirectory: string): string {
+  return path.join(path.dirname(path.resolve(keysDirectory)), 'partner-keys.yaml');
+}

@@ -32,6 +32,26 @@ export class UnusableKeyError extends CryptoError {
   }
 }
 
+/**
+ * A passphrase-protected private key that could not be unlocked: none was given, or the one given
+ * is wrong. Its own class, so a caller can name the setting the passphrase comes from.
+ */
+export class LockedKeyError extends UnusableKeyError {
+  constructor(
+    fingerprint: string,
+    readonly passphraseGiven: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      fingerprint,
+      passphraseGiven
+        ? 'could not be unlocked with the given passphrase'
+        : 'is passphrase-protected and no passphrase was given',
+      options,
+    );
+  }
+}
+
 /** The message is not an encrypted OpenPGP message for this key, or it does not decrypt intact. */
 export class DecryptionError extends CryptoError {}
 

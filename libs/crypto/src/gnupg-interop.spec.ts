@@ -98,9 +98,11 @@ describe('GnuPG 2.2 interoperability', () => {
 
       const sealed = await gpgSealed(gpgKey.fingerprint);
 
+      // gpg signs with the primary key: its key id is the fingerprint's last 16 hex digits.
       await expect(openAsHub(sealed, [partnerPublic])).resolves.toEqual({
         ok: false,
         failure: 'unknown-signer',
+        signerKeyIds: [gpgKey.fingerprint.slice(-16)],
       });
     });
 
@@ -114,6 +116,7 @@ describe('GnuPG 2.2 interoperability', () => {
       await expect(openAsHub(new Uint8Array(stdout), [partnerPublic])).resolves.toEqual({
         ok: false,
         failure: 'no-signature',
+        signerKeyIds: [],
       });
     });
 

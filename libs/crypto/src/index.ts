@@ -1,6 +1,6 @@
 export { generatePartnerKey } from './partner-key.generator';
 export type { GeneratedKeyPair } from './partner-key.generator';
-export { readPublicKey, readPrivateKey } from './keys';
+export { groupedFingerprint, MIN_RSA_BITS, readPublicKey, readPrivateKey } from './keys';
 // Types only: keys come from the readers, which check them.
 export type { PgpPublicKey, PgpPrivateKey, PublicKeyUse, PrivateKeyUse } from './keys';
 export {
@@ -20,11 +20,12 @@ export {
   CryptoError,
   MalformedKeyError,
   UnusableKeyError,
+  LockedKeyError,
   DecryptionError,
   EnvelopeError,
 } from './errors';
 export type { KeyProblemKind } from './errors';
-export { generateDevelopmentKeys, keyFiles, readKeyFile } from './key-directory';
+export { generateDevelopmentKeys, keyFiles, readKeyFile, writeKeyFile } from './key-directory';
 export type { GeneratedKeys } from './key-directory';
 export { HubSecret, Pseudonyms } from './hub-secret';
 export type { PseudonymDomain } from './hub-secret';

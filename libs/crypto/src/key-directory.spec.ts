@@ -14,8 +14,11 @@ describe(generateDevelopmentKeys.name, () => {
     const second = await generateDevelopmentKeys(dir, ['VT-ZOB', 'OM', 'RVDK']);
 
     const secret = await readFile(keyFiles.hubSecret(dir), 'utf8');
-    expect(first).toEqual({ created: ['hub', 'VT-ZOB', 'OM', 'hub secret'], kept: [] });
-    expect(second).toEqual({ created: ['RVDK'], kept: ['hub', 'VT-ZOB', 'OM', 'hub secret'] });
+    expect(first).toMatchObject({ created: ['hub', 'VT-ZOB', 'OM', 'hub secret'], kept: [] });
+    expect(second).toMatchObject({
+      created: ['RVDK'],
+      kept: ['hub', 'VT-ZOB', 'OM', 'hub secret'],
+    });
     expect(await readFile(keyFiles.hubSecret(dir), 'utf8')).toBe(secret);
     expect(statSync(keyFiles.hubSecret(dir)).mode & 0o077).toBe(0);
     expect(await readFile(keyFiles.hubPrivate(dir), 'utf8')).toBe(hubKey);
@@ -24,5 +27,15 @@ describe(generateDevelopmentKeys.name, () => {
       readPublicKey(await readFile(keyFiles.partnerPublic(dir, 'OM'), 'utf8')),
     ).resolves.toBeDefined();
     expect(statSync(keyFiles.partnerPrivate(dir, 'OM')).mode & 0o077).toBe(0);
+  });
+
+  it('names the fingerprint of each partner key it creates, for the caller to pin', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'samenloop-keys-'));
+
+    await generateDevelopmentKeys(dir, ['VT-ZOB']);
+    const { createdPartnerKeys } = await generateDevelopmentKeys(dir, ['VT-ZOB', 'OM']);
+
+    const om = await readPublicKey(await readFile(keyFiles.partnerPublic(dir, 'OM'), 'utf8'));
+    expect(createdPartnerKeys).toEqual({ OM: om.fingerprint });
   });
 });

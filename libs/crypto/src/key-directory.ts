@@ -1,4 +1,5 @@
-import { mkdir, readFile, writeFile, access } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile, access } from 'node:fs/promises';
 import path from 'node:path';
 import { HubSecret } from './hub-secret';
 import { generatePartnerKey } from './partner-key.generator';
@@ -23,6 +24,8 @@ export const keyFiles = {
 export interface GeneratedKeys {
   readonly created: readonly string[];
   readonly kept: readonly string[];
+  /** The fingerprint of each partner key created now, by partner id, for the caller to pin. */
+  readonly createdPartnerKeys: Readonly<Record<string, string>>;
 }
 
 /**
@@ -35,14 +38,17 @@ export async function generateDevelopmentKeys(
 ): Promise<GeneratedKeys> {
   const created: string[] = [];
   const kept: string[] = [];
+  const createdPartnerKeys: Record<string, string> = {};
   const owners = [
     {
+      partner: false,
       name: 'hub',
       privateFile: keyFiles.hubPrivate(dir),
       publicFile: keyFiles.hubPublic(dir),
       email: 'hub@samenloop.test',
     },
     ...partnerIds.map((id) => ({
+      partner: true,
       name: id,
       privateFile: keyFiles.partnerPrivate(dir, id),
       publicFile: keyFiles.partnerPublic(dir, id),
@@ -62,13 +68,14 @@ export async function generateDevelopmentKeys(
     await writeFile(owner.privateFile, key.privateKeyArmored, { mode: 0o600 });
     await writeFile(owner.publicFile, key.publicKeyArmored, { mode: 0o644 });
     created.push(owner.name);
+    if (owner.partner) createdPartnerKeys[owner.name] = key.fingerprint;
   }
   if (await exists(keyFiles.hubSecret(dir))) kept.push('hub secret');
   else {
     await HubSecret.create(keyFiles.hubSecret(dir));
     created.push('hub secret');
   }
-  return { created, kept };
+  return { created, kept, createdPartnerKeys };
 }
 
 export async function readKeyFile(file: string): Promise<string | undefined> {
@@ -78,6 +85,17 @@ export async function readKeyFile(file: string): Promise<string | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+}
+
+/**
+ * Writes a public key file whole, through a temporary file renamed into place: the gateway reads
+ * key files on every use and must never see half of one.
+ */
+export async function writeKeyFile(file: string, armored: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(temporary, armored, { mode: 0o644 });
+  await rename(temporary, file);
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { generateKey, readKey, revokeKey } from 'openpgp';
 import { MalformedKeyError, UnusableKeyError } from './errors';
-import { readPrivateKey, readPublicKey } from './keys';
+import { groupedFingerprint, readPrivateKey, readPublicKey } from './keys';
 import { generatePartnerKey, type GeneratedKeyPair } from './partner-key.generator';
 
 const HOUR_SECONDS = 3600;
@@ -223,6 +223,60 @@ describe(readPublicKey.name, () => {
   });
 });
 
+describe('key strength', () => {
+  it('rejects RSA keys under 3072 bits, saying what is accepted instead', async () => {
+    const { publicKey } = await generateKey({
+      type: 'rsa',
+      rsaBits: 2048,
+      userIDs: [{ email: 'rsa-2048@example.test' }],
+    });
+
+    await expect(readPublicKey(publicKey)).rejects.toMatchObject({
+      name: 'UnusableKeyError',
+      kind: 'unusable',
+      reason:
+        'has an RSA primary key of 2048 bits; RSA keys need at least 3072 bits (or use Curve25519)',
+    });
+  });
+
+  it('accepts an RSA key of 3072 bits', async () => {
+    const { publicKey } = await generateKey({
+      type: 'rsa',
+      rsaBits: 3072,
+      userIDs: [{ email: 'rsa-3072@example.test' }],
+    });
+
+    await expect(readPublicKey(publicKey)).resolves.toMatchObject({ uses: ['encrypt', 'verify'] });
+  });
+
+  it('rejects a NIST P-256 key: only Curve25519 and RSA are accepted', async () => {
+    const { publicKey } = await generateKey({
+      type: 'ecc',
+      curve: 'nistP256',
+      userIDs: [{ email: 'p256@example.test' }],
+    });
+
+    await expect(readPublicKey(publicKey)).rejects.toMatchObject({
+      reason:
+        'has a primary key of type ecdsa nistP256; only Curve25519 (Ed25519/X25519) or RSA of at least 3072 bits is accepted',
+    });
+  });
+});
+
+describe('what a read key tells', () => {
+  it('lists the user ids, to tell which organisation a key claims to be', async () => {
+    const key = await readPublicKey(partner.publicKeyArmored);
+
+    expect(key.userIds).toEqual(['Veilig Thuis Test <vt@example.test>']);
+  });
+
+  it('groups a fingerprint as gpg --fingerprint prints it', () => {
+    expect(groupedFingerprint('0123456789ABCDEF0123456789ABCDEF01234567')).toBe(
+      '0123 4567 89AB CDEF 0123  4567 89AB CDEF 0123 4567',
+    );
+  });
+});
+
 describe(readPrivateKey.name, () => {
   it('rejects a passphrase-protected key without its passphrase and unlocks it with one', async () => {
     const { privateKey } = await generateKey({
@@ -234,10 +288,13 @@ describe(readPrivateKey.name, () => {
     });
 
     await expect(readPrivateKey(privateKey)).rejects.toMatchObject({
-      name: 'UnusableKeyError',
+      name: 'LockedKeyError',
+      passphraseGiven: false,
       reason: 'is passphrase-protected and no passphrase was given',
     });
     await expect(readPrivateKey(privateKey, { passphrase: 'wrong' })).rejects.toMatchObject({
+      name: 'LockedKeyError',
+      passphraseGiven: true,
       reason: 'could not be unlocked with the given passphrase',
     });
     await expect(

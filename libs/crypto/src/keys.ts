@@ -10,6 +10,7 @@ import {
 } from 'openpgp';
 import {
   EnvelopeError,
+  LockedKeyError,
   MalformedKeyError,
   UnusableKeyError,
   type CryptoError,
@@ -34,6 +35,8 @@ export class PgpPublicKey {
     /** Upper-case hex, as GnuPG prints it. */
     readonly fingerprint: string,
     readonly uses: readonly PublicKeyUse[],
+    /** The key's user ids (`Name <email>`), to tell which organisation a key claims to be. */
+    readonly userIds: readonly string[],
     /**
      * When the key, or the subkey it uses, expires; undefined when it never does. Checking this
      * per use is cheap, where re-verifying the key's signatures per message is not.
@@ -89,6 +92,7 @@ export async function readPublicKey(
     key,
     fingerprint,
     Object.freeze([...uses]),
+    Object.freeze(key.getUserIDs()),
     await usableUntil(key, uses, now),
   );
 }
@@ -142,18 +146,11 @@ export async function readPrivateKey(
   }
   const fingerprint = fingerprintOf(key);
   if (!key.isDecrypted()) {
-    if (passphrase === undefined) {
-      throw new UnusableKeyError(
-        fingerprint,
-        'is passphrase-protected and no passphrase was given',
-      );
-    }
+    if (passphrase === undefined) throw new LockedKeyError(fingerprint, false);
     try {
       key = await decryptKey({ privateKey: key, passphrase, config: HUB_OPENPGP_CONFIG });
     } catch (error) {
-      throw new UnusableKeyError(fingerprint, 'could not be unlocked with the given passphrase', {
-        cause: error,
-      });
+      throw new LockedKeyError(fingerprint, true, { cause: error });
     }
   }
   const problem = await findProblem(key, uses, new Date());
@@ -198,6 +195,35 @@ export function fingerprintOf(key: Key | Subkey): string {
   return key.getFingerprint().toUpperCase();
 }
 
+/** A fingerprint as `gpg --fingerprint` prints it, for reading aloud: ten groups of four. */
+export function groupedFingerprint(fingerprint: string): string {
+  const groups = fingerprint.toUpperCase().match(/.{1,4}/g) ?? [];
+  return [groups.slice(0, 5).join(' '), groups.slice(5).join(' ')].filter(Boolean).join('  ');
+}
+
+// BSI TR-02102-1 asks for RSA of 3000 bits or more from 2023 on; 3072 is the usual size above it.
+export const MIN_RSA_BITS = 3072;
+
+const RSA_ALGORITHMS: ReadonlySet<string> = new Set(['rsaEncryptSign', 'rsaEncrypt', 'rsaSign']);
+const CURVE25519_ALGORITHMS: ReadonlySet<string> = new Set(['ed25519', 'x25519']);
+const CURVE25519_LEGACY_CURVES: ReadonlySet<string> = new Set([
+  'ed25519Legacy',
+  'curve25519Legacy',
+]);
+
+/** Only Curve25519 (Ed25519/X25519, legacy or RFC 9580 ids) and RSA of `MIN_RSA_BITS` or more. */
+function findStrengthProblem(key: Key | Subkey, what: string): string | undefined {
+  const { algorithm, bits, curve } = key.getAlgorithmInfo();
+  if (RSA_ALGORITHMS.has(algorithm)) {
+    return bits !== undefined && bits >= MIN_RSA_BITS
+      ? undefined
+      : `has an RSA ${what} of ${bits ?? '?'} bits; RSA keys need at least ${MIN_RSA_BITS} bits (or use Curve25519)`;
+  }
+  if (CURVE25519_ALGORITHMS.has(algorithm)) return undefined;
+  if (curve !== undefined && CURVE25519_LEGACY_CURVES.has(curve)) return undefined;
+  return `has a ${what} of type ${algorithm}${curve ? ` ${curve}` : ''}; only Curve25519 (Ed25519/X25519) or RSA of at least ${MIN_RSA_BITS} bits is accepted`;
+}
+
 // RFC 9580 algorithm ids (Ed25519 27, X25519 25, Ed448 28, X448 26): GnuPG 2.2 reports
 // "Invalid public key algorithm" for them; the legacy EdDSA (22) / ECDH (18) ids interoperate.
 const ALGORITHMS_UNKNOWN_TO_GNUPG_22: ReadonlySet<enums.publicKey> = new Set([
@@ -227,6 +253,8 @@ async function findProblem(
   } catch {
     return unusable('has no valid self-signature');
   }
+  const weakPrimary = findStrengthProblem(key, 'primary key');
+  if (weakPrimary !== undefined) return unusable(weakPrimary);
   if (uses.includes('encrypt') || uses.includes('decrypt')) {
     const problem = await findCapabilityProblem(key, 'encryption subkey', () =>
       key.getEncryptionKey(undefined, date, undefined, HUB_OPENPGP_CONFIG),
@@ -257,6 +285,8 @@ async function findCapabilityProblem(
   if (ALGORITHMS_UNKNOWN_TO_GNUPG_22.has(packet.algorithm)) {
     return `has an ${capability} of RFC 9580 type ${selected.getAlgorithmInfo().algorithm}, which GnuPG 2.2 cannot use`;
   }
+  const weak = findStrengthProblem(selected, capability);
+  if (weak !== undefined) return weak;
   if (key.isPrivate() && 'isDummy' in packet && packet.isDummy()) {
     return `has no secret material for its ${capability} (a GnuPG stub)`;
   }

@@ -11,10 +11,17 @@ import { findKeyProblem, type PgpPublicKey } from './keys';
 export type SignatureFailure =
   'no-signature' | 'unknown-signer' | 'unusable-signer-key' | 'bad-signature';
 
-/** The outcome of a signature check; reasons are codes, never quotes from the data. */
+/**
+ * The outcome of a signature check; reasons are codes, never quotes from the data. A failure names
+ * the key ids the signatures claim (upper-case hex), so a sender can tell which key it signed with.
+ */
 export type SignatureCheck =
   | { readonly valid: true; readonly signingKeyFingerprint: string }
-  | { readonly valid: false; readonly reason: SignatureFailure };
+  | {
+      readonly valid: false;
+      readonly reason: SignatureFailure;
+      readonly signerKeyIds: readonly string[];
+    };
 
 /** openpgp.js's per-signature verification result (its `VerificationResult` type is not exported). */
 export interface OpenpgpVerification {
@@ -29,7 +36,7 @@ export async function checkSignatures(
   verificationKeys: readonly PgpPublicKey[],
 ): Promise<SignatureCheck> {
   if (verifications.length === 0) {
-    return { valid: false, reason: 'no-signature' };
+    return { valid: false, reason: 'no-signature', signerKeyIds: [] };
   }
   let failure: SignatureFailure = 'unknown-signer';
   for (const verification of verifications) {
@@ -58,5 +65,8 @@ export async function checkSignatures(
       failure = 'bad-signature';
     }
   }
-  return { valid: false, reason: failure };
+  const signerKeyIds = verifications.map((verification) =>
+    verification.keyID.toHex().toUpperCase(),
+  );
+  return { valid: false, reason: failure, signerKeyIds: [...new Set(signerKeyIds)] };
 }

@@ -184,16 +184,27 @@ describe(decryptSubmission.name, () => {
   it('reports an unsigned message as no-signature', async () => {
     const input = await sealed(submission, { signers: [] });
 
-    await expect(open(input)).resolves.toEqual({ ok: false, failure: 'no-signature' });
+    await expect(open(input)).resolves.toEqual({
+      ok: false,
+      failure: 'no-signature',
+      signerKeyIds: [],
+    });
   });
 
-  it("reports a message signed by another key than the sender's as unknown-signer", async () => {
+  it("reports a message signed by another key than the sender's as unknown-signer, naming the key id that signed", async () => {
     const input = await sealed(submission, { signers: [stranger] });
+    // A v4 key id is the last 16 hex digits of the fingerprint.
+    const keyIdOf = (party: Party) => party.publicKey.fingerprint.slice(-16);
 
-    await expect(open(input)).resolves.toEqual({ ok: false, failure: 'unknown-signer' });
+    await expect(open(input)).resolves.toEqual({
+      ok: false,
+      failure: 'unknown-signer',
+      signerKeyIds: [keyIdOf(stranger)],
+    });
     await expect(open(await sealed(submission), [])).resolves.toEqual({
       ok: false,
       failure: 'unknown-signer',
+      signerKeyIds: [keyIdOf(politie)],
     });
   });
 

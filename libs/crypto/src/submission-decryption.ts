@@ -54,7 +54,12 @@ export type SubmissionFailure =
 
 export type DecryptedSubmission =
   | { readonly ok: true; readonly plaintext: Uint8Array; readonly signingKeyFingerprint: string }
-  | { readonly ok: false; readonly failure: SubmissionFailure };
+  | {
+      readonly ok: false;
+      readonly failure: SubmissionFailure;
+      /** For a signature failure: the key ids the signatures claim, upper-case hex. */
+      readonly signerKeyIds?: readonly string[];
+    };
 
 export interface DecryptSubmissionOptions {
   readonly decryptionKey: PgpPrivateKey;
@@ -138,7 +143,7 @@ export async function decryptSubmission(
   } catch {
     return failed('bad-signature');
   }
-  if (!check.valid) return failed(check.reason);
+  if (!check.valid) return { ok: false, failure: check.reason, signerKeyIds: check.signerKeyIds };
   return { ok: true, plaintext, signingKeyFingerprint: check.signingKeyFingerprint };
 }
 

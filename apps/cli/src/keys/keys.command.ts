@@ -3,15 +3,16 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { generateDevelopmentKeys } from '@samenloop/crypto';
 import { PartnerRegistry } from '@samenloop/partners';
-import { cliSettings } from '../cli-settings';
+import { cliSettings, keyTrustSettings } from '../cli-settings';
+import { pinDevelopmentKeys } from './development-key-pins';
+import { describeHubFingerprint } from './hub-fingerprint';
 
 export function registerKeysCommands(program: Command): void {
-  program
-    .command('keys')
-    .description('Manage OpenPGP keys.')
+  const keys = program.command('keys').description('Manage OpenPGP keys.');
+  keys
     .command('generate')
     .description(
-      'Create development keys for the hub and every partner in the registry that has none yet.',
+      'Development only: create keys for the hub and every partner in the registry that has none yet, and pin the partner keys it creates.',
     )
     .option(
       '--dir <dir>',
@@ -23,17 +24,35 @@ export function registerKeysCommands(program: Command): void {
       'partner registry',
       path.resolve('deploy/partners/oost-brabant.yaml'),
     )
-    .action(async (options: { dir: string; partners: string }) => {
+    .option(
+      '--pins <file>',
+      'partner key pins (default: SAMENLOOP_PARTNER_KEYS_FILE, else partner-keys.yaml beside the key folder)',
+    )
+    .action(async (options: { dir: string; partners: string; pins?: string }) => {
       const registry = PartnerRegistry.fromYaml(
         readFileSync(options.partners, 'utf8'),
         path.basename(options.partners),
       );
+      const pinsFile = path.resolve(options.pins ?? keyTrustSettings(options.dir).partnerKeysFile);
       const result = await generateDevelopmentKeys(
         options.dir,
         registry.partners.map((partner) => partner.id),
       );
+      const pinned = await pinDevelopmentKeys(options.dir, pinsFile, registry, result);
       process.stdout.write(
-        `keys in ${options.dir}: created ${result.created.join(', ') || 'none'}; kept ${result.kept.join(', ') || 'none'}\n`,
+        `keys in ${options.dir}: created ${result.created.join(', ') || 'none'}; kept ${result.kept.join(', ') || 'none'}\n` +
+          `partner key pins ${pinsFile}: pinned ${pinned.join(', ') || 'none new'}\n`,
       );
+    });
+  keys
+    .command('fingerprint')
+    .description("Print the hub key's fingerprint, for partners to verify it out of band.")
+    .option(
+      '--dir <dir>',
+      'key folder (default: SAMENLOOP_KEYS_DIR, else ~/.local/state/samenloop/keys)',
+      cliSettings().keysDirectory,
+    )
+    .action(async (options: { dir: string }) => {
+      process.stdout.write(await describeHubFingerprint(path.resolve(options.dir)));
     });
 }

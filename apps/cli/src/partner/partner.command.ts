@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { cliSettings } from '../cli-settings';
 import { PartnerClient, describeReceived } from './partner-client';
+import { registerPartnerRegisterCommand } from './register-partner-key.command';
 
 export function registerPartnerCommands(program: Command): void {
   const partner = program
@@ -37,4 +38,5 @@ export function registerPartnerCommands(program: Command): void {
         `${lines.length > 0 ? lines.join('\n') : `${options.as}: nothing new`}\n`,
       );
     });
+  registerPartnerRegisterCommand(partner);
 }

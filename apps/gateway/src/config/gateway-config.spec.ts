@@ -6,6 +6,7 @@ describe(loadGatewayConfig.name, () => {
     const config = loadGatewayConfig({
       KAFKA_BROKERS: '127.0.0.1:19092, broker-2:9092',
       SAMENLOOP_KEYS_DIR: '/var/lib/samenloop/keys',
+      SAMENLOOP_PARTNER_KEYS_FILE: '/var/lib/samenloop/partner-keys.yaml',
       GATEWAY_INSTANCE_ID: 'gateway-7',
       GATEWAY_HTTP_PORT: '8080',
       LOG_LEVEL: 'debug',
@@ -16,6 +17,8 @@ describe(loadGatewayConfig.name, () => {
       transactionalId: 'samenloop-gateway-7',
       topics: { deadLetter: 'samenloop.deadletter.v1', audit: 'samenloop.audit.v1' },
       keysDirectory: '/var/lib/samenloop/keys',
+      partnerKeysFile: '/var/lib/samenloop/partner-keys.yaml',
+      hubKeyPassphrase: undefined,
       maxMessageBytes: 524_288,
       hubOin: '00000099000000009001',
       http: { port: 8080 },
@@ -47,12 +50,17 @@ describe(loadGatewayConfig.name, () => {
       'GATEWAY_MAX_MESSAGE_BYTES: must be at least 65536 (64 KiB, the NL GOV CloudEvents minimum)',
       expect.stringMatching(/^SAMENLOOP_KEYS_DIR: is required/),
       expect.stringMatching(/^LOG_LEVEL: /),
+      expect.stringMatching(/^SAMENLOOP_PARTNER_KEYS_FILE: is required/),
     ]);
     expect(message).toContain('Invalid gateway configuration:\n  - KAFKA_BROKERS');
   });
 
   it('keeps each class of topic for its own retention, by default and as set', () => {
-    const required = { KAFKA_BROKERS: '127.0.0.1:19092', SAMENLOOP_KEYS_DIR: '/keys' };
+    const required = {
+      KAFKA_BROKERS: '127.0.0.1:19092',
+      SAMENLOOP_KEYS_DIR: '/keys',
+      SAMENLOOP_PARTNER_KEYS_FILE: '/partner-keys.yaml',
+    };
     const day = 24 * 3_600_000;
 
     expect(loadGatewayConfig(required).retention).toEqual({
@@ -75,6 +83,7 @@ describe(loadGatewayConfig.name, () => {
       loadGatewayConfig({
         KAFKA_BROKERS: '127.0.0.1:19092',
         SAMENLOOP_KEYS_DIR: '/keys',
+        SAMENLOOP_PARTNER_KEYS_FILE: '/partner-keys.yaml',
         SAMENLOOP_RETENTION_AUDIT_DAYS: '7',
         SAMENLOOP_RETENTION_INBOUND_HOURS: '1.5',
       }),
@@ -89,7 +98,11 @@ describe(loadGatewayConfig.name, () => {
   });
 
   it('forgets a closed case after 30 days by default, and never before the inbound topics forget its submissions', () => {
-    const required = { KAFKA_BROKERS: '127.0.0.1:19092', SAMENLOOP_KEYS_DIR: '/keys' };
+    const required = {
+      KAFKA_BROKERS: '127.0.0.1:19092',
+      SAMENLOOP_KEYS_DIR: '/keys',
+      SAMENLOOP_PARTNER_KEYS_FILE: '/partner-keys.yaml',
+    };
 
     expect(loadGatewayConfig(required).closedCaseRetentionMs).toBe(30 * 24 * 3_600_000);
     expect(() =>
@@ -108,7 +121,11 @@ describe(loadGatewayConfig.name, () => {
   });
 
   it('finds the policy tests in the policy folder unless told otherwise', () => {
-    const required = { KAFKA_BROKERS: '127.0.0.1:19092', SAMENLOOP_KEYS_DIR: '/keys' };
+    const required = {
+      KAFKA_BROKERS: '127.0.0.1:19092',
+      SAMENLOOP_KEYS_DIR: '/keys',
+      SAMENLOOP_PARTNER_KEYS_FILE: '/partner-keys.yaml',
+    };
 
     expect(
       loadGatewayConfig({ ...required, SAMENLOOP_POLICY_DIR: '/etc/samenloop/policies' }),
@@ -133,7 +150,11 @@ describe(loadGatewayConfig.name, () => {
   });
 
   describe('restart back-off and commit stall', () => {
-    const required = { KAFKA_BROKERS: '127.0.0.1:19092', SAMENLOOP_KEYS_DIR: '/keys' };
+    const required = {
+      KAFKA_BROKERS: '127.0.0.1:19092',
+      SAMENLOOP_KEYS_DIR: '/keys',
+      SAMENLOOP_PARTNER_KEYS_FILE: '/partner-keys.yaml',
+    };
 
     const problemsOf = (env: Record<string, string>): readonly string[] => {
       try {
@@ -245,7 +266,60 @@ describe(loadGatewayConfig.name, () => {
 
   it('rejects a broker list entry without a port', () => {
     expect(() =>
-      loadGatewayConfig({ KAFKA_BROKERS: '127.0.0.1', SAMENLOOP_KEYS_DIR: '/keys' }),
+      loadGatewayConfig({
+        KAFKA_BROKERS: '127.0.0.1',
+        SAMENLOOP_KEYS_DIR: '/keys',
+        SAMENLOOP_PARTNER_KEYS_FILE: '/partner-keys.yaml',
+      }),
     ).toThrow(/KAFKA_BROKERS\.0: each broker must be host:port/);
+  });
+
+  describe('key trust', () => {
+    const required = { KAFKA_BROKERS: '127.0.0.1:19092', SAMENLOOP_KEYS_DIR: '/srv/keys' };
+
+    it('refuses partner key pins inside the keys folder, whose writer they guard against', () => {
+      expect(() =>
+        loadGatewayConfig({
+          ...required,
+          SAMENLOOP_PARTNER_KEYS_FILE: '/srv/keys/partners/pins.yaml',
+        }),
+      ).toThrow(/SAMENLOOP_PARTNER_KEYS_FILE: must not be inside SAMENLOOP_KEYS_DIR/);
+      expect(
+        loadGatewayConfig({ ...required, SAMENLOOP_PARTNER_KEYS_FILE: '/srv/partner-keys.yaml' })
+          .partnerKeysFile,
+      ).toBe('/srv/partner-keys.yaml');
+    });
+
+    it('takes the hub key passphrase from a file or the environment, not both, and never shows it', () => {
+      const pins = { ...required, SAMENLOOP_PARTNER_KEYS_FILE: '/srv/partner-keys.yaml' };
+
+      expect(
+        loadGatewayConfig({ ...pins, SAMENLOOP_HUB_KEY_PASSPHRASE_FILE: '/run/secrets/hub' })
+          .hubKeyPassphrase,
+      ).toEqual({ setting: 'SAMENLOOP_HUB_KEY_PASSPHRASE_FILE', file: '/run/secrets/hub' });
+      const fromEnvironment = loadGatewayConfig({
+        ...pins,
+        SAMENLOOP_HUB_KEY_PASSPHRASE: 'correct horse',
+      });
+      expect(fromEnvironment.hubKeyPassphrase).toMatchObject({
+        setting: 'SAMENLOOP_HUB_KEY_PASSPHRASE',
+      });
+      expect(JSON.stringify(fromEnvironment)).not.toContain('correct horse');
+
+      let thrown: unknown;
+      try {
+        loadGatewayConfig({
+          ...pins,
+          SAMENLOOP_HUB_KEY_PASSPHRASE_FILE: '/run/secrets/hub',
+          SAMENLOOP_HUB_KEY_PASSPHRASE: 'correct horse',
+        });
+      } catch (error) {
+        thrown = error;
+      }
+      expect((thrown as InvalidConfigurationError).problems).toEqual([
+        'SAMENLOOP_HUB_KEY_PASSPHRASE: set either SAMENLOOP_HUB_KEY_PASSPHRASE_FILE or SAMENLOOP_HUB_KEY_PASSPHRASE, not both',
+      ]);
+      expect((thrown as Error).message).not.toContain('correct horse');
+    });
   });
 });

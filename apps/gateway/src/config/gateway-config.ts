@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { LogLevel } from '@samenloop/observability';
+import { pinFileInsideKeysFolder } from '@samenloop/partners';
 import {
   DEFAULT_COMMIT_STALL_MS,
   DEFAULT_GATEWAY_CONSUMER_GROUP,
@@ -60,6 +61,27 @@ const restartBackoffSchema = z.object({
     '(how long the pipeline stays healthy before the wait starts over)',
     DEFAULT_RESTART_BACKOFF.healthyResetMs,
   ),
+});
+
+/**
+ * Whom the hub trusts: the pinned partner key fingerprints (outside the keys folder, or whoever
+ * writes that folder could pin their own key) and where the hub key's passphrase comes from.
+ */
+const keyTrustFields = z.object({
+  SAMENLOOP_PARTNER_KEYS_FILE: z
+    .string({
+      error:
+        "is required: the reviewed file that pins each partner's key fingerprints, outside SAMENLOOP_KEYS_DIR (development: `npx samenloop keys generate` writes it)",
+    })
+    .min(1),
+  SAMENLOOP_HUB_KEY_PASSPHRASE_FILE: z.string().min(1, 'must name a file when set').optional(),
+  SAMENLOOP_HUB_KEY_PASSPHRASE: z.string().min(1, 'must not be empty when set').optional(),
+});
+
+/** The settings the pin file's place is checked against, once each is valid alone. */
+const pinsBesideKeysSchema = z.object({
+  SAMENLOOP_KEYS_DIR: z.string().min(1),
+  SAMENLOOP_PARTNER_KEYS_FILE: z.string().min(1),
 });
 
 /** The settings the closed-case retention is checked against, once each is valid alone. */
@@ -184,6 +206,7 @@ const environmentFields = z.object({
     DEFAULT_COMMIT_STALL_MS,
   ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  ...keyTrustFields.shape,
 });
 
 const environmentSchema = environmentFields
@@ -206,6 +229,26 @@ const environmentSchema = environmentFields
       message:
         "must be longer than SAMENLOOP_RETENTION_INBOUND_HOURS: a closed case's message ids keep a submission read again from its inbound topic from being routed twice",
       when: (payload) => retentionOfCasesSchema.safeParse(payload.value).success,
+    },
+  )
+  .refine(
+    (settings) =>
+      !pinFileInsideKeysFolder(settings.SAMENLOOP_PARTNER_KEYS_FILE, settings.SAMENLOOP_KEYS_DIR),
+    {
+      path: ['SAMENLOOP_PARTNER_KEYS_FILE'],
+      message:
+        'must not be inside SAMENLOOP_KEYS_DIR: whoever can write the keys folder must not be able to pin a key; put it beside the folder',
+      when: (payload) => pinsBesideKeysSchema.safeParse(payload.value).success,
+    },
+  )
+  .refine(
+    (settings) =>
+      settings.SAMENLOOP_HUB_KEY_PASSPHRASE_FILE === undefined ||
+      settings.SAMENLOOP_HUB_KEY_PASSPHRASE === undefined,
+    {
+      path: ['SAMENLOOP_HUB_KEY_PASSPHRASE'],
+      message:
+        'set either SAMENLOOP_HUB_KEY_PASSPHRASE_FILE or SAMENLOOP_HUB_KEY_PASSPHRASE, not both',
     },
   );
 
@@ -230,6 +273,10 @@ export interface GatewayConfig {
   /** The message schemas and their examples, where a policy test's `schemas:<path>` points. */
   readonly schemasDirectory: string;
   readonly keysDirectory: string;
+  /** The pinned fingerprints of partners' keys (yaml: partner id → fingerprints), read on each use. */
+  readonly partnerKeysFile: string;
+  /** Where the passphrase of a protected hub private key comes from; undefined: not protected. */
+  readonly hubKeyPassphrase: HubKeyPassphraseSource | undefined;
   /** The hub's own OIN, in its CloudEvents source and as the sender of its alerts. */
   readonly hubOin: string;
   readonly retention: TopicRetention;
@@ -247,6 +294,14 @@ export interface GatewayConfig {
   readonly commitStallMs: number;
   readonly logLevel: LogLevel;
 }
+
+/**
+ * The setting a passphrase comes from, to name in errors. A value from the environment is behind
+ * a function, so that logging or serialising the configuration never prints it.
+ */
+export type HubKeyPassphraseSource =
+  | { readonly setting: 'SAMENLOOP_HUB_KEY_PASSPHRASE_FILE'; readonly file: string }
+  | { readonly setting: 'SAMENLOOP_HUB_KEY_PASSPHRASE'; readonly passphrase: () => string };
 
 /**
  * How long each class of topic keeps its records, in milliseconds. Parked messages, waiting
@@ -268,6 +323,25 @@ export class InvalidConfigurationError extends Error {
     );
     this.name = 'InvalidConfigurationError';
   }
+}
+
+function hubKeyPassphraseSource(settings: {
+  SAMENLOOP_HUB_KEY_PASSPHRASE_FILE?: string | undefined;
+  SAMENLOOP_HUB_KEY_PASSPHRASE?: string | undefined;
+}): HubKeyPassphraseSource | undefined {
+  const file = settings.SAMENLOOP_HUB_KEY_PASSPHRASE_FILE;
+  if (file !== undefined)
+    return Object.freeze({
+      setting: 'SAMENLOOP_HUB_KEY_PASSPHRASE_FILE',
+      file: path.resolve(file),
+    } as const);
+  const passphrase = settings.SAMENLOOP_HUB_KEY_PASSPHRASE;
+  if (passphrase !== undefined)
+    return Object.freeze({
+      setting: 'SAMENLOOP_HUB_KEY_PASSPHRASE',
+      passphrase: () => passphrase,
+    } as const);
+  return undefined;
 }
 
 /** Parses the environment once at start-up; every bad setting is reported in one error. */
@@ -304,6 +378,8 @@ export function loadGatewayConfig(
     ),
     schemasDirectory: path.resolve(settings.SAMENLOOP_SCHEMAS_DIR),
     keysDirectory: path.resolve(settings.SAMENLOOP_KEYS_DIR),
+    partnerKeysFile: path.resolve(settings.SAMENLOOP_PARTNER_KEYS_FILE),
+    hubKeyPassphrase: hubKeyPassphraseSource(settings),
     hubOin: settings.SAMENLOOP_HUB_OIN,
     retention: Object.freeze({
       inboundMs: settings.SAMENLOOP_RETENTION_INBOUND_HOURS * HOUR_MS,

@@ -1,6 +1,6 @@
 import { keyFiles, readKeyFile, readPublicKey, UnusableKeyError } from '@samenloop/crypto';
 import type { Logger } from '@samenloop/observability';
-import type { PartnerRegistry } from '@samenloop/partners';
+import { partnersNamedBy, type PartnerKeyPins, type PartnerRegistry } from '@samenloop/partners';
 import { KEY_PROBLEM_OF_KIND, type KeyProblem, type PartnerKeyState } from '../routing/hub-keys';
 
 interface ReadKey {
@@ -14,6 +14,8 @@ interface ReadKey {
  * KB: no restart, and no watcher that can miss an event) and parsed again when it changed; a key
  * is checked against the time of each use, so one that expires while the gateway runs is no
  * longer used; and a key once seen revoked is never used again, even if an older copy comes back.
+ * A key is used only when the registry's pins vouch for it for that partner: the keys folder
+ * alone cannot make the hub trust a key.
  */
 export class PartnerKeyFiles {
   private readonly read = new Map<string, ReadKey>();
@@ -23,15 +25,47 @@ export class PartnerKeyFiles {
 
   constructor(
     private readonly directory: string,
+    /** The pins as they are now (read on each use, like the key files). */
+    private readonly pins: () => Promise<PartnerKeyPins>,
     private readonly registry: PartnerRegistry,
     private readonly logger: Logger,
   ) {}
 
   async state(partnerId: string, at: Date): Promise<PartnerKeyState> {
     const state = this.registry.get(partnerId)
-      ? expiredBy(await this.current(partnerId), partnerId, at)
+      ? expiredBy(
+          this.vouchedFor(await this.current(partnerId), partnerId, await this.pins()),
+          partnerId,
+          at,
+        )
       : missing(partnerId, 'not in the partner registry');
     this.report(partnerId, state);
+    return state;
+  }
+
+  /** A usable key counts only when it is pinned for this partner and claims no other partner. */
+  private vouchedFor(
+    state: PartnerKeyState,
+    partnerId: string,
+    pins: PartnerKeyPins,
+  ): PartnerKeyState {
+    if (!state.usable) return state;
+    const { fingerprint, userIds } = state.key;
+    if (!pins.pinned(partnerId).includes(fingerprint)) {
+      const owner = pins.ownerOf(fingerprint);
+      return notPinned(
+        partnerId,
+        owner === undefined
+          ? `key ${fingerprint} in the keys folder is not pinned for ${partnerId}`
+          : `key ${fingerprint} in the keys folder is pinned for ${owner}, not for ${partnerId}`,
+      );
+    }
+    const named = partnersNamedBy(userIds, partnerId, this.registry);
+    if (named.length > 0)
+      return notPinned(
+        partnerId,
+        `key ${fingerprint} has a user id naming ${named.map((partner) => partner.id).join(', ')}, another partner`,
+      );
     return state;
   }
 
@@ -99,8 +133,7 @@ export class PartnerKeyFiles {
     }
     this.logger.error(
       {
-        alert:
-          state.problem === 'sleutel-ontbreekt' ? 'missing-partner-key' : 'unusable-partner-key',
+        alert: ALERT_OF_PROBLEM[state.problem],
         partner: partnerId,
         problem: state.problem,
         reason: state.explanation,
@@ -109,6 +142,14 @@ export class PartnerKeyFiles {
     );
   }
 }
+
+const ALERT_OF_PROBLEM = {
+  'sleutel-ontbreekt': 'missing-partner-key',
+  'sleutel-niet-vastgelegd': 'unpinned-partner-key',
+  'sleutel-verlopen': 'unusable-partner-key',
+  'sleutel-ingetrokken': 'unusable-partner-key',
+  'sleutel-onbruikbaar': 'unusable-partner-key',
+} as const satisfies Record<KeyProblem, string>;
 
 function expiredBy(state: PartnerKeyState, partnerId: string, at: Date): PartnerKeyState {
   if (!state.usable || state.key.usableAt(at)) return state;
@@ -124,6 +165,15 @@ function missing(partnerId: string, why: string): PartnerKeyState {
     usable: false,
     problem: 'sleutel-ontbreekt',
     explanation: `${partnerId}: ${why}; register its public key`,
+  };
+}
+
+/** A key the registry does not vouch for: the operator checks it and, if genuine, registers it. */
+function notPinned(partnerId: string, why: string): PartnerKeyState {
+  return {
+    usable: false,
+    problem: 'sleutel-niet-vastgelegd',
+    explanation: `${partnerId}: ${why}; if the key is genuine, register it: npx samenloop partner register --id ${partnerId} --key <file.asc>`,
   };
 }
 

@@ -7,9 +7,16 @@ import type {
 } from '@samenloop/crypto';
 import type { KeyPseudonym } from '@samenloop/messaging';
 
-/** Why a partner has no usable key, as receipts and audit records name it. */
+/**
+ * Why a partner has no usable key, as receipts and audit records name it. `sleutel-niet-vastgelegd`:
+ * the keys folder holds a key the partner registry's pins do not vouch for, for that partner.
+ */
 export type KeyProblem =
-  'sleutel-ontbreekt' | 'sleutel-verlopen' | 'sleutel-ingetrokken' | 'sleutel-onbruikbaar';
+  | 'sleutel-ontbreekt'
+  | 'sleutel-niet-vastgelegd'
+  | 'sleutel-verlopen'
+  | 'sleutel-ingetrokken'
+  | 'sleutel-onbruikbaar';
 
 /** How the crypto library's kinds of key problem are named to partners. */
 export const KEY_PROBLEM_OF_KIND = {

@@ -174,6 +174,22 @@ describe(SubmissionHandler.name, () => {
     },
   );
 
+  it("names the key the hub expected and the key id that signed when a submission is not signed by its sender's key", async () => {
+    const records = await handler.handle(await submission({ signer: 'VT-BNO' }));
+
+    const expected = fixture.partnerKeys.get('POLITIE-OB')!.publicKey.fingerprint;
+    const signer = fixture.partnerKeys.get('VT-BNO')!.publicKey.fingerprint;
+    const rejection = await open(onTopic(records, 'samenloop.out.politie-ob.v1')[0]!, 'POLITIE-OB');
+    expect(rejection.errors).toEqual([
+      {
+        code: 'unknown-sender',
+        message: expect.stringContaining(
+          `the hub expected a signature by POLITIE-OB's registered key ${expected} and found one by key id ${signer.slice(-16)}`,
+        ) as unknown,
+      },
+    ]);
+  });
+
   it('answers a valid message the hub cannot deliver within its own contract as undeliverable, and delivers nothing of it', async () => {
     // A hub whose delivery contract refuses what it builds: a fault of the hub, not the sender's.
     const records = await fixture

@@ -236,6 +236,8 @@ export class SubmissionHandler {
               sender,
               hubFingerprint: this.options.keys.hubPublic.fingerprint,
               maxMessageBytes: this.options.maxMessageBytes,
+              expectedSigner: senderKey.usable ? senderKey.key.fingerprint : undefined,
+              signerKeyIds: opened.signerKeyIds ?? [],
             }),
           };
     throw new Rejected(
@@ -767,6 +769,7 @@ function waitingExplanation(recipient: string, reason: WaitReason): string {
     return `Decided and kept for ${recipient}, encrypted for the hub alone: ${recipient} has a usable key again and its earlier deliveries, held while it had none, go out first, in order; this one follows them. You need not send the message again.`;
   const why = {
     'sleutel-ontbreekt': `the hub has no public key registered for ${recipient}`,
+    'sleutel-niet-vastgelegd': `the public key in the hub's keys folder for ${recipient} is not the one the partner registry pins for it`,
     'sleutel-verlopen': `the public key registered for ${recipient} has expired`,
     'sleutel-ingetrokken': `the public key registered for ${recipient} was revoked`,
     'sleutel-onbruikbaar': `the public key registered for ${recipient} cannot be used`,
@@ -779,6 +782,8 @@ function senderKeyProblem(problem: KeyProblem, sender: Partner): string {
   switch (problem) {
     case 'sleutel-ontbreekt':
       return `no public key is registered for ${sender.id}`;
+    case 'sleutel-niet-vastgelegd':
+      return `the public key the hub holds for ${sender.id} is not the one the partner registry pins for ${sender.id}, so nothing is accepted as signed by ${sender.id}; have your key registered with the hub operator (samenloop partner register) and submit again`;
     case 'sleutel-verlopen':
       return `the public key registered for ${sender.id} has expired; register a renewed key with the hub operator and submit again`;
     case 'sleutel-ingetrokken':
@@ -841,15 +846,30 @@ const REJECTION_CODE = {
   'bad-signature': 'invalid-signature',
 } as const satisfies Record<SubmissionFailure, string>;
 
-/** What the sender must do when its submission does not open; the limits and the hub's key are named. */
+/**
+ * What the sender must do when its submission does not open; the limits and the hub's key are
+ * named, and for a signature that does not verify, the key the hub expected and the key ids that
+ * signed, so the sender can see which key it used.
+ */
 function submissionProblem(
   failure: SubmissionFailure,
   {
     sender,
     hubFingerprint,
     maxMessageBytes,
-  }: { sender: Partner; hubFingerprint: string; maxMessageBytes: number },
+    expectedSigner,
+    signerKeyIds,
+  }: {
+    sender: Partner;
+    hubFingerprint: string;
+    maxMessageBytes: number;
+    expectedSigner: string | undefined;
+    signerKeyIds: readonly string[];
+  },
 ): string {
+  const expected =
+    `the hub expected a signature by ${sender.id}'s registered key ${expectedSigner ?? '(none registered)'}` +
+    (signerKeyIds.length > 0 ? ` and found one by key id ${signerKeyIds.join(', key id ')}` : '');
   const howTo = `sign with ${sender.id}'s registered key and encrypt to the hub's key in one OpenPGP message, e.g. \`gpg --sign --encrypt -r ${hubFingerprint}\` (binary or armored, compressed or not); the hub's public key is the hub operator's hub/public.asc, fingerprint ${hubFingerprint}`;
   switch (failure) {
     case 'not-openpgp':
@@ -869,10 +889,10 @@ function submissionProblem(
     case 'no-signature':
       return `the message is encrypted but not signed: ${howTo}`;
     case 'unknown-signer':
-      return `the message is not signed by ${sender.id}'s registered key, whose topic this is: ${howTo}`;
+      return `the message is not signed by ${sender.id}'s registered key, whose topic this is (${expected}): ${howTo}`;
     case 'unusable-signer-key':
     case 'bad-signature':
-      return `the signature is not a valid signature by ${sender.id}'s registered key over this message (${failure})`;
+      return `the signature is not a valid signature by ${sender.id}'s registered key over this message (${failure}; ${expected})`;
   }
 }
 

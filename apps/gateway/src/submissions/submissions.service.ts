@@ -68,7 +68,7 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
       validator,
       logger,
     });
-    const keys = await loadHubKeys(config.keysDirectory, registry, logger);
+    const keys = await loadHubKeys(config, registry, logger);
     const kafka = createKafka(config.kafka, logger);
     const { topics } = config;
     await ensureTopics(

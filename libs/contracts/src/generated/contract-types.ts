@@ -611,10 +611,11 @@ export interface Receipt {
      */
     deliveryId: string;
     /**
-     * Why the delivery waits: the recipient's key is missing, expired, revoked or otherwise unusable; or (eerdere-leveringen-eerst) it has a usable key again and this delivery follows its earlier ones, still being released in order.
+     * Why the delivery waits: the recipient's key is missing, not the one the partner registry pins for it (sleutel-niet-vastgelegd), expired, revoked or otherwise unusable; or (eerdere-leveringen-eerst) it has a usable key again and this delivery follows its earlier ones, still being released in order.
      */
     reden:
       | 'sleutel-ontbreekt'
+      | 'sleutel-niet-vastgelegd'
       | 'sleutel-verlopen'
       | 'sleutel-ingetrokken'
       | 'sleutel-onbruikbaar'
