@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { kafkaSecurityOptions } from '@samenloop/messaging';
+import { Kafka, logLevel } from 'kafkajs';
+import { clientSettingsFromEnvironment, testKafka } from '../support/kafka-test-kit';
+import { ROOT } from '../support/partner-kit';
+import { secureClientEnvironment } from '../support/secure-broker';
+
+/** A partner's own client on the secure broker, built now: after a rotation it has the new password. */
+export function partnerKafka(partnerId: string): Kafka {
+  return testKafka(`test-${partnerId.toLowerCase()}`, secureClientEnvironment(partnerId));
+}
+
+/**
+ * A client as `principal` that notes the error codes the broker answered. kafkajs reports a
+ * refused consumer group or transactional id only as "group coordinator not found"; the broker's
+ * own code (GROUP_AUTHORIZATION_FAILED, …) is in its debug log, so it is taken from there.
+ */
+export function observedClient(principal: string): { kafka: Kafka; answered: string[] } {
+  const { brokers, connection } = clientSettingsFromEnvironment(secureClientEnvironment(principal));
+  const answered: string[] = [];
+  const kafka = new Kafka({
+    clientId: `test-observed-${principal.toLowerCase()}`,
+    brokers,
+    ...kafkaSecurityOptions(connection),
+    retry: { initialRetryTime: 100, maxRetryTime: 1_000, retries: 3 },
+    logLevel: logLevel.DEBUG,
+    logCreator:
+      () =>
+      ({ log }) => {
+        answered.push(...errorTypes((log as { error?: unknown }).error));
+      },
+  });
+  return { kafka, answered };
+}
+
+/** The kafkajs error types (`TOPIC_AUTHORIZATION_FAILED`) and names along an error's causes. */
+export function errorTypes(error: unknown): string[] {
+  const found: string[] = [];
+  for (let current = error, depth = 0; current && depth < 10; depth++) {
+    const { type, name, cause, originalError } = current as {
+      type?: unknown;
+      name?: unknown;
+      cause?: unknown;
+      originalError?: unknown;
+    };
+    if (typeof type === 'string') found.push(type);
+    if (typeof name === 'string') found.push(name);
+    current = cause ?? originalError;
+  }
+  return found;
+}
+
+/** `samenloop acl apply` as an operator runs it, as `principal` (the super user by default). */
+export async function aclApply(
+  settings: Record<string, string>,
+  { principal = 'admin', dryRun = false }: { principal?: string; dryRun?: boolean } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        '-r',
+        'tsconfig-paths/register',
+        path.join(ROOT, 'apps/cli/src/main.ts'),
+        'acl',
+        'apply',
+        ...(dryRun ? ['--dry-run'] : []),
+      ],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', ...settings, ...secureClientEnvironment(principal) },
+      },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
