@@ -4,11 +4,13 @@ import path from 'node:path';
 import { keyFiles, readPrivateKey, readPublicKey, signAndEncrypt } from '@samenloop/crypto';
 import { newGatewayScenario } from '../support/gateway-scenario';
 import { requireGnupg } from '../support/gnupg-home';
-import { brokersFromEnvironment, produce, testKafka } from '../support/kafka-test-kit';
+import { produce, testKafka } from '../support/kafka-test-kit';
 import { requireKcat } from '../support/kcat';
 import { ROOT, policeNumber, registry } from '../support/partner-kit';
 import { runningHub } from '../support/running-hub';
-import { PartnerMachine, recipeBlocks, requireJq } from './partner-recipe';
+import { secureClientEnvironment } from '../support/secure-broker';
+import { aclApply } from '../secure/secure-clients';
+import { GuideMachine, guideBlocks, requireJq } from './partner-recipe';
 
 const ZORGMELDING = 'schemas/zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
 
@@ -33,23 +35,26 @@ interface Receipt {
 
 /**
  * docs/partners.md, kept honest: its `recipe:` blocks run exactly as printed, on two partner
- * machines that have only the shell, gpg, kcat and jq. The operator's side is the hub's own. The
- * tests run in order on one hub: each partner reads its delivery topic one record at a time.
+ * machines that have only the shell, gpg, kcat and jq, against the secure broker (SASL_SSL,
+ * SCRAM-SHA-512, ACLs from the registry) with each partner's own credentials; its `operator:`
+ * blocks at the operator's desk with the hub's `samenloop` command. The tests run in order on one
+ * hub: each partner reads its delivery topic one record at a time.
  */
-describe('docs/partners.md followed as a recipe', () => {
-  const kafka = testKafka();
+describe('docs/partners.md followed as a recipe on the secure broker', () => {
+  const kafka = testKafka('test-admin', secureClientEnvironment('admin'));
   const running = runningHub('afterAll');
-  let politie: PartnerMachine;
-  let veiligThuis: PartnerMachine;
+  let operator: GuideMachine;
+  let politie: GuideMachine;
+  let veiligThuis: GuideMachine;
 
   /** A partner's machine with the connection settings of the guide's table, and its key made. */
   const machineOf = async (partnerId: string) => {
     const partner = registry.partners.find((candidate) => candidate.id === partnerId)!;
-    const machine = await PartnerMachine.create(await recipeBlocks(), {
+    const machine = await GuideMachine.partner(await guideBlocks(), {
       PARTNER_ID: partner.id,
       PARTNER_OIN: partner.oin,
-      KAFKA_BROKERS: brokersFromEnvironment().join(','),
-      KAFKA_SECURITY_PROTOCOL: 'PLAINTEXT',
+      // Its broker, security protocol, SCRAM user (its id), password file and CA certificate.
+      ...secureClientEnvironment(partnerId),
       SAMENLOOP_TOPIC_NAMESPACE: running.scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
     });
     await machine.runOk('connect');
@@ -58,39 +63,68 @@ describe('docs/partners.md followed as a recipe', () => {
   };
 
   /**
-   * The operator's side of sections 2 and 3: registers the partner's public key where the running
-   * hub reads it and hands over the hub's public key file; the partner gets the hub's fingerprint
-   * over a second channel.
+   * Sections 2 and 3 between the operator and the partners: each partner's public key file goes to
+   * the operator, who registers it; the hub's key file comes back, its fingerprint over a second
+   * channel (here: the operator's screen, read out).
    */
-  const operatorOnboards = async (machine: PartnerMachine, partnerId: string) => {
-    const keys = running.scenario.partners.keysDirectory;
-    await copyFile(
-      machine.file(`${partnerId}.public.asc`),
-      keyFiles.partnerPublic(keys, partnerId),
-    );
-    await copyFile(keyFiles.hubPublic(keys), machine.file('samenloop-hub.public.asc'));
-    const hub = await readPublicKey(await readFile(keyFiles.hubPublic(keys), 'utf8'));
-    machine.set({ HUB_FINGERPRINT: hub.fingerprint });
+  const onboard = async (partners: readonly [GuideMachine, string][]) => {
+    for (const [machine, partnerId] of partners) {
+      await copyFile(
+        machine.file(`${partnerId}.public.asc`),
+        operator.file(`${partnerId}.public.asc`),
+      );
+      const registered = await operator.runOk('register', { PARTNER_ID: partnerId });
+      // Printed grouped, as gpg --fingerprint shows it.
+      expect(registered.replace(/ /g, '')).toContain(await fingerprintOf(machine));
+    }
+    const shown = await operator.runOk('hub-key');
+    const hubFingerprint = /^\s*compact\s+([0-9A-F]{40})$/m.exec(shown)![1]!;
+    for (const [machine] of partners) {
+      await copyFile(
+        operator.file('samenloop-hub.public.asc'),
+        machine.file('samenloop-hub.public.asc'),
+      );
+      machine.set({ HUB_FINGERPRINT: hubFingerprint });
+    }
   };
 
-  const fingerprintOf = async (machine: PartnerMachine) =>
+  const fingerprintOf = async (machine: GuideMachine) =>
     /^PARTNER_FINGERPRINT=(\w+)$/m.exec(await readFile(machine.file('samenloop.env'), 'utf8'))![1]!;
 
-  const receivedBy = async <T>(machine: PartnerMachine) =>
+  const receivedBy = async <T>(machine: GuideMachine) =>
     JSON.parse(await readFile(machine.file('received.json'), 'utf8')) as T;
 
-  const sentBy = async (machine: PartnerMachine) =>
+  const sentBy = async (machine: GuideMachine) =>
     (await readFile(machine.file('sent-messages'), 'utf8')).split('\n').filter(Boolean);
 
   beforeAll(async () => {
     requireGnupg();
     requireKcat();
     requireJq();
-    running.scenario = await newGatewayScenario(kafka);
-    running.gateway = await running.scenario.startGateway();
-    [politie, veiligThuis] = await Promise.all([machineOf('POLITIE-OB'), machineOf('VT-ZOB')]);
-    await operatorOnboards(politie, 'POLITIE-OB');
-    await operatorOnboards(veiligThuis, 'VT-ZOB');
+    running.scenario = await newGatewayScenario(kafka, secureClientEnvironment('samenloop-hub'));
+    const startHub = async () => {
+      // The operator grants this environment's ACLs (its own topic namespace) as the super user.
+      const acls = await aclApply(running.scenario.settings);
+      if (acls.code !== 0) throw new Error(`samenloop acl apply failed:\n${acls.stderr}`);
+      running.gateway = await running.scenario.startGateway();
+    };
+    const onboardPartners = async () => {
+      operator = await GuideMachine.operator(await guideBlocks(), {
+        SAMENLOOP_KEYS_DIR: running.scenario.settings.SAMENLOOP_KEYS_DIR!,
+        SAMENLOOP_PARTNER_KEYS_FILE: running.scenario.settings.SAMENLOOP_PARTNER_KEYS_FILE!,
+        SAMENLOOP_PARTNERS_FILE: path.join(ROOT, 'deploy/partners/oost-brabant.yaml'),
+      });
+      [politie, veiligThuis] = await Promise.all([machineOf('POLITIE-OB'), machineOf('VT-ZOB')]);
+      await onboard([
+        [politie, 'POLITIE-OB'],
+        [veiligThuis, 'VT-ZOB'],
+      ]);
+    };
+    // Side by side, but both finished before anything fails: a gateway still starting would
+    // outlive the cleanup.
+    for (const outcome of await Promise.allSettled([startHub(), onboardPartners()]))
+      if (outcome.status === 'rejected')
+        throw outcome.reason instanceof Error ? outcome.reason : new Error(String(outcome.reason));
     const example = JSON.parse(await readFile(path.join(ROOT, ZORGMELDING), 'utf8')) as {
       data: { payload: object };
     };
@@ -99,7 +133,7 @@ describe('docs/partners.md followed as a recipe', () => {
   });
 
   afterAll(async () => {
-    for (const machine of [politie, veiligThuis]) await machine?.dispose();
+    for (const machine of [operator, politie, veiligThuis]) await machine?.dispose();
   });
 
   it('refuses a hub key file that is not the key whose fingerprint the operator read out', async () => {
