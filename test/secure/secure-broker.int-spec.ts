@@ -16,8 +16,11 @@ import { rotateScramPassword, secureClientEnvironment } from '../support/secure-
 const ONE_ATTEMPT = { retries: 0 };
 const WITHIN_SECONDS_MS = 10_000;
 
-/** A principal of this test alone, so rotating its password disturbs no other test's clients. */
-const ROTATED_PRINCIPAL = 'samenloop-smoke-test';
+/**
+ * A principal of this test alone: no ACL ever names it, and rotating its password disturbs no
+ * other test's clients. The first rotation creates it.
+ */
+const SMOKE_PRINCIPAL = 'samenloop-smoke-test';
 
 /** What the admin API answers `kafka`, or the names and messages of the error and its causes. */
 async function describeClusterAs(
@@ -48,10 +51,11 @@ async function refusedWithin(kafka: Kafka) {
 
 describe('secure broker (SASL_SSL, SCRAM-SHA-512, ACLs)', () => {
   const admin = secureClientEnvironment('admin');
+  beforeAll(() => rotateScramPassword(SMOKE_PRINCIPAL));
 
   it('lets admin create a topic, produce to it and consume from it over SASL_SSL', async () => {
     const kafka = testKafka('secure-smoke-admin', admin);
-    const topic = uniqueName('samenloop.secure-smoke');
+    const topic = uniqueName('secure-smoke');
     await createTopics(kafka, topic);
 
     await produce(kafka, topic, [{ key: 'k1', value: 'over TLS, authenticated' }]);
@@ -132,16 +136,16 @@ describe('secure broker (SASL_SSL, SCRAM-SHA-512, ACLs)', () => {
   });
 
   it('authenticates a principal without ACLs, yet authorizes nothing it was not granted', async () => {
-    const topic = uniqueName('samenloop.secure-smoke');
+    const topic = uniqueName('secure-smoke');
     await createTopics(testKafka('secure-smoke-admin', admin), topic);
-    const operator = testKafka(
-      'secure-smoke-operator',
-      secureClientEnvironment('samenloop-operator'),
+    const unauthorized = testKafka(
+      'secure-smoke-unauthorized',
+      secureClientEnvironment(SMOKE_PRINCIPAL),
       ONE_ATTEMPT,
     );
 
-    expect(await describeClusterAs(operator)).toEqual({ answered: true });
-    const client = operator.admin();
+    expect(await describeClusterAs(unauthorized)).toEqual({ answered: true });
+    const client = unauthorized.admin();
     await client.connect();
     try {
       await expect(client.fetchTopicMetadata({ topics: [topic] })).rejects.toMatchObject({
@@ -154,19 +158,18 @@ describe('secure broker (SASL_SSL, SCRAM-SHA-512, ACLs)', () => {
   });
 
   it('accepts the new password after scram-user.sh rotates it, and refuses the old one', async () => {
-    rotateScramPassword(ROTATED_PRINCIPAL);
     const before = testKafka(
       'secure-smoke-before',
-      secureClientEnvironment(ROTATED_PRINCIPAL),
+      secureClientEnvironment(SMOKE_PRINCIPAL),
       ONE_ATTEMPT,
     );
     expect(await describeClusterAs(before)).toEqual({ answered: true });
 
-    rotateScramPassword(ROTATED_PRINCIPAL);
+    rotateScramPassword(SMOKE_PRINCIPAL);
 
     const after = testKafka(
       'secure-smoke-after',
-      secureClientEnvironment(ROTATED_PRINCIPAL),
+      secureClientEnvironment(SMOKE_PRINCIPAL),
       ONE_ATTEMPT,
     );
     expect(await describeClusterAs(after)).toEqual({ answered: true });

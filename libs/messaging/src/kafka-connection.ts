@@ -44,10 +44,10 @@ const usesSasl = (protocol: KafkaSecurityProtocol) =>
   protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL';
 
 /** An empty variable counts as unset, as in most deployment tools' environment files. */
-const optionalText = z.preprocess(
-  (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
-  z.string().trim().optional(),
-);
+const unsetWhenEmpty = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const optionalText = z.preprocess(unsetWhenEmpty, z.string().trim().optional());
 
 /**
  * A file read at start-up. An unreadable one is reported as a problem, but its path is kept so
@@ -83,12 +83,9 @@ const protocolSchema = z
   .default('PLAINTEXT');
 
 const settingsFields = z.object({
-  KAFKA_SECURITY_PROTOCOL: z.preprocess(
-    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
-    protocolSchema,
-  ),
+  KAFKA_SECURITY_PROTOCOL: z.preprocess(unsetWhenEmpty, protocolSchema),
   KAFKA_SASL_MECHANISM: z.preprocess(
-    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    unsetWhenEmpty,
     z
       .enum(KAFKA_SASL_MECHANISMS, { error: `must be one of ${KAFKA_SASL_MECHANISMS.join(', ')}` })
       .optional(),
