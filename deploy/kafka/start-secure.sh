@@ -11,11 +11,12 @@ source "$KAFKA_HOME_DIR/secure-materials.sh"
 apply_registry_acls() {
   local registry
   registry="$(realpath "${SAMENLOOP_PARTNERS_FILE:-$KAFKA_HOME_DIR/../partners/oost-brabant.yaml}")"
-  (cd "$KAFKA_HOME_DIR/../.." && env -u KAFKA_SASL_PASSWORD -u KAFKA_SSL_CERT_FILE -u KAFKA_SSL_KEY_FILE \
-    SAMENLOOP_PARTNERS_FILE="$registry" KAFKA_BROKERS="$KAFKA_SECURE_BOOTSTRAP" \
-    KAFKA_SECURITY_PROTOCOL=SASL_SSL KAFKA_SASL_MECHANISM=SCRAM-SHA-512 KAFKA_SASL_USERNAME=admin \
-    KAFKA_SASL_PASSWORD_FILE="$(credential_file admin)" KAFKA_SSL_CA_FILE="$SECURE_TLS_DIR/ca.pem" \
-    node bin/samenloop.js acl apply)
+  (
+    unset KAFKA_SASL_PASSWORD KAFKA_SSL_CERT_FILE KAFKA_SSL_KEY_FILE
+    eval "$(KAFKA_SECURE_WORK_DIR="$KAFKA_SECURE_WORK_DIR" KAFKA_SECURE_PORT="$KAFKA_SECURE_PORT" \
+      bash "$KAFKA_HOME_DIR/client-env.sh" admin)"
+    cd "$KAFKA_HOME_DIR/../.." && SAMENLOOP_PARTNERS_FILE="$registry" node bin/samenloop.js acl apply
+  )
 }
 
 if secure_broker_pid_alive && [ -f "$SECURE_ADMIN_CONFIG" ] && wait_for_secure_broker 10 >/dev/null 2>&1; then

@@ -1,12 +1,19 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { GROUP_PREFIXES } from '@samenloop/messaging';
+import { verifyAuditTopic } from '../../apps/cli/src/audit/audit-verification';
+import { cliSettings } from '../../apps/cli/src/cli-settings';
+import { cliKafka } from '../../apps/cli/src/kafka/cli-kafka';
+import { ParkedMessages } from '../../apps/cli/src/parked/parked-messages';
+import { PartnerClient } from '../../apps/cli/src/partner/partner-client';
 import { partnerClientPrefix } from '../../apps/cli/src/acl/registry-acls';
 import { DeliveryWatcher } from '../support/delivery-watcher';
 import { newGatewayScenario } from '../support/gateway-scenario';
 import { produce, recordCount, testKafka, uniqueName } from '../support/kafka-test-kit';
-import { policeNumber, registry, submissionFrom, zsmCaseId } from '../support/partner-kit';
+import { ROOT, policeNumber, registry, submissionFrom, zsmCaseId } from '../support/partner-kit';
 import { runningHub } from '../support/running-hub';
 import { rotateScramPassword, secureClientEnvironment } from '../support/secure-broker';
-import { aclApply, errorTypes, observedClient, partnerKafka } from './secure-clients';
+import { aclApply, errorTypes, joinAndRead, observedClient, partnerKafka } from './secure-clients';
 
 const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
 const ENTRY = 'verdachtenmonitor-entry/examples/valid/partnergeweld-aangehouden-met-kinderen.json';
@@ -78,15 +85,6 @@ describe('the hub on the secure broker: SASL_SSL, every client its own principal
     const before = await counts();
     const delivered = partnerIds.map((id) => running.watcher!.all(id).length);
     const politie = observedClient('POLITIE-OB');
-    /** What the broker answered an attempt: the codes on its error and in the client's log. */
-    const refusal = async (attempt: () => Promise<unknown>) => {
-      politie.answered.length = 0;
-      const thrown = await attempt().then(
-        () => [],
-        (error: unknown) => errorTypes(error),
-      );
-      return [...thrown, ...politie.answered];
-    };
     const nummer = policeNumber();
     const forged = submissionFrom(ZORGMELDING, {
       sender: 'POLITIE-OB',
@@ -94,14 +92,14 @@ describe('the hub on the secure broker: SASL_SSL, every client its own principal
     });
 
     expect(
-      await refusal(async () =>
+      await politie.refusal(async () =>
         produce(politie.kafka, topics.inbound('VT-ZOB'), [
           await partners.sealed('POLITIE-OB', forged, nummer),
         ]),
       ),
     ).toContain('TOPIC_AUTHORIZATION_FAILED');
     expect(
-      await refusal(() =>
+      await politie.refusal(() =>
         joinAndRead(
           politie.kafka,
           `${partnerClientPrefix('POLITIE-OB')}${uniqueName('snoop')}`,
@@ -110,7 +108,7 @@ describe('the hub on the secure broker: SASL_SSL, every client its own principal
       ),
     ).toContain('TOPIC_AUTHORIZATION_FAILED');
     expect(
-      await refusal(() =>
+      await politie.refusal(() =>
         joinAndRead(
           politie.kafka,
           `${partnerClientPrefix('VT-ZOB')}${uniqueName('ontvangst')}`,
@@ -119,7 +117,7 @@ describe('the hub on the secure broker: SASL_SSL, every client its own principal
       ),
     ).toContain('GROUP_AUTHORIZATION_FAILED');
     expect(
-      await refusal(async () => {
+      await politie.refusal(async () => {
         const producer = politie.kafka.producer({
           transactionalId: `${partnerClientPrefix('VT-ZOB')}${uniqueName('tx')}`,
           idempotent: true,
@@ -140,6 +138,73 @@ describe('the hub on the secure broker: SASL_SSL, every client its own principal
     expect(partnerIds.map((id) => running.watcher!.all(id).length)).toEqual(delivered);
   });
 
+  /** The CLI's settings as `principal`, in this test's namespace and with its keys. */
+  const cliSettingsAs = (principal: string) =>
+    cliSettings({ ...running.scenario.settings, ...secureClientEnvironment(principal) });
+
+  it('lets the partner simulator send and receive with its own credentials, in a group under its prefix', async () => {
+    const politie = await PartnerClient.open(cliSettingsAs('POLITIE-OB'), 'POLITIE-OB');
+    const veiligThuis = await PartnerClient.open(cliSettingsAs('VT-ZOB'), 'VT-ZOB');
+
+    const sent = await politie.send(path.join(ROOT, 'deploy/demo/3-zorgmelding-politie.json'), {
+      freshId: true,
+    });
+    await running.watcher!.answerTo('POLITIE-OB', sent.messageId);
+    await running.watcher!.until(
+      () =>
+        running
+          .watcher!.deliveries('VT-ZOB', 'zorgmelding')
+          .find((delivery) => delivery.messageId === sent.messageId),
+      "the simulator's zorgmelding at VT-ZOB",
+    );
+
+    const answers = await politie.receive({ idleMs: 1_000, maxMs: 30_000 });
+    expect(answers).toContainEqual(
+      expect.objectContaining({
+        type: 'receipt',
+        signatureValid: true,
+        document: expect.objectContaining({ messageId: sent.messageId }) as unknown,
+      }),
+    );
+    const received = await veiligThuis.receive({ idleMs: 1_000, maxMs: 30_000 });
+    expect(received).toContainEqual(
+      expect.objectContaining({
+        type: 'delivery',
+        signatureValid: true,
+        document: expect.objectContaining({ messageId: sent.messageId }) as unknown,
+      }),
+    );
+  });
+
+  it("gives the operator the parked messages and the audit, and no partner's deliveries", async () => {
+    const { topics } = running.scenario;
+    const nummer = policeNumber();
+    // No VT serves this municipality: the hub parks the message for the operator.
+    const unroutable = submissionFrom(ZORGMELDING, {
+      sender: 'POLITIE-OB',
+      zaakReferenties: { politieRegistratienummer: nummer },
+      payload: { '/huishouden/adres/gemeentecode': 'GM0999' },
+    });
+    await submit('POLITIE-OB', unroutable, nummer);
+    const operator = cliSettingsAs('samenloop-operator');
+
+    const parked = await new ParkedMessages(operator).list({ idleMs: 1_000, maxMs: 30_000 });
+    expect(parked.map((message) => message.messageId)).toContain(unroutable.id);
+    const audit = await verifyAuditTopic(cliKafka(operator, 'test-operator'), topics.audit);
+    expect(audit.reduce((sum, partition) => sum + partition.verified, 0)).toBeGreaterThan(0);
+    expect(audit.filter((partition) => partition.firstBreak)).toEqual([]);
+    const observed = observedClient('samenloop-operator');
+    expect(
+      await observed.refusal(() =>
+        joinAndRead(
+          observed.kafka,
+          `${GROUP_PREFIXES.operator}${uniqueName('snoop')}`,
+          topics.delivery('VT-ZOB'),
+        ),
+      ),
+    ).toContain('TOPIC_AUTHORIZATION_FAILED');
+  });
+
   it("serves a partner whose password was rotated, and refuses the partner's old password", async () => {
     // VT-BNO: a partner the other tests of the secure broker do not connect as.
     const partnerId = 'VT-BNO';
@@ -148,10 +213,12 @@ describe('the hub on the secure broker: SASL_SSL, every client its own principal
     rotateScramPassword(partnerId);
 
     const { KAFKA_SASL_PASSWORD_FILE: _file, ...withoutFile } = environment;
-    const old = testKafka('test-old-password', {
-      ...withoutFile,
-      KAFKA_SASL_PASSWORD: oldPassword,
-    });
+    // One attempt: a refused password is final, retrying it would only slow the test down.
+    const old = testKafka(
+      'test-old-password',
+      { ...withoutFile, KAFKA_SASL_PASSWORD: oldPassword },
+      { retries: 0 },
+    );
     const oldAdmin = old.admin();
     const refused = await oldAdmin.connect().then(
       () => [],
@@ -178,24 +245,3 @@ describe('the hub on the secure broker: SASL_SSL, every client its own principal
     }
   });
 });
-
-/** Joins `groupId` and reads `topic`; rejects with what stopped the consumer. */
-async function joinAndRead(
-  kafka: ReturnType<typeof testKafka>,
-  groupId: string,
-  topic: string,
-): Promise<void> {
-  const consumer = kafka.consumer({ groupId, retry: { retries: 1 } });
-  try {
-    await consumer.connect();
-    const outcome = new Promise<void>((resolve, reject) => {
-      consumer.on(consumer.events.GROUP_JOIN, () => resolve());
-      consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
-    });
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({ eachMessage: () => Promise.resolve() });
-    await outcome;
-  } finally {
-    await consumer.disconnect();
-  }
-}

@@ -12,12 +12,19 @@ export function partnerKafka(partnerId: string): Kafka {
   return testKafka(`test-${partnerId.toLowerCase()}`, secureClientEnvironment(partnerId));
 }
 
+/** A client as `principal`, and what the broker answered an attempt it made. */
+export interface ObservedClient {
+  readonly kafka: Kafka;
+  /** The error codes of a failed attempt: on its error and in the client's log; [] if it worked. */
+  refusal(attempt: () => Promise<unknown>): Promise<string[]>;
+}
+
 /**
  * A client as `principal` that notes the error codes the broker answered. kafkajs reports a
  * refused consumer group or transactional id only as "group coordinator not found"; the broker's
  * own code (GROUP_AUTHORIZATION_FAILED, …) is in its debug log, so it is taken from there.
  */
-export function observedClient(principal: string): { kafka: Kafka; answered: string[] } {
+export function observedClient(principal: string): ObservedClient {
   const { brokers, connection } = clientSettingsFromEnvironment(secureClientEnvironment(principal));
   const answered: string[] = [];
   const kafka = new Kafka({
@@ -32,7 +39,34 @@ export function observedClient(principal: string): { kafka: Kafka; answered: str
         answered.push(...errorTypes((log as { error?: unknown }).error));
       },
   });
-  return { kafka, answered };
+  return {
+    kafka,
+    refusal: async (attempt) => {
+      answered.length = 0;
+      const thrown = await attempt().then(
+        () => [],
+        (error: unknown) => errorTypes(error),
+      );
+      return [...thrown, ...answered];
+    },
+  };
+}
+
+/** Joins `groupId` and reads `topic`; rejects with what stopped the consumer. */
+export async function joinAndRead(kafka: Kafka, groupId: string, topic: string): Promise<void> {
+  const consumer = kafka.consumer({ groupId, retry: { retries: 1 } });
+  try {
+    await consumer.connect();
+    const outcome = new Promise<void>((resolve, reject) => {
+      consumer.on(consumer.events.GROUP_JOIN, () => resolve());
+      consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
+    });
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({ eachMessage: () => Promise.resolve() });
+    await outcome;
+  } finally {
+    await consumer.disconnect();
+  }
 }
 
 /** The kafkajs error types (`TOPIC_AUTHORIZATION_FAILED`) and names along an error's causes. */

@@ -12,6 +12,7 @@ import {
 } from '@samenloop/crypto';
 import { topicNames, type TopicNames } from '@samenloop/messaging';
 import type { Kafka } from 'kafkajs';
+import { partnerClientPrefix } from '../acl/registry-acls';
 import type { CliSettings } from '../cli-settings';
 import { cliKafka } from '../kafka/cli-kafka';
 import { partnerRecordKey } from './partner-record-key';
@@ -60,7 +61,8 @@ export class PartnerClient {
       await readPrivateKey(privateArmored),
       privateArmored,
       await readPublicKey(hubArmored),
-      `${settings.topicNamespace ? `${settings.topicNamespace}.` : ''}samenloop-partner-${partnerId.toLowerCase()}`,
+      // Under the partner's own prefix: on a secure cluster its ACLs grant no other group.
+      `${partnerClientPrefix(partnerId)}${settings.topicNamespace ? `${settings.topicNamespace}.` : ''}samenloop-partner`,
     );
   }
 
