@@ -148,9 +148,13 @@ export class PartnerKit {
   /**
    * A new key pair for the partner, registered where the hub reads it (its public key, pinned
    * beside its earlier key, as `samenloop partner register` does) and used from now on by the
-   * partner: optionally expiring `expiresInSeconds` after now.
+   * partner: optionally expiring `expiresInSeconds` after now. With `pin: false` the key file is
+   * only put in the keys folder, as whoever can write that folder could: the hub must not trust it.
    */
-  async renewKey(partnerId: string, { expiresInSeconds }: { expiresInSeconds?: number } = {}) {
+  async renewKey(
+    partnerId: string,
+    { expiresInSeconds, pin = true }: { expiresInSeconds?: number; pin?: boolean } = {},
+  ) {
     const { privateKey, publicKey } = await generateKey({
       type: 'ecc',
       curve: 'curve25519Legacy',
@@ -158,7 +162,7 @@ export class PartnerKit {
       ...(expiresInSeconds ? { keyExpirationTime: expiresInSeconds } : {}),
     });
     const key = await readPrivateKey(privateKey);
-    await pinPartnerKeys(this.partnerKeysFile, registry, { [partnerId]: key.fingerprint });
+    if (pin) await pinPartnerKeys(this.partnerKeysFile, registry, { [partnerId]: key.fingerprint });
     await writeFile(keyFiles.partnerPrivate(this.keysDirectory, partnerId), privateKey);
     await writeFile(keyFiles.partnerPublic(this.keysDirectory, partnerId), publicKey);
     this.keys(partnerId).unshift(key);

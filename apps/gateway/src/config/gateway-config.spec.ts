@@ -290,7 +290,7 @@ describe(loadGatewayConfig.name, () => {
       ).toBe('/srv/partner-keys.yaml');
     });
 
-    it('takes the hub key passphrase from a file or the environment, not both, and never shows it', () => {
+    it('takes the hub key passphrase from a file or the environment, not both (listed with any other problem), and never shows it', () => {
       const pins = { ...required, SAMENLOOP_PARTNER_KEYS_FILE: '/srv/partner-keys.yaml' };
 
       expect(
@@ -312,11 +312,13 @@ describe(loadGatewayConfig.name, () => {
           ...pins,
           SAMENLOOP_HUB_KEY_PASSPHRASE_FILE: '/run/secrets/hub',
           SAMENLOOP_HUB_KEY_PASSPHRASE: 'correct horse',
+          GATEWAY_HTTP_PORT: '70000',
         });
       } catch (error) {
         thrown = error;
       }
       expect((thrown as InvalidConfigurationError).problems).toEqual([
+        'GATEWAY_HTTP_PORT: must be between 0 and 65535',
         'SAMENLOOP_HUB_KEY_PASSPHRASE: set either SAMENLOOP_HUB_KEY_PASSPHRASE_FILE or SAMENLOOP_HUB_KEY_PASSPHRASE, not both',
       ]);
       expect((thrown as Error).message).not.toContain('correct horse');

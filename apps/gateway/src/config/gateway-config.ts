@@ -78,6 +78,12 @@ const keyTrustFields = z.object({
   SAMENLOOP_HUB_KEY_PASSPHRASE: z.string().min(1, 'must not be empty when set').optional(),
 });
 
+/** The two passphrase settings, checked against each other once each is valid alone. */
+const passphraseSourcesSchema = keyTrustFields.pick({
+  SAMENLOOP_HUB_KEY_PASSPHRASE_FILE: true,
+  SAMENLOOP_HUB_KEY_PASSPHRASE: true,
+});
+
 /** The settings the pin file's place is checked against, once each is valid alone. */
 const pinsBesideKeysSchema = z.object({
   SAMENLOOP_KEYS_DIR: z.string().min(1),
@@ -249,6 +255,7 @@ const environmentSchema = environmentFields
       path: ['SAMENLOOP_HUB_KEY_PASSPHRASE'],
       message:
         'set either SAMENLOOP_HUB_KEY_PASSPHRASE_FILE or SAMENLOOP_HUB_KEY_PASSPHRASE, not both',
+      when: (payload) => passphraseSourcesSchema.safeParse(payload.value).success,
     },
   );
 

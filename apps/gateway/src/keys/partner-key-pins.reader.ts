@@ -14,13 +14,14 @@ import {
  * alerted once per problem.
  */
 export class PartnerKeyPinsReader {
-  private known: { readonly text: string; readonly pins: PartnerKeyPins } | undefined;
   private reportedProblem: string | undefined;
 
   private constructor(
     private readonly file: string,
     private readonly registry: PartnerRegistry,
     private readonly logger: Logger,
+    /** The last valid pins and the text they were read from. */
+    private known: { readonly text: string; readonly pins: PartnerKeyPins },
   ) {}
 
   /** At start-up the pin file must exist and be valid: there are no earlier pins to fall back on. */
@@ -29,18 +30,19 @@ export class PartnerKeyPinsReader {
     registry: PartnerRegistry,
     logger: Logger,
   ): Promise<PartnerKeyPinsReader> {
-    const reader = new PartnerKeyPinsReader(file, registry, logger);
     const text = await readPinFileText(file);
     if (text === undefined)
       throw new PinFileProblem(
         `no partner key pins at ${file} (SAMENLOOP_PARTNER_KEYS_FILE): register each partner's key with \`npx samenloop partner register --id <ID> --key <file.asc>\` (development: \`npx samenloop keys generate\`)`,
       );
-    reader.known = { text, pins: reader.parse(text) };
-    return reader;
+    return new PartnerKeyPinsReader(file, registry, logger, {
+      text,
+      pins: parsePins(text, file, registry),
+    });
   }
 
   async current(): Promise<PartnerKeyPins> {
-    const known = this.known!;
+    const known = this.known;
     let text: string | undefined;
     try {
       text = await readPinFileText(this.file);
@@ -50,7 +52,7 @@ export class PartnerKeyPinsReader {
     if (text === undefined) return this.keep(known, 'missing');
     if (text === known.text) return known.pins;
     try {
-      const pins = this.parse(text);
+      const pins = parsePins(text, this.file, this.registry);
       this.known = { text, pins };
       this.reportedProblem = undefined;
       this.logger.info({ pins: this.file }, 'partner key pins changed: the new pins apply now');
@@ -58,16 +60,6 @@ export class PartnerKeyPinsReader {
     } catch (error) {
       if (!(error instanceof PinFileProblem)) throw error;
       return this.keep(known, error.message);
-    }
-  }
-
-  private parse(text: string): PartnerKeyPins {
-    try {
-      return PartnerKeyPins.fromYaml(text, path.basename(this.file), this.registry);
-    } catch (error) {
-      if (error instanceof InvalidPartnerKeyPinsError)
-        throw new PinFileProblem(`${this.file}: ${error.problems.join('; ')}`);
-      throw error;
     }
   }
 
@@ -80,6 +72,16 @@ export class PartnerKeyPinsReader {
       );
     }
     return known.pins;
+  }
+}
+
+function parsePins(text: string, file: string, registry: PartnerRegistry): PartnerKeyPins {
+  try {
+    return PartnerKeyPins.fromYaml(text, path.basename(file), registry);
+  } catch (error) {
+    if (error instanceof InvalidPartnerKeyPinsError)
+      throw new PinFileProblem(`${file}: ${error.problems.join('; ')}`);
+    throw error;
   }
 }
 
