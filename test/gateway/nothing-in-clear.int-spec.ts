@@ -142,12 +142,7 @@ describe('nothing in clear at rest', () => {
       await running.watcher.answerTo(sender.id, submission.id);
     }
     // The clock raises whatever alarms came due, with alerts of their own.
-    await produce(kafka, running.scenario.topics.clock, [
-      {
-        key: 'clock',
-        value: JSON.stringify({ now: new Date(Date.now() + 2 * DAY).toISOString() }),
-      },
-    ]);
+    await running.scenario.tick(new Date(Date.now() + 2 * DAY));
     // An operator answers an access request about a person of the demo: the query is audited.
     const demoBsn = JSON.stringify(submissions[0]).match(/"bsn":"(\d{9})"/)?.[1];
     expect(demoBsn).toBeDefined();
@@ -255,13 +250,7 @@ describe('nothing in clear at rest', () => {
         .size,
     ).toBe(1);
 
-    const tick = (days: number) =>
-      produce(kafka, running.scenario.topics.clock, [
-        {
-          key: 'clock',
-          value: JSON.stringify({ now: new Date(Date.now() + days * DAY).toISOString() }),
-        },
-      ]);
+    const tick = (days: number) => running.scenario.tick(new Date(Date.now() + days * DAY));
     const keysOfCase = [
       ...new Set(state.filter((record) => !markers.includes(record)).map((record) => record.key)),
     ];

@@ -1,7 +1,9 @@
+import { HubSecret, keyFiles, RecordMac } from '@samenloop/crypto';
 import { topicNames, type TopicNames } from '@samenloop/messaging';
 import type { Kafka } from 'kafkajs';
+import { clockTickRecord } from '../../apps/gateway/src/clock/clock-tick';
 import { GatewayProcess } from './gateway-process';
-import { createTopics, uniqueName } from './kafka-test-kit';
+import { createTopics, produce, uniqueName } from './kafka-test-kit';
 import { PartnerKit, registry } from './partner-kit';
 
 /** A gateway with its own topic namespace, consumer group and keys, so tests never see each other. */
@@ -11,6 +13,8 @@ export interface GatewayScenario {
   readonly partners: PartnerKit;
   readonly settings: Record<string, string>;
   startGateway(): Promise<GatewayProcess>;
+  /** Moves the hub's time to `now` with a tick as the hub's ticker writes it, MAC and all. */
+  tick(now?: Date): Promise<void>;
 }
 
 export async function newGatewayScenario(
@@ -50,6 +54,13 @@ export async function newGatewayScenario(
       const gateway = await GatewayProcess.create(settings);
       await gateway.start();
       return gateway;
+    },
+    tick: async (now = new Date()) => {
+      // Read at each tick: a test may replace the secret between ticks.
+      const secret = await HubSecret.read(keyFiles.hubSecret(partners.keysDirectory));
+      if (!secret) throw new Error(`no hub secret in ${partners.keysDirectory}`);
+      const { key, value, headers } = clockTickRecord(new RecordMac(secret), topics.clock, now);
+      await produce(kafka, topics.clock, [{ key: String(key), value: String(value), headers }]);
     },
   };
 }

@@ -58,6 +58,7 @@ export function createHubHandlers(options: HubHandlerOptions): HubHandlers {
   const submissions = new SubmissionHandler({ ...options, hubSource, router, alerts });
   const clock = new ClockHandler(options.ledger, alerts, dispatcher, options.logger, {
     closedCaseRetentionMs: options.closedCaseRetentionMs,
+    mac: options.keys.recordMac,
   });
   const hubEvents = new HubEventsHandler(options.topics, alerts, options.logger);
   const byTopic = new Map([

@@ -5,6 +5,7 @@ import {
   readKeyFile,
   readPrivateKey,
   readPublicKey,
+  RecordMac,
   StateSeal,
 } from '@samenloop/crypto';
 import type { Logger } from '@samenloop/observability';
@@ -62,6 +63,7 @@ export async function loadHubKeys(
     hubPublic,
     pseudonyms: new Pseudonyms(secret),
     stateSeal: new StateSeal(secret),
+    recordMac: new RecordMac(secret),
     partner: (partnerId, at) => partners.state(partnerId, at),
   };
 }

@@ -152,7 +152,13 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
     );
     await this.pipeline.start();
     if (config.clockTickMs > 0) {
-      this.ticker = new ClockTicker(kafka, topics.clock, config.clockTickMs, logger);
+      this.ticker = new ClockTicker(
+        kafka,
+        topics.clock,
+        keys.recordMac,
+        config.clockTickMs,
+        logger,
+      );
       await this.ticker.start();
     }
     logger.info(
