@@ -1,31 +1,62 @@
 import type { CaseLedger, StateEntry } from '@samenloop/case';
 import { StateSeal, type Pseudonyms } from '@samenloop/crypto';
 import type { OutboundRecord } from '@samenloop/messaging';
+import type { Logger } from '@samenloop/observability';
 import type { Kafka } from 'kafkajs';
 import { readStateTopic, type StateRecord } from '../topics/compacted-topic.reader';
 
-/** A case state entry that does not open with the hub's secret: the gateway cannot start on it. */
+/** No sealed entry of the case state opens with the hub's secret: the gateway cannot start on it. */
 export class UnreadableCaseStateError extends Error {
   readonly retriable = false;
   constructor(stateTopic: string, key: string) {
     super(
-      `the case state on ${stateTopic} (entry ${key}) does not open with the hub secret: it was ` +
-        'sealed under another secret or altered. Put back the hub secret the state was written with (hub/secret.key in the keys folder); the gateway does not start on a state it cannot read',
+      `the case state on ${stateTopic} (entry ${key} and every other sealed entry) does not open with the hub secret: it was ` +
+        'sealed under another secret. Put back the hub secret the state was written with (hub/secret.key in the keys folder); the gateway does not start on a state it cannot read',
     );
     this.name = 'UnreadableCaseStateError';
   }
+}
+
+/** Why a record of the case state was not applied. */
+export type SkippedStateReason = 'does-not-open' | 'in-clear';
+
+export interface CaseStateSettings {
+  /**
+   * One-shot migration of a state written in clear by a version before sealing: only while it is
+   * on are clear records read (and rewritten sealed). Off, they are skipped: anyone who can write
+   * the topic could write one.
+   */
+  readonly migrateClearState: boolean;
+}
+
+/** What a restore read: entries applied, records skipped. */
+export interface RestoredCaseState {
+  readonly entries: number;
+  readonly skipped: number;
+}
+
+interface OpenedState {
+  readonly entries: StateEntry[];
+  readonly rewrites: StateEntry[];
+  readonly skipped: readonly {
+    readonly record: StateRecord;
+    readonly reason: SkippedStateReason;
+  }[];
 }
 
 /**
  * The case ledger on its compacted topic, with nothing in clear: references are stored by their
  * keyed pseudonym (the ledger's `referenceKey`), and every value is sealed with the hub's state key,
  * bound to its record key. Only ids — case keys, message ids, pseudonyms — are readable there.
+ * The hub trusts only what it sealed itself: a record that does not open is skipped, never applied.
  */
 export class CaseStateTopic {
   constructor(
     readonly topic: string,
     private readonly pseudonyms: Pseudonyms,
     private readonly seal: StateSeal,
+    private readonly logger: Logger,
+    private readonly settings: CaseStateSettings,
   ) {}
 
   /** What the ledger stores a case reference by. */
@@ -41,40 +72,97 @@ export class CaseStateTopic {
     }));
   }
 
-  /**
-   * Rebuilds the ledger from the topic. A state written before sealing (values and references in
-   * clear) is read as it is, stored by pseudonym in memory, and rewritten sealed — its clear keys
-   * tombstoned — by the next transaction.
-   */
-  async restore(kafka: Kafka, ledger: CaseLedger): Promise<number> {
-    const entries: StateEntry[] = [];
-    const rewrites: StateEntry[] = [];
-    for (const record of await readStateTopic(kafka, this.topic)) {
-      const entry = this.opened(record);
-      if (entry.rewrite) rewrites.push(...entry.rewrite);
-      entries.push(entry.current);
-    }
-    ledger.restore(entries);
-    ledger.rewrite(rewrites);
-    return entries.length;
+  /** Rebuilds the ledger from the topic (see `open`). */
+  async restore(kafka: Kafka, ledger: CaseLedger): Promise<RestoredCaseState> {
+    const opened = this.open(await readStateTopic(kafka, this.topic));
+    ledger.restore(opened.entries);
+    ledger.rewrite(opened.rewrites);
+    return { entries: opened.entries.length, skipped: opened.skipped.length };
   }
 
-  private opened(record: StateRecord): { current: StateEntry; rewrite?: readonly StateEntry[] } {
-    if (record.value === null) return { current: { key: record.key, value: null } };
+  /**
+   * The state's records, oldest first, as ledger entries. A record that does not open (forged,
+   * altered, moved to another key) or is in clear without the migration is skipped with an
+   * operator alert; the key's last genuine value stays in force and is written again, so that
+   * compaction keeps it rather than the skipped record. Only when no sealed record opens at all is
+   * the secret wrong, and the gateway does not start. With the migration on, a clear record is
+   * read, stored by pseudonym and rewritten sealed — its clear key tombstoned — by the next
+   * transaction.
+   */
+  open(records: readonly StateRecord[]): OpenedState {
+    const entries: StateEntry[] = [];
+    const rewrites: StateEntry[] = [];
+    const skipped: { record: StateRecord; reason: SkippedStateReason }[] = [];
+    const lastGenuine = new Map<string, StateEntry>();
+    const skippedLast = new Set<string>();
+    let sealedOpened = 0;
+    for (const record of records) {
+      const opened = this.opened(record);
+      if ('skipped' in opened) {
+        skipped.push({ record, reason: opened.skipped });
+        skippedLast.add(record.key);
+        continue;
+      }
+      if (opened.sealed) sealedOpened++;
+      skippedLast.delete(record.key);
+      lastGenuine.set(record.key, opened.current);
+      entries.push(opened.current);
+      rewrites.push(...(opened.rewrite ?? []));
+    }
+    const unopened = skipped.find(({ reason }) => reason === 'does-not-open');
+    if (unopened && sealedOpened === 0)
+      throw new UnreadableCaseStateError(this.topic, unopened.record.key);
+    for (const { record, reason } of skipped) this.alert(record, reason);
+    // No tombstone for a key with nothing genuine: that could be a state waiting for its migration.
+    for (const key of skippedLast) {
+      const genuine = lastGenuine.get(key);
+      if (genuine) rewrites.push(genuine);
+    }
+    return { entries, rewrites, skipped };
+  }
+
+  private opened(
+    record: StateRecord,
+  ):
+    | { current: StateEntry; sealed: boolean; rewrite?: readonly StateEntry[] }
+    | { skipped: SkippedStateReason } {
+    if (record.value === null) return { current: { key: record.key, value: null }, sealed: false };
     const value = record.value.toString('utf8');
     if (StateSeal.isSealed(value)) {
       try {
-        return { current: { key: record.key, value: this.seal.open(value, record.key) } };
+        return {
+          current: { key: record.key, value: this.seal.open(value, record.key) },
+          sealed: true,
+        };
       } catch {
-        throw new UnreadableCaseStateError(this.topic, record.key);
+        return { skipped: 'does-not-open' };
       }
     }
+    if (!this.settings.migrateClearState) return { skipped: 'in-clear' };
     const [kind = '', ...rest] = record.key.split(':');
     const key = kind === 'ref' ? `ref:${this.referenceKey(rest.join(':'))}` : record.key;
     const current = { key, value };
     return {
       current,
+      sealed: false,
       rewrite: key === record.key ? [current] : [{ key: record.key, value: null }, current],
     };
+  }
+
+  /** Named by where it sits and its kind of key: a clear record's key may hold a case reference. */
+  private alert(record: StateRecord, reason: SkippedStateReason): void {
+    this.logger.error(
+      {
+        alert: 'case-state-record-skipped',
+        reason,
+        topic: this.topic,
+        partition: record.partition,
+        offset: record.offset,
+        keyKind: record.key.split(':')[0],
+      },
+      reason === 'in-clear'
+        ? 'a case state record in clear was skipped: the hub writes its state sealed. If it is from a version before sealing, start once with SAMENLOOP_MIGRATE_CLEAR_CASE_STATE=true; otherwise find who writes the case state topic'
+        : 'a case state record that does not open with the hub secret was skipped (forged, altered or moved to another key): find who writes the case state topic',
+    );
   }
 }

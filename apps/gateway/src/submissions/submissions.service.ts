@@ -75,7 +75,15 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
       kafka,
       hubTopics(topics, registry.partners, config.maxMessageBytes, config.retention),
     );
-    const caseState = new CaseStateTopic(topics.caseState, keys.pseudonyms, keys.stateSeal);
+    const caseState = new CaseStateTopic(
+      topics.caseState,
+      keys.pseudonyms,
+      keys.stateSeal,
+      logger,
+      {
+        migrateClearState: config.migrateClearCaseState,
+      },
+    );
     const ledger = new CaseLedger({ referenceKey: caseState.referenceKey });
     const waiting = new WaitingDeliveries(topics.waitingDeliveries);
     const handlers = createHubHandlers({
@@ -133,12 +141,13 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
       },
       beforeSend: auditChain.link,
       beforeConsuming: async () => {
-        const entries = await caseState.restore(kafka, ledger);
+        const { entries, skipped } = await caseState.restore(kafka, ledger);
         waiting.restore(await readStateTopic(kafka, topics.waitingDeliveries));
         const heads = await auditChain.restore();
         logger.info(
           {
             entries,
+            skipped,
             cases: ledger.size,
             waitingDeliveries: waiting.size,
             auditPartitions: heads.size,
