@@ -1,4 +1,4 @@
-import { HubSecret, keyFiles, RECORD_MAC_HEADER, RecordMac } from '@samenloop/crypto';
+import { RECORD_MAC_HEADER } from '@samenloop/crypto';
 import { zsmDeadline } from '@samenloop/case';
 import { DEAD_LETTER_HEADERS } from '@samenloop/messaging';
 import { clockTickRecord } from '../../apps/gateway/src/clock/clock-tick';
@@ -64,10 +64,7 @@ describe('the hub trusts only its own records', () => {
 
     // Without a MAC, and with the MAC of a genuine tick of another time.
     const in2099 = JSON.stringify({ now: '2099-01-01T00:00:00.000Z' });
-    const secret = (await HubSecret.read(
-      keyFiles.hubSecret(running.scenario.partners.keysDirectory),
-    ))!;
-    const genuine = clockTickRecord(new RecordMac(secret), clock, new Date());
+    const genuine = clockTickRecord(await running.scenario.recordMac(), clock, new Date());
     await produce(kafka, clock, [
       { key: 'clock', value: in2099 },
       {

@@ -15,6 +15,8 @@ export interface GatewayScenario {
   startGateway(): Promise<GatewayProcess>;
   /** Moves the hub's time to `now` with a tick as the hub's ticker writes it, MAC and all. */
   tick(now?: Date): Promise<void>;
+  /** The MAC the hub puts on its own records (ticks, hub events), under this scenario's hub secret. */
+  recordMac(): Promise<RecordMac>;
 }
 
 export async function newGatewayScenario(
@@ -45,6 +47,12 @@ export async function newGatewayScenario(
     GATEWAY_CLOCK_TICK_MS: '0',
     ...extraSettings,
   };
+  // Read at each use: a test may replace the secret.
+  const recordMac = async () => {
+    const secret = await HubSecret.read(keyFiles.hubSecret(partners.keysDirectory));
+    if (!secret) throw new Error(`no hub secret in ${partners.keysDirectory}`);
+    return new RecordMac(secret);
+  };
   return {
     topics,
     group,
@@ -56,11 +64,9 @@ export async function newGatewayScenario(
       return gateway;
     },
     tick: async (now = new Date()) => {
-      // Read at each tick: a test may replace the secret between ticks.
-      const secret = await HubSecret.read(keyFiles.hubSecret(partners.keysDirectory));
-      if (!secret) throw new Error(`no hub secret in ${partners.keysDirectory}`);
-      const { key, value, headers } = clockTickRecord(new RecordMac(secret), topics.clock, now);
+      const { key, value, headers } = clockTickRecord(await recordMac(), topics.clock, now);
       await produce(kafka, topics.clock, [{ key: String(key), value: String(value), headers }]);
     },
+    recordMac,
   };
 }

@@ -60,7 +60,12 @@ export function createHubHandlers(options: HubHandlerOptions): HubHandlers {
     closedCaseRetentionMs: options.closedCaseRetentionMs,
     mac: options.keys.recordMac,
   });
-  const hubEvents = new HubEventsHandler(options.topics, alerts, options.logger);
+  const hubEvents = new HubEventsHandler(
+    options.topics,
+    alerts,
+    options.logger,
+    options.keys.recordMac,
+  );
   const byTopic = new Map([
     [options.topics.clock, clock.handle],
     [options.topics.hubEvents, hubEvents.handle],

@@ -7,7 +7,7 @@ const SECRET_BYTES = 32;
 /**
  * The hub's own secret, kept beside its private key: from it come the keys of what the hub writes
  * for itself alone — keyed pseudonyms (case references in the case state, data subjects in the
- * audit), the sealing of its compacted state and the MAC of its clock ticks. Losing it makes those unreadable; leaking it lets
+ * audit), the sealing of its compacted state and the MAC of its clock ticks and hub events. Losing it makes those unreadable; leaking it lets
  * a reader of the topics test guesses against the pseudonyms, so it is guarded like the hub key.
  */
 export class HubSecret {

@@ -14,7 +14,7 @@ export interface MacedRecord {
 }
 
 /**
- * Authenticates records only the hub writes and reads (its clock ticks): HMAC-SHA-256 with a key
+ * Authenticates records only the hub writes and reads (clock ticks, hub events): HMAC-SHA-256 with a key
  * from the hub secret, over the topic, key and value. Whoever can write the topic but lacks the
  * secret cannot make a record the hub accepts, nor move a genuine one to another topic or key.
  */

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { HubSecret, Pseudonyms, StateSeal } from '@samenloop/crypto';
+import { HubSecret, Pseudonyms, RECORD_MAC_HEADER, RecordMac, StateSeal } from '@samenloop/crypto';
 import { loggerOptions } from '@samenloop/observability';
 import pino from 'pino';
 import type { StateRecord } from '../topics/compacted-topic.reader';
@@ -40,6 +40,7 @@ describe(CaseStateTopic.name, () => {
       TOPIC,
       new Pseudonyms(secret),
       seal,
+      new RecordMac(secret),
       pino(
         loggerOptions('test', 'info'),
         new Writable({
@@ -85,6 +86,28 @@ describe(CaseStateTopic.name, () => {
         }),
       ),
     );
+  });
+
+  it('applies only its own tombstones: one without its MAC deletes nothing, with an alert when there was something to delete', () => {
+    const state = stateTopic();
+    const [own] = state.records([{ key: CASE, value: null }]);
+    const other = 'msg:0b6c4a2e-0000-4000-8000-000000000002';
+
+    const opened = state.open([
+      sealed(CASE, GM0772),
+      record(CASE, null),
+      record(other, null),
+      { ...record(CASE, null), headers: own!.headers! },
+    ]);
+
+    expect(opened.entries).toEqual([
+      { key: CASE, value: GM0772 },
+      { key: CASE, value: null },
+    ]);
+    expect(alerts).toEqual([
+      expect.objectContaining({ reason: 'tombstone-without-mac', offset: '1' }),
+    ]);
+    expect(own!.headers![RECORD_MAC_HEADER]).toEqual(expect.stringMatching(/^m1\./));
   });
 
   it('refuses a state in clear unless the one-shot migration is on, without naming its key', () => {

@@ -1,5 +1,5 @@
 import type { CaseLedger, StateEntry } from '@samenloop/case';
-import { StateSeal, type Pseudonyms } from '@samenloop/crypto';
+import { RECORD_MAC_HEADER, StateSeal, type Pseudonyms, type RecordMac } from '@samenloop/crypto';
 import type { OutboundRecord } from '@samenloop/messaging';
 import type { Logger } from '@samenloop/observability';
 import type { Kafka } from 'kafkajs';
@@ -18,16 +18,25 @@ export class UnreadableCaseStateError extends Error {
 }
 
 /** Why a record of the case state was not applied. */
-export type SkippedStateReason = 'does-not-open' | 'in-clear';
+export type SkippedStateReason = 'does-not-open' | 'in-clear' | 'tombstone-without-mac';
 
 export interface CaseStateSettings {
   /**
    * One-shot migration of a state written in clear by a version before sealing: only while it is
-   * on are clear records read (and rewritten sealed). Off, they are skipped: anyone who can write
-   * the topic could write one.
+   * on are clear records read (and rewritten sealed), and tombstones without a MAC (which that
+   * version wrote) applied. Off, they are skipped: anyone who can write the topic could write one.
    */
   readonly migrateClearState: boolean;
 }
+
+const SKIPPED_EXPLANATIONS: Readonly<Record<SkippedStateReason, string>> = {
+  'does-not-open':
+    'a case state record that does not open with the hub secret was skipped (forged, altered or moved to another key): find who writes the case state topic',
+  'in-clear':
+    'a case state record in clear was skipped: the hub writes its state sealed. If it is from a version before sealing, start once with SAMENLOOP_MIGRATE_CLEAR_CASE_STATE=true; otherwise find who writes the case state topic',
+  'tombstone-without-mac':
+    "a case state tombstone without the hub's MAC was skipped: the value it would delete stays. If it is from a version before sealing, start once with SAMENLOOP_MIGRATE_CLEAR_CASE_STATE=true; otherwise find who writes the case state topic",
+};
 
 /** What a restore read: entries applied, records skipped. */
 export interface RestoredCaseState {
@@ -48,13 +57,15 @@ interface OpenedState {
  * The case ledger on its compacted topic, with nothing in clear: references are stored by their
  * keyed pseudonym (the ledger's `referenceKey`), and every value is sealed with the hub's state key,
  * bound to its record key. Only ids — case keys, message ids, pseudonyms — are readable there.
- * The hub trusts only what it sealed itself: a record that does not open is skipped, never applied.
+ * The hub trusts only what it wrote itself: a value that does not open, or a tombstone (which has
+ * no value to seal) without the hub's MAC, is skipped, never applied.
  */
 export class CaseStateTopic {
   constructor(
     readonly topic: string,
     private readonly pseudonyms: Pseudonyms,
     private readonly seal: StateSeal,
+    private readonly mac: RecordMac,
     private readonly logger: Logger,
     private readonly settings: CaseStateSettings,
   ) {}
@@ -63,13 +74,13 @@ export class CaseStateTopic {
   readonly referenceKey = (reference: string): string =>
     this.pseudonyms.of('case-reference', reference);
 
-  /** The ledger's staged entries as records of the state topic, values sealed (tombstones stay null). */
+  /** The ledger's staged entries as records of the state topic: values sealed, tombstones MACed. */
   records(entries: readonly StateEntry[]): OutboundRecord[] {
-    return entries.map(({ key, value }) => ({
-      topic: this.topic,
-      key,
-      value: value === null ? null : this.seal.seal(value, key),
-    }));
+    return entries.map(({ key, value }) => {
+      if (value !== null) return { topic: this.topic, key, value: this.seal.seal(value, key) };
+      const tombstone = { topic: this.topic, key, value: null };
+      return { ...tombstone, headers: { [RECORD_MAC_HEADER]: this.mac.of(tombstone) } };
+    });
   }
 
   /** Rebuilds the ledger from the topic (see `open`). */
@@ -82,8 +93,8 @@ export class CaseStateTopic {
 
   /**
    * The state's records, oldest first, as ledger entries. A record that does not open (forged,
-   * altered, moved to another key) or is in clear without the migration is skipped with an
-   * operator alert; the key's last genuine value stays in force and is written again, so that
+   * altered, moved to another key), a tombstone without the hub's MAC, or a record in clear without
+   * the migration is skipped with an operator alert; the key's last genuine value stays in force and is written again, so that
    * compaction keeps it rather than the skipped record. Only when no sealed record opens at all is
    * the secret wrong, and the gateway does not start. With the migration on, a clear record is
    * read, stored by pseudonym and rewritten sealed — its clear key tombstoned — by the next
@@ -98,6 +109,13 @@ export class CaseStateTopic {
     let sealedOpened = 0;
     for (const record of records) {
       const opened = this.opened(record);
+      // A tombstone without a MAC on a key with no genuine value deletes nothing: no alert.
+      if (
+        'skipped' in opened &&
+        opened.skipped === 'tombstone-without-mac' &&
+        lastGenuine.get(record.key)?.value == null
+      )
+        continue;
       if ('skipped' in opened) {
         skipped.push({ record, reason: opened.skipped });
         skippedLast.add(record.key);
@@ -126,7 +144,10 @@ export class CaseStateTopic {
   ):
     | { current: StateEntry; sealed: boolean; rewrite?: readonly StateEntry[] }
     | { skipped: SkippedStateReason } {
-    if (record.value === null) return { current: { key: record.key, value: null }, sealed: false };
+    if (record.value === null)
+      return this.settings.migrateClearState || this.isOwnTombstone(record)
+        ? { current: { key: record.key, value: null }, sealed: false }
+        : { skipped: 'tombstone-without-mac' };
     const value = record.value.toString('utf8');
     if (StateSeal.isSealed(value)) {
       try {
@@ -149,6 +170,15 @@ export class CaseStateTopic {
     };
   }
 
+  private isOwnTombstone(record: StateRecord): boolean {
+    const mac = record.headers[RECORD_MAC_HEADER];
+    return (
+      mac !== undefined &&
+      !Array.isArray(mac) &&
+      this.mac.verify({ topic: this.topic, key: record.key, value: null }, mac)
+    );
+  }
+
   /** Named by where it sits and its kind of key: a clear record's key may hold a case reference. */
   private alert(record: StateRecord, reason: SkippedStateReason): void {
     this.logger.error(
@@ -160,9 +190,7 @@ export class CaseStateTopic {
         offset: record.offset,
         keyKind: record.key.split(':')[0],
       },
-      reason === 'in-clear'
-        ? 'a case state record in clear was skipped: the hub writes its state sealed. If it is from a version before sealing, start once with SAMENLOOP_MIGRATE_CLEAR_CASE_STATE=true; otherwise find who writes the case state topic'
-        : 'a case state record that does not open with the hub secret was skipped (forged, altered or moved to another key): find who writes the case state topic',
+      SKIPPED_EXPLANATIONS[reason],
     );
   }
 }

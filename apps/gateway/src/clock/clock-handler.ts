@@ -13,7 +13,8 @@ import type { Logger } from '@samenloop/observability';
 import type { Alert, AlertType, HubAlerts } from '../alerts/hub-alerts';
 import { zaakReferentiesOf } from '../routing/routed-message';
 import type { DeliveryDispatcher } from '../waiting/delivery-dispatcher';
-import { clockTickRecord, readClockTick, UnauthenticTickError } from './clock-tick';
+import { requireOwnRecord } from '../topics/own-record';
+import { clockTickRecord, parseClockTick } from './clock-tick';
 
 /**
  * The hub's clock is a Kafka topic. A tick raises every case alarm that has come due, in the same
@@ -21,8 +22,9 @@ import { clockTickRecord, readClockTick, UnauthenticTickError } from './clock-ti
  * again and nothing is raised twice or lost. The alarms live in the case state, so they survive
  * restarts; tests (or a standby clock) drive time by writing ticks, never by waiting. A tick also
  * releases the deliveries waiting for a recipient whose key has become usable, and forgets the
- * cases closed longer ago than their retention. Only ticks the hub wrote count (`readClockTick`): any
- * other is dead-lettered with an operator alert, and the hub's time stays where it was.
+ * cases closed longer ago than their retention. Only ticks the hub wrote count (`requireOwnRecord`):
+ * anyone who could write the clock topic could otherwise move the hub's time to 2099 and raise
+ * every alarm. Any other tick is dead-lettered with an operator alert; the hub's time stays.
  */
 export class ClockHandler {
   private hubTime = new Date(0);
@@ -67,27 +69,15 @@ export class ClockHandler {
     return records;
   };
 
-  /**
-   * A forged tick is dead-lettered like any bad input (the pipeline commits past it, so nothing
-   * blocks), and the operator is alerted: someone who can write the clock topic is not the hub.
-   */
   private authenticTime(record: InboundRecord): Date {
-    try {
-      return readClockTick(this.settings.mac, record);
-    } catch (error) {
-      if (error instanceof UnauthenticTickError)
-        this.logger.error(
-          {
-            alert: 'clock-tick-not-authentic',
-            reason: error.reason,
-            topic: record.topic,
-            partition: record.partition,
-            offset: record.offset,
-          },
-          "a clock tick not written by the hub was skipped: the hub's time did not move; find who writes the clock topic",
-        );
-      throw error;
-    }
+    requireOwnRecord(record, {
+      mac: this.settings.mac,
+      logger: this.logger,
+      what: 'clock tick',
+      step: 'clock-mac',
+      alert: 'clock-tick-not-authentic',
+    });
+    return parseClockTick(record.value);
   }
 
   /** A tick at the hub's time now: it moves no time, only continues the releases. */

@@ -38,7 +38,7 @@ export interface HubKeys {
   readonly pseudonyms: Pseudonyms;
   /** Seals what the hub keeps on its compacted state topics, with a key from the hub secret. */
   readonly stateSeal: StateSeal;
-  /** Authenticates the records the hub writes for itself alone (its clock ticks). */
+  /** Authenticates the records the hub writes for itself alone (clock ticks, hub events). */
   readonly recordMac: RecordMac;
   /**
    * A partner's key at `at`. Looked up on every use: a key registered, replaced, revoked or

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { CaseLedger } from '@samenloop/case';
 import { RECORD_MAC_HEADER, RecordMac } from '@samenloop/crypto';
 import { topicNames, PARKED_HEADERS, type OutboundRecord } from '@samenloop/messaging';
-import { UnauthenticTickError } from '../clock/clock-tick';
+import { ForgedRecordError } from '../topics/own-record';
 import type { HubHandlers } from '../hub-handlers';
 import { HandlerFixture, registry, validator } from './submission-handler.fixture';
 
@@ -652,7 +652,7 @@ describe('case threads through the gateway handlers', () => {
     ];
 
     for (const forged of forgeries)
-      await expect(handlers.handle(forged)).rejects.toThrow(UnauthenticTickError);
+      await expect(handlers.handle(forged)).rejects.toThrow(ForgedRecordError);
     expect(handlers.clock.now).toEqual(new Date(0));
     // The hub's own tick still raises the alarm at its margin.
     expect(await deliveredTo(await tick('2026-11-24T14:00:00+01:00'), 'OM')).toMatchObject([

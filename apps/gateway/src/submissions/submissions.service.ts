@@ -79,6 +79,7 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
       topics.caseState,
       keys.pseudonyms,
       keys.stateSeal,
+      keys.recordMac,
       logger,
       {
         migrateClearState: config.migrateClearCaseState,
@@ -157,7 +158,11 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
       },
     });
     await this.policy.watch(
-      new KafkaPolicyEvents(kafka, { topics, instanceId: config.instanceId }),
+      new KafkaPolicyEvents(kafka, {
+        topics,
+        instanceId: config.instanceId,
+        mac: keys.recordMac,
+      }),
     );
     await this.pipeline.start();
     if (config.clockTickMs > 0) {
