@@ -160,9 +160,7 @@ describe(`faults in the middle of ${SUBMISSIONS} submissions`, () => {
     ).toEqual([]);
     // Registered while the gateway runs: no restart needed; the next tick releases the backlog.
     renameSync(`${keyFile}.withheld`, keyFile);
-    await produce(kafka, running.scenario.topics.clock, [
-      { key: 'clock', value: Buffer.from(JSON.stringify({ now: new Date().toISOString() })) },
-    ]);
+    await running.scenario.tick();
     await deliveredAtLeast(SUBMISSIONS);
 
     await expectEachDeliveredOnce('VT-ZOB key missing, then added', sent);

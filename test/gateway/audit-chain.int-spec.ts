@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Partitioners } from 'kafkajs';
 import { AUDIT_CHAIN_HEADERS, chainHash, type PartitionVerification } from '@samenloop/audit';
+import { RECORD_MAC_HEADER } from '@samenloop/crypto';
 import {
   DEAD_LETTER_HEADERS,
   hubEventRecord,
@@ -139,7 +140,11 @@ describe('tamper-evident audit', () => {
     });
     await produce(kafka, running.scenario.topics.hubEvents, [
       { key: 'bogus', value: '{"kind":"delete-audit"}' },
-      { key: String(accessQuery.key), value: String(accessQuery.value) },
+      {
+        key: String(accessQuery.key),
+        value: String(accessQuery.value),
+        headers: { [RECORD_MAC_HEADER]: (await running.scenario.recordMac()).of(accessQuery) },
+      },
     ]);
 
     // Two start-ups, every decision of every zorgmelding, the refusal's alert and the access
@@ -189,7 +194,7 @@ describe('tamper-evident audit', () => {
     ).find(fromHubEvents);
     expect(deadLetter!.headers).toMatchObject({
       [DEAD_LETTER_HEADERS.sourceTopic]: running.scenario.topics.hubEvents,
-      [DEAD_LETTER_HEADERS.failedStep]: 'hub-event',
+      [DEAD_LETTER_HEADERS.failedStep]: 'hub-event-mac',
     });
 
     const cli = await runAuditVerify(namespace);

@@ -42,10 +42,7 @@ describe('case threads on a real broker', () => {
     ]);
   }
 
-  const tick = (now: Date) =>
-    produce(kafka, running.scenario.topics.clock, [
-      { key: 'clock', value: Buffer.from(JSON.stringify({ now: now.toISOString() })) },
-    ]);
+  const tick = (now: Date) => running.scenario.tick(now);
 
   it('keeps threads, stages and pending deadlines through a killed gateway, and follows the case to its end', async () => {
     sent = [];

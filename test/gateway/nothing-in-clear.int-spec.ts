@@ -8,7 +8,7 @@ import { HubSecret, keyFiles } from '@samenloop/crypto';
 import { ensureTopics } from '@samenloop/messaging';
 import { DeliveryWatcher } from '../support/delivery-watcher';
 import { GatewayProcess } from '../support/gateway-process';
-import { newGatewayScenario } from '../support/gateway-scenario';
+import { newGatewayScenario, type GatewayScenario } from '../support/gateway-scenario';
 import {
   clientSettingsFromEnvironment,
   consumeUntil,
@@ -142,12 +142,7 @@ describe('nothing in clear at rest', () => {
       await running.watcher.answerTo(sender.id, submission.id);
     }
     // The clock raises whatever alarms came due, with alerts of their own.
-    await produce(kafka, running.scenario.topics.clock, [
-      {
-        key: 'clock',
-        value: JSON.stringify({ now: new Date(Date.now() + 2 * DAY).toISOString() }),
-      },
-    ]);
+    await running.scenario.tick(new Date(Date.now() + 2 * DAY));
     // An operator answers an access request about a person of the demo: the query is audited.
     const demoBsn = JSON.stringify(submissions[0]).match(/"bsn":"(\d{9})"/)?.[1];
     expect(demoBsn).toBeDefined();
@@ -255,13 +250,7 @@ describe('nothing in clear at rest', () => {
         .size,
     ).toBe(1);
 
-    const tick = (days: number) =>
-      produce(kafka, running.scenario.topics.clock, [
-        {
-          key: 'clock',
-          value: JSON.stringify({ now: new Date(Date.now() + days * DAY).toISOString() }),
-        },
-      ]);
+    const tick = (days: number) => running.scenario.tick(new Date(Date.now() + days * DAY));
     const keysOfCase = [
       ...new Set(state.filter((record) => !markers.includes(record)).map((record) => record.key)),
     ];
@@ -299,13 +288,12 @@ describe('a case state written before sealing, or under another secret', () => {
   const kafka = testKafka();
   const running = runningHub();
 
-  it('is read as it was, rewritten sealed and its clear references tombstoned', async () => {
-    const scenario = await newGatewayScenario(kafka);
+  /** What an earlier version of the hub wrote: references and facts in clear. */
+  const writeClearState = async (scenario: GatewayScenario) => {
     const police = policeNumber();
     const reference = `politieRegistratienummer:${police}`;
     const caseKey = `case-${randomUUID()}`;
     const earlier = randomUUID();
-    // What an earlier version of the hub wrote: references and facts in clear.
     await ensureTopics(kafka, [
       {
         topic: scenario.topics.caseState,
@@ -327,9 +315,11 @@ describe('a case state written before sealing, or under another secret', () => {
       { key: `ref:${reference}`, value: caseKey },
       { key: `msg:${earlier}`, value: caseKey },
     ]);
-    running.watcher = await DeliveryWatcher.start(kafka, scenario, ['VT-ZOB']);
-    running.gateway = await scenario.startGateway();
+    return { police, reference, caseKey, earlier };
+  };
 
+  /** A zorgmelding naming `police`, as delivered to VT-ZOB. */
+  const zorgmeldingAtVt = async (scenario: GatewayScenario, police: string) => {
     const submission = submissionFrom(ZORGMELDING, {
       sender: 'POLITIE-OB',
       zaakReferenties: { politieRegistratienummer: police },
@@ -337,18 +327,44 @@ describe('a case state written before sealing, or under another secret', () => {
     await produce(kafka, scenario.topics.inbound('POLITIE-OB'), [
       await scenario.partners.sealed('POLITIE-OB', submission, police),
     ]);
-    const delivered = await running.watcher.until(
+    return running.watcher!.until(
       () =>
         running
           .watcher!.deliveries('VT-ZOB', 'zorgmelding')
           .find((d) => d.messageId === submission.id),
       'the zorgmelding at VT-ZOB',
     );
+  };
+
+  it('is skipped with an alert when the one-shot migration is off: anyone could have written it', async () => {
+    const scenario = await newGatewayScenario(kafka);
+    const { police, caseKey } = await writeClearState(scenario);
+    running.watcher = await DeliveryWatcher.start(kafka, scenario, ['VT-ZOB']);
+    running.gateway = await scenario.startGateway();
+
+    const delivered = await zorgmeldingAtVt(scenario, police);
+
+    // The clear state was not applied: the reference opened a case of its own.
+    expect(delivered.caseThread?.caseKey).not.toBe(caseKey);
+    expect(running.gateway.logs).toContain('"alert":"case-state-record-skipped"');
+    expect(running.gateway.logs).toContain('SAMENLOOP_MIGRATE_CLEAR_CASE_STATE=true');
+    expect(running.gateway.logs).not.toContain(police);
+  });
+
+  it('is read as it was, rewritten sealed and its clear references tombstoned, when the one-shot migration is on', async () => {
+    const scenario = await newGatewayScenario(kafka, {
+      SAMENLOOP_MIGRATE_CLEAR_CASE_STATE: 'true',
+    });
+    const { police, reference, caseKey, earlier } = await writeClearState(scenario);
+    running.watcher = await DeliveryWatcher.start(kafka, scenario, ['VT-ZOB']);
+    running.gateway = await scenario.startGateway();
+
+    const delivered = await zorgmeldingAtVt(scenario, police);
     // The reference still finds its case: nothing of the old state was lost.
     expect(delivered.caseThread?.caseKey).toBe(caseKey);
 
     const state = await consumeUntil(kafka, scenario.topics.caseState, (records) =>
-      records.some((record) => record.key === `msg:${submission.id}`),
+      records.some((record) => record.key === `msg:${String(delivered.messageId)}`),
     );
     const latest = new Map(state.map((record) => [record.key, record.value]));
     expect(latest.get(`ref:${reference}`)).toBeNull();

@@ -71,10 +71,7 @@ describe('a recipient without a usable key', () => {
       `delivery ${deliveryId} at ${partnerId}`,
     );
 
-  const tick = () =>
-    produce(kafka, running.scenario.topics.clock, [
-      { key: 'clock', value: Buffer.from(JSON.stringify({ now: new Date().toISOString() })) },
-    ]);
+  const tick = () => running.scenario.tick();
 
   /** Nothing was dead-lettered, and a new zorgmelding reaches VT-ZOB at once. */
   const expectHealthyAfterwards = async () => {

@@ -1,7 +1,9 @@
+import { HubSecret, keyFiles, RecordMac } from '@samenloop/crypto';
 import { topicNames, type TopicNames } from '@samenloop/messaging';
 import type { Kafka } from 'kafkajs';
+import { clockTickRecord } from '../../apps/gateway/src/clock/clock-tick';
 import { GatewayProcess } from './gateway-process';
-import { createTopics, uniqueName } from './kafka-test-kit';
+import { createTopics, produce, uniqueName } from './kafka-test-kit';
 import { PartnerKit, registry } from './partner-kit';
 
 /** A gateway with its own topic namespace, consumer group and keys, so tests never see each other. */
@@ -11,6 +13,10 @@ export interface GatewayScenario {
   readonly partners: PartnerKit;
   readonly settings: Record<string, string>;
   startGateway(): Promise<GatewayProcess>;
+  /** Moves the hub's time to `now` with a tick as the hub's ticker writes it, MAC and all. */
+  tick(now?: Date): Promise<void>;
+  /** The MAC the hub puts on its own records (ticks, hub events), under this scenario's hub secret. */
+  recordMac(): Promise<RecordMac>;
 }
 
 export async function newGatewayScenario(
@@ -42,6 +48,12 @@ export async function newGatewayScenario(
     GATEWAY_CLOCK_TICK_MS: '0',
     ...extraSettings,
   };
+  // Read at each use: a test may replace the secret.
+  const recordMac = async () => {
+    const secret = await HubSecret.read(keyFiles.hubSecret(partners.keysDirectory));
+    if (!secret) throw new Error(`no hub secret in ${partners.keysDirectory}`);
+    return new RecordMac(secret);
+  };
   return {
     topics,
     group,
@@ -52,5 +64,10 @@ export async function newGatewayScenario(
       await gateway.start();
       return gateway;
     },
+    tick: async (now = new Date()) => {
+      const { key, value, headers } = clockTickRecord(await recordMac(), topics.clock, now);
+      await produce(kafka, topics.clock, [{ key: String(key), value: String(value), headers }]);
+    },
+    recordMac,
   };
 }

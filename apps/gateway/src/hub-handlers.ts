@@ -58,8 +58,14 @@ export function createHubHandlers(options: HubHandlerOptions): HubHandlers {
   const submissions = new SubmissionHandler({ ...options, hubSource, router, alerts });
   const clock = new ClockHandler(options.ledger, alerts, dispatcher, options.logger, {
     closedCaseRetentionMs: options.closedCaseRetentionMs,
+    mac: options.keys.recordMac,
   });
-  const hubEvents = new HubEventsHandler(options.topics, alerts, options.logger);
+  const hubEvents = new HubEventsHandler(
+    options.topics,
+    alerts,
+    options.logger,
+    options.keys.recordMac,
+  );
   const byTopic = new Map([
     [options.topics.clock, clock.handle],
     [options.topics.hubEvents, hubEvents.handle],

@@ -7,7 +7,7 @@ const SECRET_BYTES = 32;
 /**
  * The hub's own secret, kept beside its private key: from it come the keys of what the hub writes
  * for itself alone — keyed pseudonyms (case references in the case state, data subjects in the
- * audit) and the sealing of its compacted state. Losing it makes those unreadable; leaking it lets
+ * audit), the sealing of its compacted state and the MAC of its clock ticks and hub events. Losing it makes those unreadable; leaking it lets
  * a reader of the topics test guesses against the pseudonyms, so it is guarded like the hub key.
  */
 export class HubSecret {
@@ -39,8 +39,8 @@ export class HubSecret {
     });
   }
 
-  /** A key of its own per use, so a pseudonym never doubles as an encryption key or vice versa. */
-  derive(use: 'pseudonyms' | 'state-seal'): Buffer {
+  /** A key of its own per use, so a pseudonym never doubles as an encryption key or a MAC key. */
+  derive(use: 'pseudonyms' | 'state-seal' | 'record-mac'): Buffer {
     return Buffer.from(hkdfSync('sha256', this.secret, Buffer.alloc(0), `samenloop ${use} v1`, 32));
   }
 }

@@ -30,3 +30,5 @@ export type { GeneratedKeys } from './key-directory';
 export { HubSecret, Pseudonyms } from './hub-secret';
 export type { PseudonymDomain } from './hub-secret';
 export { StateSeal, StateSealError } from './state-seal';
+export { RecordMac, RECORD_MAC_HEADER } from './record-mac';
+export type { MacedRecord } from './record-mac';

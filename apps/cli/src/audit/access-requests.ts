@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { HubSecret, keyFiles, Pseudonyms } from '@samenloop/crypto';
+import { HubSecret, keyFiles, Pseudonyms, RECORD_MAC_HEADER, RecordMac } from '@samenloop/crypto';
 import { GROUP_PREFIXES, hubEventRecord, topicNames, type TopicNames } from '@samenloop/messaging';
 import type { Kafka } from 'kafkajs';
 import type { CliSettings } from '../cli-settings';
@@ -39,7 +39,8 @@ export class AccessRequests {
     askedBy: string,
     options = { idleMs: 3_000, maxMs: 600_000 },
   ): Promise<AccessAnswer> {
-    const sought = soughtSubjects(query, await this.pseudonyms());
+    const secret = await this.hubSecret();
+    const sought = soughtSubjects(query, new Pseudonyms(secret));
     const found = new SubjectDeliveries(sought);
     const ended = await readUntilQuiet(this.kafka, {
       topic: this.topics.audit,
@@ -66,18 +67,24 @@ export class AccessRequests {
         deliveriesFound: found.countFor(subject),
       }),
     );
+    // The hub's MAC: the gateway audits no hub event without it.
+    const mac = new RecordMac(secret);
     for (const event of events)
-      await sendRecord(this.kafka, event.topic, { key: event.key, value: event.value });
+      await sendRecord(this.kafka, event.topic, {
+        key: event.key,
+        value: event.value,
+        headers: { [RECORD_MAC_HEADER]: mac.of(event) },
+      });
     return { deliveries: found.deliveries(), eventIds: events.map((event) => String(event.key)) };
   }
 
-  private async pseudonyms(): Promise<Pseudonyms> {
+  private async hubSecret(): Promise<HubSecret> {
     const file = keyFiles.hubSecret(this.settings.keysDirectory);
     const secret = await HubSecret.read(file);
     if (!secret)
       throw new Error(
         `no hub secret at ${file}: run this where the hub's keys are (SAMENLOOP_KEYS_DIR or --keys-dir); without it no pseudonym can be looked up`,
       );
-    return new Pseudonyms(secret);
+    return secret;
   }
 }

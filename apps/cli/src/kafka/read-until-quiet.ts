@@ -13,7 +13,7 @@ export async function readUntilQuiet(
     readonly groupId: string;
     readonly idleMs: number;
     readonly maxMs: number;
-    readonly each: (message: KafkaMessage) => Promise<void>;
+    readonly each: (message: KafkaMessage, partition: number) => Promise<void>;
   },
 ): Promise<'quiet' | 'deadline'> {
   const consumer = kafka.consumer({ groupId: options.groupId });
@@ -30,9 +30,9 @@ export async function readUntilQuiet(
       deadline = setTimeout(() => resolve('deadline'), options.maxMs);
       consumer
         .run({
-          eachMessage: async ({ message }) => {
+          eachMessage: async ({ message, partition }) => {
             clearTimeout(idle);
-            await options.each(message);
+            await options.each(message, partition);
             idle = setTimeout(quiet, options.idleMs);
           },
         })

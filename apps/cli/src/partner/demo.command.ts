@@ -3,7 +3,13 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { PartnerRegistry } from '@samenloop/partners';
 import { cliSettings } from '../cli-settings';
-import { PartnerClient, describeReceived, type ReceivedDocument } from './partner-client';
+import {
+  PartnerClient,
+  describeReceived,
+  describeRefused,
+  type Received,
+  type ReceivedDocument,
+} from './partner-client';
 
 /**
  * `samenloop demo [dir]`: sends each submission in the folder as the partner its `source` names,
@@ -34,12 +40,13 @@ export function registerDemoCommand(program: Command): void {
         clients.set(partner.id, await PartnerClient.open(settings, partner.id));
       const out = (line: string) => process.stdout.write(`${line}\n`);
       const deliveries = new Map<string, ReceivedDocument[]>();
-      const collect = (id: string, received: readonly ReceivedDocument[]) => {
+      const collect = (id: string, { documents, refused }: Received) => {
+        for (const record of refused) out(`  ${id} ✗ ${describeRefused(record)}`);
         deliveries.set(id, [
           ...(deliveries.get(id) ?? []),
-          ...received.filter((item) => item.type === 'delivery'),
+          ...documents.filter((item) => item.type === 'delivery'),
         ]);
-        return received.filter((item) => item.type !== 'delivery');
+        return documents.filter((item) => item.type !== 'delivery');
       };
       // Earlier deliveries (of an earlier start) are read away first, so the summary shows this run.
       for (const client of clients.values()) await client.receive({ idleMs: 1_500, maxMs: 30_000 });

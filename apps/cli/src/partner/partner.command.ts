@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { cliSettings } from '../cli-settings';
-import { PartnerClient, describeReceived } from './partner-client';
+import { PartnerClient } from './partner-client';
+import { receiveReport } from './receive-report';
 import { registerPartnerRegisterCommand } from './register-partner-key.command';
 
 export function registerPartnerCommands(program: Command): void {
@@ -23,20 +24,21 @@ export function registerPartnerCommands(program: Command): void {
   partner
     .command('receive')
     .description(
-      "Receive and decrypt what arrived on the partner's delivery topic since the last receive.",
+      "Receive and decrypt what arrived on the partner's delivery topic since the last receive. " +
+        "Shows only documents the hub's signature verifies, each once; reports every other record by its offset.",
     )
     .requiredOption('--as <partner>', 'partner id, e.g. VT-ZOB')
-    .option('--json', 'print the decrypted documents as JSON')
+    .option(
+      '--json',
+      'print the decrypted documents as JSON; refused records go to stderr as JSON, without content',
+    )
     .option('--idle <seconds>', 'stop after this many quiet seconds', '3')
     .action(async (options: { as: string; json?: boolean; idle: string }) => {
       const client = await PartnerClient.open(cliSettings(), options.as);
       const received = await client.receive({ idleMs: Number(options.idle) * 1000, maxMs: 60_000 });
-      const lines = options.json
-        ? received.map((item) => JSON.stringify(item.document, null, 2))
-        : received.map((item) => `${options.as}: ${describeReceived(item)}`);
-      process.stdout.write(
-        `${lines.length > 0 ? lines.join('\n') : `${options.as}: nothing new`}\n`,
-      );
+      const report = receiveReport(options.as, received, options.json === true);
+      process.stdout.write(report.stdout);
+      process.stderr.write(report.stderr);
     });
   registerPartnerRegisterCommand(partner);
 }

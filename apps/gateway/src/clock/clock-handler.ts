@@ -7,16 +7,14 @@ import {
   type CaseLedger,
   type CaseRecord,
 } from '@samenloop/case';
-import { PoisonRecordError, type InboundRecord, type OutboundRecord } from '@samenloop/messaging';
+import type { RecordMac } from '@samenloop/crypto';
+import type { InboundRecord, OutboundRecord } from '@samenloop/messaging';
 import type { Logger } from '@samenloop/observability';
 import type { Alert, AlertType, HubAlerts } from '../alerts/hub-alerts';
 import { zaakReferentiesOf } from '../routing/routed-message';
 import type { DeliveryDispatcher } from '../waiting/delivery-dispatcher';
-
-/** A tick on the clock topic: the hub's time moves to `now`. */
-export interface ClockTick {
-  readonly now: string;
-}
+import { requireOwnRecord } from '../topics/own-record';
+import { clockTickRecord, parseClockTick } from './clock-tick';
 
 /**
  * The hub's clock is a Kafka topic. A tick raises every case alarm that has come due, in the same
@@ -24,7 +22,9 @@ export interface ClockTick {
  * again and nothing is raised twice or lost. The alarms live in the case state, so they survive
  * restarts; tests (or a standby clock) drive time by writing ticks, never by waiting. A tick also
  * releases the deliveries waiting for a recipient whose key has become usable, and forgets the
- * cases closed longer ago than their retention.
+ * cases closed longer ago than their retention. Only ticks the hub wrote count (`requireOwnRecord`):
+ * anyone who could write the clock topic could otherwise move the hub's time to 2099 and raise
+ * every alarm. Any other tick is dead-lettered with an operator alert; the hub's time stays.
  */
 export class ClockHandler {
   private hubTime = new Date(0);
@@ -34,7 +34,11 @@ export class ClockHandler {
     private readonly alerts: HubAlerts,
     private readonly dispatcher: DeliveryDispatcher,
     private readonly logger: Logger,
-    private readonly settings: { readonly closedCaseRetentionMs: number },
+    private readonly settings: {
+      readonly closedCaseRetentionMs: number;
+      /** Authenticates the ticks: only a holder of the hub secret moves the hub's time. */
+      readonly mac: RecordMac;
+    },
   ) {}
 
   /** The latest time a tick brought; time never runs backwards. */
@@ -43,7 +47,7 @@ export class ClockHandler {
   }
 
   readonly handle = async (record: InboundRecord): Promise<readonly OutboundRecord[]> => {
-    const tick = parseTick(record.value);
+    const tick = this.authenticTime(record);
     if (tick > this.hubTime) this.hubTime = tick;
     // Released now, whatever time the tick brings (tests and a standby clock may lag or lead).
     const released = await this.dispatcher.releaseUsable(new Date());
@@ -65,25 +69,21 @@ export class ClockHandler {
     return records;
   };
 
+  private authenticTime(record: InboundRecord): Date {
+    requireOwnRecord(record, {
+      mac: this.settings.mac,
+      logger: this.logger,
+      what: 'clock tick',
+      step: 'clock-mac',
+      alert: 'clock-tick-not-authentic',
+    });
+    return parseClockTick(record.value);
+  }
+
   /** A tick at the hub's time now: it moves no time, only continues the releases. */
   private followUp(clockTopic: string): OutboundRecord {
-    const tick: ClockTick = { now: this.hubTime.toISOString() };
-    return { topic: clockTopic, key: 'clock', value: JSON.stringify(tick) };
+    return clockTickRecord(this.settings.mac, clockTopic, this.hubTime);
   }
-}
-
-function parseTick(value: Buffer | null): Date {
-  let now: unknown;
-  try {
-    now = (JSON.parse(value?.toString('utf8') ?? '') as Partial<ClockTick>).now;
-  } catch {
-    // Reported below.
-  }
-  const time = typeof now === 'string' ? new Date(now) : undefined;
-  if (!time || Number.isNaN(time.getTime())) {
-    throw new PoisonRecordError('a clock tick must be JSON {"now": "<ISO 8601 time>"}', 'clock');
-  }
-  return time;
 }
 
 function alertFor(caseRecord: CaseRecord, kind: AlarmKind): Alert<AlertType> {

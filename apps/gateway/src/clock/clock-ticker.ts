@@ -1,10 +1,12 @@
 import type { Kafka, Producer } from 'kafkajs';
+import type { RecordMac } from '@samenloop/crypto';
 import type { Logger } from '@samenloop/observability';
-import type { ClockTick } from './clock-handler';
+import { clockTickRecord } from './clock-tick';
 
 /**
  * Writes the wall-clock time to the clock topic at a fixed interval. Several gateways may tick at
  * once: a tick only moves time forward, and a raised alarm is marked so, so extra ticks are harmless.
+ * Each tick carries a MAC under the hub secret: the clock handler applies no other.
  */
 export class ClockTicker {
   private timer: NodeJS.Timeout | undefined;
@@ -13,6 +15,7 @@ export class ClockTicker {
   constructor(
     private readonly kafka: Kafka,
     private readonly topic: string,
+    private readonly mac: RecordMac,
     private readonly intervalMs: number,
     private readonly logger: Logger,
     private readonly now: () => Date = () => new Date(),
@@ -31,12 +34,12 @@ export class ClockTicker {
   }
 
   private async tick(): Promise<void> {
-    const tick: ClockTick = { now: this.now().toISOString() };
+    const { key, value, headers } = clockTickRecord(this.mac, this.topic, this.now());
     try {
       await this.producer?.send({
         topic: this.topic,
         acks: -1,
-        messages: [{ value: JSON.stringify(tick) }],
+        messages: [{ key, value, headers }],
       });
     } catch (error) {
       // A missed tick only delays alarms to the next one.

@@ -264,6 +264,19 @@ describe(loadGatewayConfig.name, () => {
     ]);
   });
 
+  it('reads a case state in clear only when the one-shot migration is asked for, by true or false', () => {
+    const required = { KAFKA_BROKERS: '127.0.0.1:19092', SAMENLOOP_KEYS_DIR: '/keys' };
+
+    expect(loadGatewayConfig(required).migrateClearCaseState).toBe(false);
+    expect(
+      loadGatewayConfig({ ...required, SAMENLOOP_MIGRATE_CLEAR_CASE_STATE: 'true' })
+        .migrateClearCaseState,
+    ).toBe(true);
+    expect(() =>
+      loadGatewayConfig({ ...required, SAMENLOOP_MIGRATE_CLEAR_CASE_STATE: 'yes' }),
+    ).toThrow(/SAMENLOOP_MIGRATE_CLEAR_CASE_STATE: must be true or false/);
+  });
+
   it('rejects a broker list entry without a port', () => {
     expect(() =>
       loadGatewayConfig({

@@ -96,6 +96,20 @@ const retentionOfCasesSchema = z.object({
   SAMENLOOP_RETENTION_CLOSED_CASES_DAYS: z.number(),
 });
 
+/**
+ * One-shot migrations, each off unless asked for: on, the gateway accepts once what it otherwise
+ * refuses as a possible forgery (see `CaseStateTopic`).
+ */
+const migrationSchema = z.object({
+  SAMENLOOP_MIGRATE_CLEAR_CASE_STATE: z
+    .enum(['true', 'false'], {
+      error:
+        'must be true or false: true only for one start after upgrading from a version that wrote the case state in clear',
+    })
+    .default('false')
+    .transform((value) => value === 'true'),
+});
+
 const environmentFields = z.object({
   KAFKA_BROKERS: z
     .string({ error: 'is required: a comma-separated list of host:port, e.g. 127.0.0.1:19092' })
@@ -213,6 +227,7 @@ const environmentFields = z.object({
   ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   ...keyTrustFields.shape,
+  ...migrationSchema.shape,
 });
 
 const environmentSchema = environmentFields
@@ -300,6 +315,8 @@ export interface GatewayConfig {
   /** A transaction open longer than this makes /health report the pipeline as failing. */
   readonly commitStallMs: number;
   readonly logLevel: LogLevel;
+  /** Whether a case state in clear (from a version before sealing) is read and rewritten sealed. */
+  readonly migrateClearCaseState: boolean;
 }
 
 /**
@@ -407,5 +424,6 @@ export function loadGatewayConfig(
     }),
     commitStallMs: settings.GATEWAY_COMMIT_STALL_MS,
     logLevel: settings.LOG_LEVEL,
+    migrateClearCaseState: settings.SAMENLOOP_MIGRATE_CLEAR_CASE_STATE,
   });
 }

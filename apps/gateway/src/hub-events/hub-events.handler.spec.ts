@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { HubSecret, RECORD_MAC_HEADER, RecordMac } from '@samenloop/crypto';
 import { createLogger } from '@samenloop/observability';
 import {
   PoisonRecordError,
@@ -7,18 +11,31 @@ import {
   type OutboundRecord,
 } from '@samenloop/messaging';
 import type { HubAlerts } from '../alerts/hub-alerts';
+import { ForgedRecordError } from '../topics/own-record';
 import { HubEventsHandler } from './hub-events.handler';
 
 const topics = topicNames('');
 
+let mac: RecordMac;
+
+beforeAll(async () => {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'samenloop-secret-')), 'secret.key');
+  await HubSecret.create(file);
+  mac = new RecordMac((await HubSecret.read(file))!);
+});
+
+/** An event as the gateway or the operator's CLI writes it, with the hub's MAC. */
 function inbound(event: unknown): InboundRecord {
-  return {
+  const record = {
     topic: topics.hubEvents,
+    key: Buffer.from('e-1'),
+    value: Buffer.from(JSON.stringify(event)),
+  };
+  return {
+    ...record,
     partition: 0,
     offset: '0',
-    key: null,
-    value: Buffer.from(JSON.stringify(event)),
-    headers: {},
+    headers: { [RECORD_MAC_HEADER]: mac.of(record) },
     timestamp: '0',
   };
 }
@@ -28,7 +45,7 @@ function handler() {
   const raise = jest.fn(() => Promise.resolve(alertRecords));
   const alerts = { raise } as unknown as HubAlerts;
   return {
-    handler: new HubEventsHandler(topics, alerts, createLogger('test', 'fatal')),
+    handler: new HubEventsHandler(topics, alerts, createLogger('test', 'fatal'), mac),
     raise,
     alertRecords,
   };
@@ -42,6 +59,15 @@ const accessQuery: AccessQueryEvent = {
   askedBy: 'beheerder',
   askedAt: '2026-12-01T10:00:00.000Z',
   deliveriesFound: 0,
+};
+
+const policyRefused = {
+  kind: 'policy-refused',
+  eventId: 'e-3',
+  keptVersion: 'sha256:old',
+  files: [],
+  problems: [{ code: 'geen-beleidsbestanden' }],
+  refusedAt: '2026-12-01T10:00:00.000Z',
 };
 
 describe(HubEventsHandler.name, () => {
@@ -87,16 +113,7 @@ describe(HubEventsHandler.name, () => {
   it('raises the beleid-geweigerd alert of a refused policy, at the time it was refused', async () => {
     const { handler: hubEvents, raise, alertRecords } = handler();
 
-    const records = await hubEvents.handle(
-      inbound({
-        kind: 'policy-refused',
-        eventId: 'e-3',
-        keptVersion: 'sha256:old',
-        files: [],
-        problems: [{ code: 'geen-beleidsbestanden' }],
-        refusedAt: '2026-12-01T10:00:00.000Z',
-      }),
-    );
+    const records = await hubEvents.handle(inbound(policyRefused));
 
     expect(records).toBe(alertRecords);
     expect(raise).toHaveBeenCalledWith(
@@ -109,6 +126,19 @@ describe(HubEventsHandler.name, () => {
       }),
       new Date('2026-12-01T10:00:00.000Z'),
     );
+  });
+
+  it('leaves an event without the hub MAC to the dead letters: no one else writes the audit or raises alerts', async () => {
+    const genuine = inbound(policyRefused);
+    const { handler: hubEvents, raise } = handler();
+
+    for (const forged of [
+      { ...genuine, headers: {} },
+      { ...genuine, value: Buffer.from(JSON.stringify({ ...policyRefused, keptVersion: 'x' })) },
+      { ...inbound(accessQuery), headers: genuine.headers },
+    ])
+      await expect(hubEvents.handle(forged)).rejects.toThrow(ForgedRecordError);
+    expect(raise).not.toHaveBeenCalled();
   });
 
   it('leaves a malformed event to the dead letters', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { RecordMac } from '@samenloop/crypto';
 import {
   parseHubEvent,
   type AccessQueryEvent,
@@ -9,6 +10,7 @@ import {
 import type { Logger } from '@samenloop/observability';
 import type { HubAlerts } from '../alerts/hub-alerts';
 import { beleidGeweigerd, policyVersionRecord } from '../policy/policy-events';
+import { requireOwnRecord } from '../topics/own-record';
 
 /** A refused policy is about no case: nothing is known of one. */
 const NO_CASE_FACTS = { domesticViolence: undefined, minorsInvolved: undefined };
@@ -16,17 +18,27 @@ const NO_CASE_FACTS = { domesticViolence: undefined, minorsInvolved: undefined }
 /**
  * Turns what happened outside the pipeline (a policy going live or refused, an operator's access
  * query) into audit records and alerts, written in the pipeline's transaction: the pipeline stays
- * the audit's single writer, so each audit partition keeps one hash chain. A malformed or unknown
- * event is dead-lettered by the pipeline (`parseHubEvent` throws a PoisonRecordError).
+ * the audit's single writer, so each audit partition keeps one hash chain. Its writers (the gateway,
+ * the operator's CLI) hold the hub secret, so an event without their MAC is dead-lettered with an
+ * operator alert: no one else puts words in the audit or raises the hub's alerts. A malformed or
+ * unknown event is dead-lettered too (`parseHubEvent` throws a PoisonRecordError).
  */
 export class HubEventsHandler {
   constructor(
     private readonly topics: TopicNames,
     private readonly alerts: HubAlerts,
     private readonly logger: Logger,
+    private readonly mac: RecordMac,
   ) {}
 
   readonly handle = async (record: InboundRecord): Promise<readonly OutboundRecord[]> => {
+    requireOwnRecord(record, {
+      mac: this.mac,
+      logger: this.logger,
+      what: 'hub event',
+      step: 'hub-event-mac',
+      alert: 'hub-event-not-authentic',
+    });
     const event = parseHubEvent(record.value);
     this.logger.info({ eventId: event.eventId, kind: event.kind }, 'hub event read');
     switch (event.kind) {

@@ -7,6 +7,7 @@ import {
   readKeyFile,
   readPrivateKey,
   readPublicKey,
+  RecordMac,
   StateSeal,
   type PgpPrivateKey,
 } from '@samenloop/crypto';
@@ -76,6 +77,7 @@ export async function loadHubKeys(
     hubPublic,
     pseudonyms: new Pseudonyms(secret),
     stateSeal: new StateSeal(secret),
+    recordMac: new RecordMac(secret),
     partner: (partnerId, at) => partners.state(partnerId, at),
   };
 }

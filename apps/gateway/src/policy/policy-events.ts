@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
 import type { BeleidGeweigerd } from '@samenloop/contracts';
+import { RECORD_MAC_HEADER, type RecordMac } from '@samenloop/crypto';
 import {
   hubEventRecord,
   type OutboundRecord,
@@ -139,7 +140,12 @@ export class KafkaPolicyEvents implements PolicyEvents {
 
   constructor(
     kafka: Kafka,
-    private readonly options: { readonly topics: TopicNames; readonly instanceId: string },
+    private readonly options: {
+      readonly topics: TopicNames;
+      readonly instanceId: string;
+      /** The hub's MAC on each event: the hub-events handler applies no other. */
+      readonly mac: RecordMac;
+    },
   ) {
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   }
@@ -161,7 +167,9 @@ export class KafkaPolicyEvents implements PolicyEvents {
   }
 
   private async send(event: WithoutId<PolicyWentLiveEvent | PolicyRefusedEvent>): Promise<void> {
-    const { topic, key, value } = hubEventRecord(this.options.topics, event);
-    await this.producer.send({ topic, acks: -1, messages: [{ key, value }] });
+    const record = hubEventRecord(this.options.topics, event);
+    const { topic, key, value } = record;
+    const headers = { [RECORD_MAC_HEADER]: this.options.mac.of(record) };
+    await this.producer.send({ topic, acks: -1, messages: [{ key, value, headers }] });
   }
 }

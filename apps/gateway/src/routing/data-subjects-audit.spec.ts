@@ -2,7 +2,7 @@ import { CaseLedger } from '@samenloop/case';
 import { bsnIdentity, fullName, personIdentity } from '@samenloop/audit';
 import type { Naam } from '@samenloop/contracts';
 import { Pseudonyms } from '@samenloop/crypto';
-import { topicNames, type InboundRecord, type OutboundRecord } from '@samenloop/messaging';
+import { topicNames, type OutboundRecord } from '@samenloop/messaging';
 import { HandlerFixture, ZORGMELDING } from '../submissions/submission-handler.fixture';
 import { WaitingDeliveries } from '../waiting/waiting-deliveries';
 
@@ -72,7 +72,9 @@ describe('data subjects in the audit', () => {
     ledger.commit();
     waiting.committed();
 
-    const released = auditsIn(await fixture.handlers(ledger, { waiting }).handle(tick()));
+    const released = auditsIn(
+      await fixture.handlers(ledger, { waiting }).handle(fixture.tick(new Date())),
+    );
 
     const subjects = betrokkenen.map(subjectOf);
     expect(
@@ -84,15 +86,3 @@ describe('data subjects in the audit', () => {
     ]);
   });
 });
-
-function tick(): InboundRecord {
-  return {
-    topic: topics.clock,
-    partition: 0,
-    offset: '0',
-    key: null,
-    value: Buffer.from(JSON.stringify({ now: new Date().toISOString() })),
-    headers: {},
-    timestamp: '0',
-  };
-}

@@ -3,6 +3,7 @@ import type {
   PgpPrivateKey,
   PgpPublicKey,
   Pseudonyms,
+  RecordMac,
   StateSeal,
 } from '@samenloop/crypto';
 import type { KeyPseudonym } from '@samenloop/messaging';
@@ -44,6 +45,8 @@ export interface HubKeys {
   readonly pseudonyms: Pseudonyms;
   /** Seals what the hub keeps on its compacted state topics, with a key from the hub secret. */
   readonly stateSeal: StateSeal;
+  /** Authenticates the records the hub writes for itself alone (clock ticks, hub events). */
+  readonly recordMac: RecordMac;
   /**
    * A partner's key at `at`. Looked up on every use: a key registered, replaced, revoked or
    * expiring while the gateway runs takes effect with the next message.

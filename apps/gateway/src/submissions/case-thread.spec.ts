@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CaseLedger } from '@samenloop/case';
+import { RECORD_MAC_HEADER, RecordMac } from '@samenloop/crypto';
 import { topicNames, PARKED_HEADERS, type OutboundRecord } from '@samenloop/messaging';
+import { ForgedRecordError } from '../topics/own-record';
 import type { HubHandlers } from '../hub-handlers';
 import { HandlerFixture, registry, validator } from './submission-handler.fixture';
 
@@ -83,15 +85,7 @@ describe('case threads through the gateway handlers', () => {
   }
 
   async function tick(now: string): Promise<readonly OutboundRecord[]> {
-    const records = await handlers.handle({
-      topic: topics.clock,
-      partition: 0,
-      offset: '0',
-      key: null,
-      value: Buffer.from(JSON.stringify({ now })),
-      headers: {},
-      timestamp: '0',
-    });
+    const records = await handlers.handle(fixture.tick(now));
     ledger.commit();
     return records;
   }
@@ -635,16 +629,34 @@ describe('case threads through the gateway handlers', () => {
   });
 
   it('dead-letters a clock tick it cannot read, and keeps running', async () => {
+    const unreadable = { topic: topics.clock, key: Buffer.from('clock'), value: Buffer.from('x') };
     await expect(
       handlers.handle({
-        topic: topics.clock,
+        ...unreadable,
         partition: 0,
         offset: '1',
-        key: null,
-        value: Buffer.from('not json'),
-        headers: {},
+        headers: { [RECORD_MAC_HEADER]: new RecordMac(fixture.hubSecret).of(unreadable) },
         timestamp: '0',
       }),
     ).rejects.toThrow('a clock tick must be JSON {"now": "<ISO 8601 time>"}');
+  });
+
+  it('applies no tick the hub did not write: a forged tick from 2099 raises nothing and moves no time', async () => {
+    await submit(entry(), 'POLITIE-OB');
+    const in2099 = fixture.tick('2099-01-01T00:00:00Z');
+    // The MAC of a genuine earlier tick, copied onto the forgery.
+    const copiedMac = fixture.tick('2026-11-24T13:00:00+01:00').headers[RECORD_MAC_HEADER];
+    const forgeries = [
+      { ...in2099, headers: {} },
+      { ...in2099, headers: { [RECORD_MAC_HEADER]: copiedMac } },
+    ];
+
+    for (const forged of forgeries)
+      await expect(handlers.handle(forged)).rejects.toThrow(ForgedRecordError);
+    expect(handlers.clock.now).toEqual(new Date(0));
+    // The hub's own tick still raises the alarm at its margin.
+    expect(await deliveredTo(await tick('2026-11-24T14:00:00+01:00'), 'OM')).toMatchObject([
+      { messageType: 'nl.samenloop.zsm-termijn-signalering' },
+    ]);
   });
 });

@@ -10,6 +10,7 @@ import {
   HubSecret,
   Pseudonyms,
   readPrivateKey,
+  RecordMac,
   StateSeal,
   readPublicKey,
   type PgpPrivateKey,
@@ -20,6 +21,7 @@ import { createLogger } from '@samenloop/observability';
 import { PartnerRegistry } from '@samenloop/partners';
 import { loadPolicyDirectory, policyContext } from '@samenloop/policy';
 import { createMessage, encrypt } from 'openpgp';
+import { clockTickRecord } from '../clock/clock-tick';
 import { createHubHandlers, type HubHandlers } from '../hub-handlers';
 import { WaitingDeliveries } from '../waiting/waiting-deliveries';
 
@@ -108,6 +110,7 @@ export class HandlerFixture {
         hubPublic: this.hub.publicKey,
         pseudonyms: new Pseudonyms(this.hubSecret),
         stateSeal: new StateSeal(this.hubSecret),
+        recordMac: new RecordMac(this.hubSecret),
         partner: (id) => {
           const key =
             id === options.withoutKeyFor ? undefined : this.partnerKeys.get(id)?.publicKey;
@@ -124,6 +127,24 @@ export class HandlerFixture {
       topics: topicNames(),
       logger: createLogger('test', 'fatal'),
     });
+  }
+
+  /** A clock tick record as the hub's ticker writes it, with its MAC under the hub secret. */
+  tick(now: Date | string): InboundRecord {
+    const { topic, key, value, headers } = clockTickRecord(
+      new RecordMac(this.hubSecret),
+      topicNames().clock,
+      new Date(now),
+    );
+    return {
+      topic,
+      partition: 0,
+      offset: '0',
+      key: key === null ? null : Buffer.from(key),
+      value: value === null ? null : Buffer.from(value),
+      headers: headers ?? {},
+      timestamp: '0',
+    };
   }
 
   /** A record on a partner's inbound topic, signed and encrypted as the options say. */

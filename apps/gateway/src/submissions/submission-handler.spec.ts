@@ -2,12 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CaseLedger } from '@samenloop/case';
 import { decryptAndVerify } from '@samenloop/crypto';
-import {
-  DEAD_LETTER_HEADERS,
-  topicNames,
-  type InboundRecord,
-  type OutboundRecord,
-} from '@samenloop/messaging';
+import { DEAD_LETTER_HEADERS, topicNames, type OutboundRecord } from '@samenloop/messaging';
 import type { HubHandlers } from '../hub-handlers';
 import { RELEASE_BATCH } from '../waiting/delivery-dispatcher';
 import { WaitingDeliveries } from '../waiting/waiting-deliveries';
@@ -340,7 +335,7 @@ describe(SubmissionHandler.name, () => {
     waiting.committed();
 
     const withVtKey = fixture.handlers(ledger, { waiting });
-    const released = await withVtKey.handle(tick(new Date()));
+    const released = await withVtKey.handle(fixture.tick(new Date()));
 
     const [delivery] = onTopic(released, topics.delivery('VT-ZOB'));
     expect(delivery!.headers?.ce_id).toBe(deliveryId);
@@ -359,9 +354,9 @@ describe(SubmissionHandler.name, () => {
       expect.objectContaining({ kind: 'delivery-released', deliveryId, recipient: 'VT-ZOB' }),
     ]);
     waiting.committed();
-    expect(onTopic(await withVtKey.handle(tick(new Date())), topics.delivery('VT-ZOB'))).toEqual(
-      [],
-    );
+    expect(
+      onTopic(await withVtKey.handle(fixture.tick(new Date())), topics.delivery('VT-ZOB')),
+    ).toEqual([]);
   });
 
   it('releases what waits for a recipient before its next delivery, so its deliveries keep their order', async () => {
@@ -415,11 +410,11 @@ describe(SubmissionHandler.name, () => {
     ledger.commit();
     waiting.committed();
 
-    const first = await withVtKey.handle(tick(new Date()));
+    const first = await withVtKey.handle(fixture.tick(new Date()));
     waiting.committed();
     expect(onTopic(first, topics.delivery('VT-ZOB'))).toHaveLength(RELEASE_BATCH);
     expect(onTopic(first, topics.clock)).toHaveLength(1);
-    const second = await withVtKey.handle(tick(new Date()));
+    const second = await withVtKey.handle(fixture.tick(new Date()));
     waiting.committed();
     expect(onTopic(second, topics.delivery('VT-ZOB'))).toHaveLength(2);
     expect(onTopic(second, topics.clock)).toEqual([]);
@@ -455,17 +450,4 @@ function refusing(base: typeof validator, refused: string): typeof validator {
         }
       : base.validateDocument(name, document);
   return strict;
-}
-
-/** A clock tick record, as the ticker writes it. */
-function tick(now: Date): InboundRecord {
-  return {
-    topic: topicNames().clock,
-    partition: 0,
-    offset: '0',
-    key: null,
-    value: Buffer.from(JSON.stringify({ now: now.toISOString() })),
-    headers: {},
-    timestamp: '0',
-  };
 }

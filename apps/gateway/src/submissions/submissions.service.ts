@@ -75,7 +75,16 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
       kafka,
       hubTopics(topics, registry.partners, config.maxMessageBytes, config.retention),
     );
-    const caseState = new CaseStateTopic(topics.caseState, keys.pseudonyms, keys.stateSeal);
+    const caseState = new CaseStateTopic(
+      topics.caseState,
+      keys.pseudonyms,
+      keys.stateSeal,
+      keys.recordMac,
+      logger,
+      {
+        migrateClearState: config.migrateClearCaseState,
+      },
+    );
     const ledger = new CaseLedger({ referenceKey: caseState.referenceKey });
     const waiting = new WaitingDeliveries(topics.waitingDeliveries);
     const handlers = createHubHandlers({
@@ -133,12 +142,13 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
       },
       beforeSend: auditChain.link,
       beforeConsuming: async () => {
-        const entries = await caseState.restore(kafka, ledger);
+        const { entries, skipped } = await caseState.restore(kafka, ledger);
         waiting.restore(await readStateTopic(kafka, topics.waitingDeliveries));
         const heads = await auditChain.restore();
         logger.info(
           {
             entries,
+            skipped,
             cases: ledger.size,
             waitingDeliveries: waiting.size,
             auditPartitions: heads.size,
@@ -148,11 +158,21 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
       },
     });
     await this.policy.watch(
-      new KafkaPolicyEvents(kafka, { topics, instanceId: config.instanceId }),
+      new KafkaPolicyEvents(kafka, {
+        topics,
+        instanceId: config.instanceId,
+        mac: keys.recordMac,
+      }),
     );
     await this.pipeline.start();
     if (config.clockTickMs > 0) {
-      this.ticker = new ClockTicker(kafka, topics.clock, config.clockTickMs, logger);
+      this.ticker = new ClockTicker(
+        kafka,
+        topics.clock,
+        keys.recordMac,
+        config.clockTickMs,
+        logger,
+      );
       await this.ticker.start();
     }
     logger.info(

@@ -9,6 +9,9 @@ export interface StateRecord {
   readonly key: string;
   readonly value: Buffer | null;
   readonly headers: IHeaders;
+  /** Where it sits, so a record that is refused can be named without its key or value. */
+  readonly partition: number;
+  readonly offset: string;
 }
 
 /**
@@ -56,13 +59,19 @@ async function readUntil(
       );
       consumer
         .run({
-          eachMessage: ({ message }) => {
+          eachMessage: ({ partition, message }) => {
             const key = message.key?.toString() ?? '';
             if (key === marker) {
               clearTimeout(timer);
               resolve();
             } else if (!key.startsWith(MARKER_PREFIX)) {
-              records.push({ key, value: message.value, headers: message.headers ?? {} });
+              records.push({
+                key,
+                value: message.value,
+                headers: message.headers ?? {},
+                partition,
+                offset: message.offset,
+              });
             }
             return Promise.resolve();
           },
