@@ -224,7 +224,11 @@ describe(loadGatewayConfig.name, () => {
   });
 
   it('connects over PLAINTEXT unless the KAFKA_* security settings say otherwise', () => {
-    const required = { KAFKA_BROKERS: '127.0.0.1:19092', SAMENLOOP_KEYS_DIR: '/keys' };
+    const required = {
+      KAFKA_BROKERS: '127.0.0.1:19092',
+      SAMENLOOP_KEYS_DIR: '/keys',
+      SAMENLOOP_PARTNER_KEYS_FILE: '/partner-keys.yaml',
+    };
 
     expect(loadGatewayConfig(required).kafka.connection).toEqual({ securityProtocol: 'PLAINTEXT' });
     expect(
@@ -246,6 +250,7 @@ describe(loadGatewayConfig.name, () => {
     try {
       loadGatewayConfig({
         SAMENLOOP_KEYS_DIR: '/keys',
+        SAMENLOOP_PARTNER_KEYS_FILE: '/partner-keys.yaml',
         KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
         KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
         KAFKA_SASL_PASSWORD: 'pw',
@@ -265,7 +270,11 @@ describe(loadGatewayConfig.name, () => {
   });
 
   it('reads a case state in clear only when the one-shot migration is asked for, by true or false', () => {
-    const required = { KAFKA_BROKERS: '127.0.0.1:19092', SAMENLOOP_KEYS_DIR: '/keys' };
+    const required = {
+      KAFKA_BROKERS: '127.0.0.1:19092',
+      SAMENLOOP_KEYS_DIR: '/keys',
+      SAMENLOOP_PARTNER_KEYS_FILE: '/partner-keys.yaml',
+    };
 
     expect(loadGatewayConfig(required).migrateClearCaseState).toBe(false);
     expect(
