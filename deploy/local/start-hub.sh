@@ -1,10 +1,24 @@
 #!/usr/bin/env bash
 # `npm start`: a local Kafka (unless KAFKA_BROKERS names one), development keys, the policy gateway,
 # then the demo case through it; the gateway keeps running in the foreground until Ctrl-C.
+# `SAMENLOOP_KAFKA_MODE=secure npm start` does the same on the secure local broker.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
-if [ -z "${KAFKA_BROKERS:-}" ]; then
+try_as=""
+if [ "${SAMENLOOP_KAFKA_MODE:-plaintext}" = secure ]; then
+  # TLS, SCRAM logins and the registry's ACLs: the gateway as samenloop-hub, and the demo's
+  # partner simulator as each partner in turn (SAMENLOOP_PARTNER_CREDENTIALS_DIR).
+  bash deploy/kafka/start-secure.sh
+  eval "$(bash deploy/kafka/client-env.sh samenloop-hub)"
+  export SAMENLOOP_PARTNER_CREDENTIALS_DIR
+  SAMENLOOP_PARTNER_CREDENTIALS_DIR="$(source deploy/kafka/secure-env.sh && echo "$SECURE_CREDENTIALS_DIR")"
+  kafka_note="local broker in secure mode: SASL_SSL, SCRAM-SHA-512, ACLs (stop it with: bash deploy/kafka/stop-secure.sh)"
+  try_as='eval "$(bash deploy/kafka/client-env.sh samenloop-hub)"; SAMENLOOP_PARTNER_CREDENTIALS_DIR='"$SAMENLOOP_PARTNER_CREDENTIALS_DIR"' '
+elif [ "${SAMENLOOP_KAFKA_MODE:-plaintext}" != plaintext ]; then
+  echo "samenloop: SAMENLOOP_KAFKA_MODE must be plaintext (default) or secure, not '${SAMENLOOP_KAFKA_MODE}'" >&2
+  exit 2
+elif [ -z "${KAFKA_BROKERS:-}" ]; then
   bash deploy/kafka/start.sh
   export KAFKA_BROKERS="127.0.0.1:${KAFKA_PORT:-19092}"
   kafka_note="local broker from deploy/kafka (stop it with: npm run kafka:stop)"
@@ -52,8 +66,8 @@ INFO
 node bin/samenloop.js demo deploy/demo
 cat <<INFO
 
-Try:  npx samenloop partner send --as POLITIE-OB --fresh-id deploy/demo/3-zorgmelding-politie.json
-      npx samenloop partner receive --as VT-ZOB
+Try:  ${try_as}npx samenloop partner send --as POLITIE-OB --fresh-id deploy/demo/3-zorgmelding-politie.json
+      ${try_as}npx samenloop partner receive --as VT-ZOB
       npx samenloop policy explain deploy/demo/4-afdoeningsbeslissing-om.json --recipient VT-ZOB --case deploy/demo/1-verdachtenmonitor-entry-politie.json
 Stop with Ctrl-C (the gateway finishes its in-flight messages first).
 INFO

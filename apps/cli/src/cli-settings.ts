@@ -14,6 +14,8 @@ export interface CliSettings {
   readonly connection: KafkaConnection;
   readonly keysDirectory: string;
   readonly topicNamespace: string;
+  /** The partner simulator's logins, one `<ID>.password` per partner (see `partnerConnection`). */
+  readonly partnerCredentialsDirectory?: string;
 }
 
 /** Outside the repository: private keys never sit in a source folder. */
@@ -34,6 +36,9 @@ export function cliSettings(
     connection: kafkaConnectionFromEnvironment(env),
     keysDirectory: path.resolve(env.SAMENLOOP_KEYS_DIR ?? DEFAULT_KEYS_DIRECTORY),
     topicNamespace: env.SAMENLOOP_TOPIC_NAMESPACE ?? '',
+    ...(env.SAMENLOOP_PARTNER_CREDENTIALS_DIR && {
+      partnerCredentialsDirectory: path.resolve(env.SAMENLOOP_PARTNER_CREDENTIALS_DIR),
+    }),
   };
 }
 

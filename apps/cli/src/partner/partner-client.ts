@@ -16,6 +16,7 @@ import type { Kafka, KafkaMessage } from 'kafkajs';
 import { partnerClientPrefix } from '../acl/registry-acls';
 import type { CliSettings } from '../cli-settings';
 import { cliKafka } from '../kafka/cli-kafka';
+import { partnerConnection } from './partner-connection';
 import { partnerRecordKey } from './partner-record-key';
 import { ReceivedIds } from './received-ids';
 import { readUntilQuiet } from '../kafka/read-until-quiet';
@@ -87,7 +88,10 @@ export class PartnerClient {
         `no keys for ${partnerId} in ${settings.keysDirectory}; run: npx samenloop keys generate`,
       );
     }
-    const kafka = cliKafka(settings, `samenloop-partner-${partnerId.toLowerCase()}`);
+    const kafka = cliKafka(
+      { brokers: settings.brokers, connection: partnerConnection(settings, partnerId) },
+      `samenloop-partner-${partnerId.toLowerCase()}`,
+    );
     const namespace = settings.topicNamespace ? `${settings.topicNamespace}.` : '';
     return new PartnerClient(
       partnerId,
