@@ -21,3 +21,23 @@ wait_for_broker() {
   java -cp "$KAFKA_LIB_DIR/*" -Dlog4j.configuration="file:$KAFKA_HOME_DIR/log4j-tools.properties" \
     "$KAFKA_HOME_DIR/WaitForBroker.java" "$KAFKA_BOOTSTRAP" "$timeout_seconds"
 }
+
+# Stops the broker whose pid is in $1 politely (SIGTERM, so it closes its logs cleanly), then
+# forcibly after 60 s; $2 names it in the messages.
+stop_broker() {
+  local pid_file="$1" label="$2" pid
+  if ! [ -f "$pid_file" ] || ! kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+    rm -f "$pid_file"
+    echo "samenloop: $label is not running"
+    return 0
+  fi
+  pid="$(cat "$pid_file")"
+  kill -TERM "$pid"
+  for _ in $(seq 1 60); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 1
+  done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+  rm -f "$pid_file"
+  echo "samenloop: $label stopped"
+}

@@ -1,21 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { temporaryHubSecret } from './temporary-hub-secret';
 import { HubSecret, Pseudonyms } from './hub-secret';
 import { StateSeal, StateSealError } from './state-seal';
 
-async function newSecret(): Promise<HubSecret> {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'samenloop-secret-')), 'secret.key');
-  await HubSecret.create(file);
-  const secret = await HubSecret.read(file);
-  if (!secret) throw new Error('the secret was not written');
-  return secret;
-}
-
 describe(Pseudonyms.name, () => {
   it('gives a value the same pseudonym every time, another one per domain and per secret, and never the value itself', async () => {
-    const one = new Pseudonyms(await newSecret());
-    const other = new Pseudonyms(await newSecret());
+    const one = new Pseudonyms(await temporaryHubSecret());
+    const other = new Pseudonyms(await temporaryHubSecret());
 
     const pseudonym = one.of('bsn', '999990019');
 
@@ -30,7 +23,7 @@ describe(Pseudonyms.name, () => {
 
 describe(StateSeal.name, () => {
   it('opens what it sealed under the same context only, and refuses an altered value', async () => {
-    const seal = new StateSeal(await newSecret());
+    const seal = new StateSeal(await temporaryHubSecret());
     const sealed = seal.seal('{"stage":"melding"}', 'case:case-1');
 
     expect(sealed).not.toContain('melding');
@@ -45,8 +38,8 @@ describe(StateSeal.name, () => {
   });
 
   it('does not open what another hub secret sealed', async () => {
-    const sealed = new StateSeal(await newSecret()).seal('x', 'k');
-    const otherSeal = new StateSeal(await newSecret());
+    const sealed = new StateSeal(await temporaryHubSecret()).seal('x', 'k');
+    const otherSeal = new StateSeal(await temporaryHubSecret());
     expect(() => otherSeal.open(sealed, 'k')).toThrow(StateSealError);
   });
 });

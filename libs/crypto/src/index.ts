@@ -28,6 +28,7 @@ export type { KeyProblemKind } from './errors';
 export { generateDevelopmentKeys, keyFiles, readKeyFile, writeKeyFile } from './key-directory';
 export type { GeneratedKeys } from './key-directory';
 export { HubSecret, Pseudonyms } from './hub-secret';
+export { temporaryHubSecret } from './temporary-hub-secret';
 export type { PseudonymDomain } from './hub-secret';
 export { StateSeal, StateSealError } from './state-seal';
 export { RecordMac, RECORD_MAC_HEADER } from './record-mac';

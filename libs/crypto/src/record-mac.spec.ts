@@ -1,16 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { HubSecret } from './hub-secret';
+import { temporaryHubSecret } from './temporary-hub-secret';
 import { RecordMac } from './record-mac';
-
-async function newSecret(): Promise<HubSecret> {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'samenloop-secret-')), 'secret.key');
-  await HubSecret.create(file);
-  const secret = await HubSecret.read(file);
-  if (!secret) throw new Error('the secret was not written');
-  return secret;
-}
 
 describe(RecordMac.name, () => {
   const tick = {
@@ -20,7 +9,7 @@ describe(RecordMac.name, () => {
   };
 
   it('accepts the MAC it made for the same record, as string or bytes', async () => {
-    const mac = new RecordMac(await newSecret());
+    const mac = new RecordMac(await temporaryHubSecret());
 
     const header = mac.of(tick);
 
@@ -30,20 +19,20 @@ describe(RecordMac.name, () => {
   });
 
   it('refuses a missing MAC, one of another secret, and a genuine MAC on another time, key or topic', async () => {
-    const secret = await newSecret();
+    const secret = await temporaryHubSecret();
     const mac = new RecordMac(secret);
     const header = mac.of(tick);
 
     expect(mac.verify(tick, undefined)).toBe(false);
     expect(mac.verify(tick, '')).toBe(false);
-    expect(mac.verify(tick, new RecordMac(await newSecret()).of(tick))).toBe(false);
+    expect(mac.verify(tick, new RecordMac(await temporaryHubSecret()).of(tick))).toBe(false);
     expect(mac.verify({ ...tick, value: '{"now":"2099-01-01T00:00:00Z"}' }, header)).toBe(false);
     expect(mac.verify({ ...tick, key: null }, header)).toBe(false);
     expect(mac.verify({ ...tick, topic: 't-1.samenloop.clock.v1' }, header)).toBe(false);
   });
 
   it('tells a null key from an empty one, and moves no byte between topic, key and value', async () => {
-    const mac = new RecordMac(await newSecret());
+    const mac = new RecordMac(await temporaryHubSecret());
 
     expect(mac.of({ ...tick, key: null })).not.toBe(mac.of({ ...tick, key: '' }));
     expect(mac.of({ topic: 'ab', key: 'c', value: null })).not.toBe(
@@ -52,7 +41,7 @@ describe(RecordMac.name, () => {
   });
 
   it('uses a key of its own: not the pseudonym key under the same secret', async () => {
-    const secret = await newSecret();
+    const secret = await temporaryHubSecret();
 
     expect(secret.derive('record-mac').equals(secret.derive('pseudonyms'))).toBe(false);
     expect(secret.derive('record-mac').equals(secret.derive('state-seal'))).toBe(false);

@@ -1,8 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Writable } from 'node:stream';
-import { HubSecret, Pseudonyms, RECORD_MAC_HEADER, RecordMac, StateSeal } from '@samenloop/crypto';
+import {
+  HubSecret,
+  Pseudonyms,
+  RECORD_MAC_HEADER,
+  RecordMac,
+  StateSeal,
+  temporaryHubSecret,
+} from '@samenloop/crypto';
 import { loggerOptions } from '@samenloop/observability';
 import pino from 'pino';
 import type { StateRecord } from '../topics/compacted-topic.reader';
@@ -13,12 +17,6 @@ const CASE = 'case:case-7b0f1c8e-0000-4000-8000-000000000001';
 const GM0772 = '{"caseKey":"case-1","facts":{"gemeentecodes":["GM0772"]}}';
 const GM0363 = '{"caseKey":"case-1","facts":{"gemeentecodes":["GM0363"]}}';
 
-async function newSecret(): Promise<HubSecret> {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'samenloop-secret-')), 'secret.key');
-  await HubSecret.create(file);
-  return (await HubSecret.read(file))!;
-}
-
 describe(CaseStateTopic.name, () => {
   let secret: HubSecret;
   let seal: StateSeal;
@@ -26,7 +24,7 @@ describe(CaseStateTopic.name, () => {
   let offset: number;
 
   beforeAll(async () => {
-    secret = await newSecret();
+    secret = await temporaryHubSecret();
     seal = new StateSeal(secret);
   });
 
@@ -65,7 +63,7 @@ describe(CaseStateTopic.name, () => {
     const genuine = sealed(CASE, GM0772);
     const moved = record(CASE, seal.seal(GM0363, 'case:case-other'));
     const tampered = record(CASE, `${genuine.value!.toString().slice(0, -4)}AAAA`);
-    const otherSecret = sealed(CASE, GM0363, new StateSeal(await newSecret()));
+    const otherSecret = sealed(CASE, GM0363, new StateSeal(await temporaryHubSecret()));
 
     const opened = stateTopic().open([genuine, moved, tampered, otherSecret]);
 
@@ -132,7 +130,7 @@ describe(CaseStateTopic.name, () => {
   });
 
   it('does not start on a state of which no sealed record opens: the hub secret is wrong', async () => {
-    const other = new StateSeal(await newSecret());
+    const other = new StateSeal(await temporaryHubSecret());
 
     expect(() => stateTopic().open([sealed(CASE, GM0772, other), record(CASE, null)])).toThrow(
       UnreadableCaseStateError,

@@ -1,7 +1,4 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { HubSecret, RECORD_MAC_HEADER, RecordMac } from '@samenloop/crypto';
+import { RECORD_MAC_HEADER, RecordMac, temporaryHubSecret } from '@samenloop/crypto';
 import { createLogger } from '@samenloop/observability';
 import {
   PoisonRecordError,
@@ -19,9 +16,7 @@ const topics = topicNames('');
 let mac: RecordMac;
 
 beforeAll(async () => {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'samenloop-secret-')), 'secret.key');
-  await HubSecret.create(file);
-  mac = new RecordMac((await HubSecret.read(file))!);
+  mac = new RecordMac(await temporaryHubSecret());
 });
 
 /** An event as the gateway or the operator's CLI writes it, with the hub's MAC. */

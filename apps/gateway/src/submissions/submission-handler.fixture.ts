@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CaseLedger } from '@samenloop/case';
 import { ContractValidator } from '@samenloop/contracts';
@@ -15,6 +14,7 @@ import {
   readPublicKey,
   type PgpPrivateKey,
   type PgpPublicKey,
+  temporaryHubSecret,
 } from '@samenloop/crypto';
 import { topicNames, type InboundRecord, type OutboundRecord } from '@samenloop/messaging';
 import { createLogger } from '@samenloop/observability';
@@ -55,14 +55,6 @@ async function keyPair(name: string): Promise<KeyPair> {
   };
 }
 
-async function hubSecret(): Promise<HubSecret> {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'samenloop-hub-secret-')), 'secret.key');
-  await HubSecret.create(file);
-  const secret = await HubSecret.read(file);
-  if (!secret) throw new Error(`no hub secret at ${file}`);
-  return secret;
-}
-
 export interface SubmissionOptions {
   /** The submission's plaintext; default the zorgmelding example. */
   readonly value?: string | Buffer;
@@ -85,7 +77,7 @@ export class HandlerFixture {
   static async create(): Promise<HandlerFixture> {
     const partnerKeys = new Map<string, KeyPair>();
     for (const partner of registry.partners) partnerKeys.set(partner.id, await keyPair(partner.id));
-    return new HandlerFixture(await keyPair('hub'), await hubSecret(), partnerKeys);
+    return new HandlerFixture(await keyPair('hub'), await temporaryHubSecret(), partnerKeys);
   }
 
   handlers(
