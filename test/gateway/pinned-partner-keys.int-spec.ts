@@ -91,9 +91,7 @@ describe('partner keys pinned in the registry', () => {
       keyFiles.partnerPublic(running.scenario.partners.keysDirectory, 'VT-ZOB'),
     );
     expect(registered.pinned).toHaveLength(2); // the earlier key stays pinned for the overlap
-    await produce(kafka, running.scenario.topics.clock, [
-      { key: 'clock', value: Buffer.from(JSON.stringify({ now: new Date().toISOString() })) },
-    ]);
+    await running.scenario.tick(new Date());
 
     const waiting = receipt.wachtOpSleutel![0]!.deliveryId;
     await running.watcher!.until(
