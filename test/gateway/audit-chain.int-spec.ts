@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Partitioners } from 'kafkajs';
 import { AUDIT_CHAIN_HEADERS, chainHash, type PartitionVerification } from '@samenloop/audit';
 import { RECORD_MAC_HEADER } from '@samenloop/crypto';
@@ -16,6 +14,7 @@ import { verifyAuditTopic } from '../../apps/cli/src/audit/audit-verification';
 import { readAuditChainHeads } from '../../apps/gateway/src/audit/audit-chain-heads.reader';
 import { POLICY_VERSIONS_KEY } from '../../apps/gateway/src/policy/policy-events';
 import { decisionAudits } from '../support/audit-trail';
+import { runCli, type CliRun } from '../support/cli-process';
 import { newGatewayScenario } from '../support/gateway-scenario';
 import {
   brokersFromEnvironment,
@@ -25,7 +24,7 @@ import {
   testKafka,
   type ConsumedRecord,
 } from '../support/kafka-test-kit';
-import { ROOT, policeNumber, registry, submissionFrom } from '../support/partner-kit';
+import { policeNumber, registry, submissionFrom } from '../support/partner-kit';
 import { copyPolicyFolder, grantAllPolicy } from '../support/policy-folder';
 import { runningHub } from '../support/running-hub';
 
@@ -40,34 +39,12 @@ const kindOf = (record: ConsumedRecord) =>
 async function runAuditVerify(
   namespace: string,
   topic?: string,
-): Promise<{ code: number; stdout: string }> {
-  try {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        '-r',
-        'tsconfig-paths/register',
-        path.join(ROOT, 'apps/cli/src/main.ts'),
-        'audit',
-        'verify',
-        ...(topic ? ['--topic', topic] : []),
-      ],
-      {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          KAFKA_BROKERS: brokersFromEnvironment().join(','),
-          SAMENLOOP_TOPIC_NAMESPACE: namespace,
-        },
-      },
-    );
-    return { code: 0, stdout };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string };
-    return { code: failed.code ?? -1, stdout: failed.stdout ?? '' };
-  }
+): Promise<Pick<CliRun, 'code' | 'stdout'>> {
+  const { code, stdout } = await runCli(['audit', 'verify', ...(topic ? ['--topic', topic] : [])], {
+    KAFKA_BROKERS: brokersFromEnvironment().join(','),
+    SAMENLOOP_TOPIC_NAMESPACE: namespace,
+  });
+  return { code, stdout };
 }
 
 /**

@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { kafkaSecurityOptions } from '@samenloop/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 import { clientSettingsFromEnvironment, testKafka } from '../support/kafka-test-kit';
-import { ROOT } from '../support/partner-kit';
+import { runCli, type CliRun } from '../support/cli-process';
 import { secureClientEnvironment } from '../support/secure-broker';
 
 /** A partner's own client on the secure broker, built now: after a rotation it has the new password. */
@@ -90,28 +87,9 @@ export function errorTypes(error: unknown): string[] {
 export async function aclApply(
   settings: Record<string, string>,
   { principal = 'admin', dryRun = false }: { principal?: string; dryRun?: boolean } = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register/transpile-only',
-        '-r',
-        'tsconfig-paths/register',
-        path.join(ROOT, 'apps/cli/src/main.ts'),
-        'acl',
-        'apply',
-        ...(dryRun ? ['--dry-run'] : []),
-      ],
-      {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', ...settings, ...secureClientEnvironment(principal) },
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
+): Promise<CliRun> {
+  return runCli(['acl', 'apply', ...(dryRun ? ['--dry-run'] : [])], {
+    ...settings,
+    ...secureClientEnvironment(principal),
+  });
 }
