@@ -1,6 +1,6 @@
 import type { AlarmSettings, CaseLedger } from '@samenloop/case';
 import type { ContractValidator } from '@samenloop/contracts';
-import type { RecordHandler, TopicNames } from '@samenloop/messaging';
+import type { TopicNames } from '@samenloop/messaging';
 import type { Logger } from '@samenloop/observability';
 import { hubSender, type PartnerRegistry } from '@samenloop/partners';
 import type { Policy } from '@samenloop/policy';
@@ -36,11 +36,6 @@ export interface HubHandlers {
   readonly submissions: SubmissionHandler;
   readonly clock: ClockHandler;
   readonly hubEvents: HubEventsHandler;
-  /**
-   * Every record the gateway consumes: ticks on the clock topic, what must reach the audit from
-   * outside the pipeline on the hub-events topic, submissions on inbound topics.
-   */
-  readonly handle: RecordHandler;
 }
 
 /** The gateway's record handlers, wired to one router, one ledger, one set of keys and of waiting deliveries. */
@@ -66,14 +61,5 @@ export function createHubHandlers(options: HubHandlerOptions): HubHandlers {
     options.logger,
     options.keys.recordMac,
   );
-  const byTopic = new Map([
-    [options.topics.clock, clock.handle],
-    [options.topics.hubEvents, hubEvents.handle],
-  ]);
-  return {
-    submissions,
-    clock,
-    hubEvents,
-    handle: (record) => (byTopic.get(record.topic) ?? submissions.handle)(record),
-  };
+  return { submissions, clock, hubEvents };
 }

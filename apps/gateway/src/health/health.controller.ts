@@ -1,15 +1,15 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { SubmissionsService } from '../submissions/submissions.service';
+import { TransactionalKafkaServer } from '@samenloop/messaging/nest';
 import { healthReport, type HealthBody } from './pipeline-health';
 
 /** 200 while the pipeline consumes and commits; 503 with `{ status, reason, since }` otherwise. */
 @Controller('health')
 export class HealthController {
-  constructor(private readonly submissions: SubmissionsService) {}
+  constructor(private readonly transport: TransactionalKafkaServer) {}
 
   @Get()
   check(): HealthBody {
-    const report = healthReport(this.submissions.health);
+    const report = healthReport(this.transport.health);
     if (report.httpStatus !== 200) throw new ServiceUnavailableException(report.body);
     return report.body;
   }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { SubmissionsModule } from '../submissions/submissions.module';
+import { HubModule } from '../hub/hub.module';
 import { HealthController } from './health.controller';
 
-@Module({ imports: [SubmissionsModule], controllers: [HealthController] })
+@Module({ imports: [HubModule], controllers: [HealthController] })
 export class HealthModule {}

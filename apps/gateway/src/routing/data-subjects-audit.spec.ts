@@ -40,7 +40,9 @@ describe('data subjects in the audit', () => {
   });
 
   it('names, by pseudonym, every person whose data a recipient decrypted, and nobody for recipients who got nothing', async () => {
-    const records = await fixture.handlers(new CaseLedger()).handle(await fixture.submission());
+    const records = await fixture
+      .handlers(new CaseLedger())
+      .submissions.handle(await fixture.submission());
     const [delivery] = records.filter((record) => record.topic === topics.delivery('VT-ZOB'));
     const delivered = (await fixture.open(delivery!, 'VT-ZOB')) as {
       payload: { betrokkenen: { persoon: Persoon }[] };
@@ -67,13 +69,13 @@ describe('data subjects in the audit', () => {
     const decided = auditsIn(
       await fixture
         .handlers(ledger, { withoutKeyFor: 'VT-ZOB', waiting })
-        .handle(await fixture.submission()),
+        .submissions.handle(await fixture.submission()),
     );
     ledger.commit();
     waiting.committed();
 
     const released = auditsIn(
-      await fixture.handlers(ledger, { waiting }).handle(fixture.tick(new Date())),
+      await fixture.handlers(ledger, { waiting }).clock.handle(fixture.tick(new Date())),
     );
 
     const subjects = betrokkenen.map(subjectOf);

@@ -198,7 +198,7 @@ describe('case threads under random order and optional facts', () => {
             },
           );
 
-          const records = await handlers.handle(
+          const records = await handlers.submissions.handle(
             await fixture.submission({
               value: JSON.stringify(envelope),
               signer: step.kind.sender,

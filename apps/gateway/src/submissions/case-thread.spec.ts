@@ -73,7 +73,7 @@ describe('case threads through the gateway handlers', () => {
 
   /** Submits like a partner; the chunk's state commits as the pipeline would. */
   async function submit(envelope: Envelope, sender: string): Promise<readonly OutboundRecord[]> {
-    const records = await handlers.handle(
+    const records = await handlers.submissions.handle(
       await fixture.submission({
         value: JSON.stringify(envelope),
         signer: sender,
@@ -85,7 +85,7 @@ describe('case threads through the gateway handlers', () => {
   }
 
   async function tick(now: string): Promise<readonly OutboundRecord[]> {
-    const records = await handlers.handle(fixture.tick(now));
+    const records = await handlers.clock.handle(fixture.tick(now));
     ledger.commit();
     return records;
   }
@@ -96,7 +96,7 @@ describe('case threads through the gateway handlers', () => {
    */
   async function release(parked: OutboundRecord): Promise<readonly OutboundRecord[]> {
     const headers = parked.headers ?? {};
-    const records = await handlers.handle({
+    const records = await handlers.submissions.handle({
       topic: String(headers[PARKED_HEADERS.sourceTopic]),
       partition: 0,
       offset: '99',
@@ -631,7 +631,7 @@ describe('case threads through the gateway handlers', () => {
   it('dead-letters a clock tick it cannot read, and keeps running', async () => {
     const unreadable = { topic: topics.clock, key: Buffer.from('clock'), value: Buffer.from('x') };
     await expect(
-      handlers.handle({
+      handlers.clock.handle({
         ...unreadable,
         partition: 0,
         offset: '1',
@@ -652,7 +652,7 @@ describe('case threads through the gateway handlers', () => {
     ];
 
     for (const forged of forgeries)
-      await expect(handlers.handle(forged)).rejects.toThrow(ForgedRecordError);
+      await expect(handlers.clock.handle(forged)).rejects.toThrow(ForgedRecordError);
     expect(handlers.clock.now).toEqual(new Date(0));
     // The hub's own tick still raises the alarm at its margin.
     expect(await deliveredTo(await tick('2026-11-24T14:00:00+01:00'), 'OM')).toMatchObject([

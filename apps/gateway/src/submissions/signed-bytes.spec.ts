@@ -67,7 +67,9 @@ describe('the signed bytes of a submission', () => {
     const bomb = await compressed(new Uint8Array(10 * 1024 * 1024).fill(0x20));
     expect(bomb.length).toBeLessThan(MAX_MESSAGE_BYTES);
 
-    const outcome = await answered(await handler.handle(await fixture.submission({ raw: bomb })));
+    const outcome = await answered(
+      await handler.submissions.handle(await fixture.submission({ raw: bomb })),
+    );
 
     expect(outcome.errors).toEqual([
       {
@@ -85,7 +87,7 @@ describe('the signed bytes of a submission', () => {
     const stuffed = await compressed(Buffer.from(ZORGMELDING), MAX_SUBMISSION_SIGNATURES + 1);
 
     const outcome = await answered(
-      await handler.handle(await fixture.submission({ raw: stuffed })),
+      await handler.submissions.handle(await fixture.submission({ raw: stuffed })),
     );
 
     expect(outcome.errors).toEqual([
@@ -102,7 +104,7 @@ describe('the signed bytes of a submission', () => {
   it('still delivers a compressed submission signed twice by the sender, within the signature limit', async () => {
     const twice = await compressed(Buffer.from(ZORGMELDING), 2);
 
-    const records = await handler.handle(await fixture.submission({ raw: twice }));
+    const records = await handler.submissions.handle(await fixture.submission({ raw: twice }));
 
     expect(records.filter((record) => record.topic === 'samenloop.out.vt-zob.v1')).toHaveLength(1);
   });
@@ -113,7 +115,9 @@ describe('the signed bytes of a submission', () => {
     // 0xff is no UTF-8 at all; before, it reached VT-ZOB as U+FFFD, which the sender never signed.
     const value = Buffer.concat([text.subarray(0, at), Buffer.from([0xff]), text.subarray(at)]);
 
-    const outcome = await answered(await handler.handle(await fixture.submission({ value })));
+    const outcome = await answered(
+      await handler.submissions.handle(await fixture.submission({ value })),
+    );
 
     expect(outcome.errors).toEqual([
       {
@@ -144,7 +148,9 @@ describe('the signed bytes of a submission', () => {
     const at = text.indexOf('Lindelaan');
     const value = Buffer.concat([text.subarray(0, at), Buffer.from(bytes), text.subarray(at)]);
 
-    const outcome = await answered(await handler.handle(await fixture.submission({ value })));
+    const outcome = await answered(
+      await handler.submissions.handle(await fixture.submission({ value })),
+    );
 
     expect(outcome.errors.map((error) => error.code)).toEqual(['not-json']);
     expect(outcome.errors[0]!.message).toContain(`at byte ${at};`);
@@ -153,7 +159,9 @@ describe('the signed bytes of a submission', () => {
   it('still refuses a byte order mark as not JSON, as before', async () => {
     const value = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(ZORGMELDING)]);
 
-    const outcome = await answered(await handler.handle(await fixture.submission({ value })));
+    const outcome = await answered(
+      await handler.submissions.handle(await fixture.submission({ value })),
+    );
 
     expect(outcome.errors.map((error) => error.code)).toEqual(['not-json']);
     expect(outcome.errors[0]!.message).not.toContain('UTF-8');

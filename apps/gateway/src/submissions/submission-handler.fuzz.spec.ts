@@ -101,7 +101,9 @@ describe('the submission path under fuzzing', () => {
     ledger = new CaseLedger(),
     audited = true,
   ): Promise<void> {
-    const output: readonly OutboundRecord[] = await fixture.handlers(ledger).handle(record);
+    const output: readonly OutboundRecord[] = await fixture
+      .handlers(ledger)
+      .submissions.handle(record);
     const rejection = output.find((item) => item.headers?.ce_type === 'nl.samenloop.rejection');
     expect(output.filter((item) => item.headers?.ce_type === 'nl.samenloop.delivery')).toEqual([]);
     expect(output.filter((item) => item.topic === 'samenloop.deadletter.v1')).toHaveLength(1);
@@ -215,7 +217,7 @@ describe('the submission path under fuzzing', () => {
     async () => {
       const ledger = new CaseLedger();
       const original = await fixture.submission();
-      await fixture.handlers(ledger).handle(original);
+      await fixture.handlers(ledger).submissions.handle(original);
       ledger.commit();
       await fc.assert(
         fc.asyncProperty(fc.constant(original), async (replay) => expectRejected(replay, ledger)),

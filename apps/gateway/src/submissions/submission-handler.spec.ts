@@ -39,7 +39,7 @@ describe(SubmissionHandler.name, () => {
     records.filter((record) => record.topic === topic);
 
   it('delivers a zorgmelding, signed and encrypted, to the VT of the household only, with an audit record per partner and a receipt', async () => {
-    const records = await handler.handle(await submission());
+    const records = await handler.submissions.handle(await submission());
 
     const [delivery] = onTopic(records, 'samenloop.out.vt-zob.v1');
     const document = await open(delivery!, 'VT-ZOB');
@@ -79,7 +79,10 @@ describe(SubmissionHandler.name, () => {
   });
 
   it('lets only its recipient decrypt a delivery', async () => {
-    const [delivery] = onTopic(await handler.handle(await submission()), 'samenloop.out.vt-zob.v1');
+    const [delivery] = onTopic(
+      await handler.submissions.handle(await submission()),
+      'samenloop.out.vt-zob.v1',
+    );
 
     await expect(
       decryptAndVerify(new Uint8Array(delivery!.value as Buffer), {
@@ -90,7 +93,7 @@ describe(SubmissionHandler.name, () => {
   });
 
   it('writes audit records that match the deliveries one to one, with field paths and never values', async () => {
-    const records = await handler.handle(await submission());
+    const records = await handler.submissions.handle(await submission());
     const audits = onTopic(records, AUDIT_TOPIC).map(
       (record) => JSON.parse(String(record.value)) as Record<string, unknown>,
     );
@@ -136,7 +139,7 @@ describe(SubmissionHandler.name, () => {
   ] as const)(
     'rejects a submission that is %s, dead-letters it and delivers nothing',
     async (_case, options, code, topicOwner, audited) => {
-      const records = await handler.handle(await submission(options));
+      const records = await handler.submissions.handle(await submission(options));
 
       const rejected = records.filter(
         (record) => record.headers?.ce_type === 'nl.samenloop.rejection',
@@ -170,7 +173,7 @@ describe(SubmissionHandler.name, () => {
   );
 
   it("names the key the hub expected and the key id that signed when a submission is not signed by its sender's key", async () => {
-    const records = await handler.handle(await submission({ signer: 'VT-BNO' }));
+    const records = await handler.submissions.handle(await submission({ signer: 'VT-BNO' }));
 
     const expected = fixture.partnerKeys.get('POLITIE-OB')!.publicKey.fingerprint;
     const signer = fixture.partnerKeys.get('VT-BNO')!.publicKey.fingerprint;
@@ -189,7 +192,7 @@ describe(SubmissionHandler.name, () => {
     // A hub whose delivery contract refuses what it builds: a fault of the hub, not the sender's.
     const records = await fixture
       .handlers(ledger, { validator: refusing(validator, 'delivery') })
-      .handle(await submission());
+      .submissions.handle(await submission());
 
     expect(records.map((record) => record.topic).sort()).toEqual([
       AUDIT_TOPIC,
@@ -223,7 +226,7 @@ describe(SubmissionHandler.name, () => {
       'utf8',
     );
 
-    const records = await handler.handle(
+    const records = await handler.submissions.handle(
       await submission({ value: withFindings, signer: 'VT-BNO', topic: 'samenloop.in.vt-bno.v1' }),
     );
 
@@ -252,7 +255,9 @@ describe(SubmissionHandler.name, () => {
     invalid.data.payload.incident.datum = '2026-02-30';
     delete invalid.data.payload.kinderenAanwezig;
 
-    const records = await handler.handle(await submission({ value: JSON.stringify(invalid) }));
+    const records = await handler.submissions.handle(
+      await submission({ value: JSON.stringify(invalid) }),
+    );
     const rejection = await open(
       records.find((record) => record.headers?.ce_type === 'nl.samenloop.rejection')!,
       'POLITIE-OB',
@@ -275,10 +280,10 @@ describe(SubmissionHandler.name, () => {
   });
 
   it('does not deliver a message id twice', async () => {
-    await handler.handle(await submission());
+    await handler.submissions.handle(await submission());
     ledger.commit();
 
-    const again = await handler.handle(await submission());
+    const again = await handler.submissions.handle(await submission());
 
     expect(onTopic(again, 'samenloop.out.vt-zob.v1')).toEqual([]);
     const rejection = await open(
@@ -299,7 +304,7 @@ describe(SubmissionHandler.name, () => {
     const waiting = new WaitingDeliveries(topics.waitingDeliveries);
     const withoutVtKey = fixture.handlers(ledger, { withoutKeyFor: 'VT-ZOB', waiting });
 
-    const records = await withoutVtKey.handle(await submission());
+    const records = await withoutVtKey.submissions.handle(await submission());
 
     expect(onTopic(records, topics.delivery('VT-ZOB'))).toEqual([]);
     const receipt = await open(onTopic(records, topics.delivery('POLITIE-OB'))[0]!, 'POLITIE-OB');
@@ -335,7 +340,7 @@ describe(SubmissionHandler.name, () => {
     waiting.committed();
 
     const withVtKey = fixture.handlers(ledger, { waiting });
-    const released = await withVtKey.handle(fixture.tick(new Date()));
+    const released = await withVtKey.clock.handle(fixture.tick(new Date()));
 
     const [delivery] = onTopic(released, topics.delivery('VT-ZOB'));
     expect(delivery!.headers?.ce_id).toBe(deliveryId);
@@ -355,14 +360,16 @@ describe(SubmissionHandler.name, () => {
     ]);
     waiting.committed();
     expect(
-      onTopic(await withVtKey.handle(fixture.tick(new Date())), topics.delivery('VT-ZOB')),
+      onTopic(await withVtKey.clock.handle(fixture.tick(new Date())), topics.delivery('VT-ZOB')),
     ).toEqual([]);
   });
 
   it('releases what waits for a recipient before its next delivery, so its deliveries keep their order', async () => {
     const topics = topicNames();
     const waiting = new WaitingDeliveries(topics.waitingDeliveries);
-    await fixture.handlers(ledger, { withoutKeyFor: 'VT-ZOB', waiting }).handle(await submission());
+    await fixture
+      .handlers(ledger, { withoutKeyFor: 'VT-ZOB', waiting })
+      .submissions.handle(await submission());
     ledger.commit();
     waiting.committed();
     const second = JSON.parse(ZORGMELDING) as { id: string };
@@ -370,7 +377,7 @@ describe(SubmissionHandler.name, () => {
 
     const records = await fixture
       .handlers(ledger, { waiting })
-      .handle(await submission({ value: JSON.stringify(second) }));
+      .submissions.handle(await submission({ value: JSON.stringify(second) }));
 
     const documents = await Promise.all(
       onTopic(records, topics.delivery('VT-ZOB')).map((record) => open(record, 'VT-ZOB')),
@@ -391,13 +398,15 @@ describe(SubmissionHandler.name, () => {
       (_, index) => `3f7e1c52-0b8a-4d6e-9f21-${String(index).padStart(12, '0')}`,
     );
     for (const id of ids) {
-      await withoutVtKey.handle(await submission({ value: JSON.stringify({ ...base, id }) }));
+      await withoutVtKey.submissions.handle(
+        await submission({ value: JSON.stringify({ ...base, id }) }),
+      );
       ledger.commit();
       waiting.committed();
     }
     const withVtKey = fixture.handlers(ledger, { waiting });
 
-    const queued = await withVtKey.handle(
+    const queued = await withVtKey.submissions.handle(
       await submission({
         value: JSON.stringify({ ...base, id: '3f7e1c52-0b8a-4d6e-9f21-999999999999' }),
       }),
@@ -410,11 +419,11 @@ describe(SubmissionHandler.name, () => {
     ledger.commit();
     waiting.committed();
 
-    const first = await withVtKey.handle(fixture.tick(new Date()));
+    const first = await withVtKey.clock.handle(fixture.tick(new Date()));
     waiting.committed();
     expect(onTopic(first, topics.delivery('VT-ZOB'))).toHaveLength(RELEASE_BATCH);
     expect(onTopic(first, topics.clock)).toHaveLength(1);
-    const second = await withVtKey.handle(fixture.tick(new Date()));
+    const second = await withVtKey.clock.handle(fixture.tick(new Date()));
     waiting.committed();
     expect(onTopic(second, topics.delivery('VT-ZOB'))).toHaveLength(2);
     expect(onTopic(second, topics.clock)).toEqual([]);
@@ -430,7 +439,7 @@ describe(SubmissionHandler.name, () => {
       validator: refusing(validator, 'receipt'),
     });
 
-    await broken.handle(await submission());
+    await broken.submissions.handle(await submission());
 
     expect(waiting.pendingRecords).toEqual([]);
     expect(ledger.pendingEntries).toEqual([]);

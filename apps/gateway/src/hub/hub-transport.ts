@@ -1,0 +1,81 @@
+import type { AuditChainLinker } from '@samenloop/audit';
+import type { CaseLedger } from '@samenloop/case';
+import { TransactionalKafkaServer } from '@samenloop/messaging/nest';
+import type { Logger } from '@samenloop/observability';
+import type { PartnerRegistry } from '@samenloop/partners';
+import type { Kafka } from 'kafkajs';
+import type { CaseStateTopic } from '../cases/case-state.topic';
+import type { GatewayConfig } from '../config/gateway-config';
+import { recordKeyPseudonym, type HubKeys } from '../routing/hub-keys';
+import { readStateTopic } from '../topics/compacted-topic.reader';
+import type { WaitingDeliveries } from '../waiting/waiting-deliveries';
+import { hubRecordPatterns } from './hub-record-patterns';
+
+export interface HubTransportParts {
+  readonly config: GatewayConfig;
+  readonly logger: Logger;
+  readonly kafka: Kafka;
+  readonly registry: PartnerRegistry;
+  readonly keys: HubKeys;
+  readonly caseState: CaseStateTopic;
+  readonly ledger: CaseLedger;
+  readonly waiting: WaitingDeliveries;
+  readonly auditChain: AuditChainLinker;
+}
+
+/**
+ * The hub's exactly-once pipeline as a Nest transport: case state, waiting deliveries and audit
+ * chain heads travel with each chunk's transaction and are read back from Kafka before consuming.
+ */
+export function hubTransport(parts: HubTransportParts): TransactionalKafkaServer {
+  const { config, logger, kafka, keys, caseState, ledger, waiting, auditChain } = parts;
+  const { topics } = config;
+  return new TransactionalKafkaServer({
+    patterns: hubRecordPatterns(topics, parts.registry.partners),
+    pipeline: {
+      kafka,
+      logger,
+      groupId: config.consumerGroupId,
+      sessionTimeoutMs: config.sessionTimeoutMs,
+      transactionalId: config.transactionalId,
+      deadLetterTopic: topics.deadLetter,
+      maxDeadLetterOriginalBytes: config.maxMessageBytes,
+      deadLetterKey: recordKeyPseudonym(keys),
+      restartBackoff: config.restartBackoff,
+      commitStallMs: config.commitStallMs,
+      chunkState: {
+        pendingRecords: () => [
+          ...caseState.records(ledger.pendingEntries),
+          ...waiting.pendingRecords,
+        ],
+        committed: () => {
+          ledger.commit();
+          waiting.committed();
+          auditChain.committed();
+        },
+        aborted: () => {
+          ledger.abort();
+          waiting.aborted();
+          auditChain.aborted();
+        },
+      },
+      // The pipeline is the audit's single writer: every audit record is chained as its chunk is sent.
+      beforeSend: auditChain.link,
+      beforeConsuming: async () => {
+        const { entries, skipped } = await caseState.restore(kafka, ledger);
+        waiting.restore(await readStateTopic(kafka, topics.waitingDeliveries));
+        const heads = await auditChain.restore();
+        logger.info(
+          {
+            entries,
+            skipped,
+            cases: ledger.size,
+            waitingDeliveries: waiting.size,
+            auditPartitions: heads.size,
+          },
+          'case state and audit chain heads restored',
+        );
+      },
+    },
+  });
+}
