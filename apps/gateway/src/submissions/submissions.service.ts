@@ -20,7 +20,7 @@ import type { Logger } from '@samenloop/observability';
 import { PartnerRegistry } from '@samenloop/partners';
 import { readAuditChainHeads } from '../audit/audit-chain-heads.reader';
 import { CaseStateTopic } from '../cases/case-state.topic';
-import { recordKeyPseudonym } from '../routing/hub-keys';
+import { recordKeyPseudonym } from '../keys/hub-keys';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { loadHubKeys } from '../keys/hub-keys.loader';
 import { ROOT_LOGGER } from '../logging';
