@@ -1,18 +1,22 @@
 import { alarmsAfter, type CaseRecord } from '@samenloop/case';
 import type { Submission } from '@samenloop/contracts';
+import type { InboundRecord, OutboundRecord } from '@samenloop/messaging';
 import { acceptInCase, releaseInCase } from '@samenloop/policy';
 import type { RaisedAlert } from '../../alerts/hub-alerts';
-import type { Delivered } from '../../routing/message-router';
+import { MessageRouter, type Delivered } from '../../routing/message-router';
+import { hold } from '../park/hold';
+import { correctionAudit } from '../seal/correction-audit';
 import type { SubmissionSteps } from '../submission-options';
+import { conflictAlert } from './conflict-alert';
 import type { Decided } from './decide.step';
 
-/** A thread as a message joins it, with the threads it claims to join but may not. */
-export type JoinedCase = CaseRecord & { readonly conflictingCaseKeys: readonly string[] };
-
-/** The message in its thread, and the alerts raised about it there. */
+/** A message in its thread: the deliveries to make of it, and what entering the thread gave. */
 export interface InCase {
+  /** The thread as it is after the message, before its deliveries. */
   readonly caseRecord: CaseRecord;
-  readonly alerts: readonly RaisedAlert[];
+  readonly delivered: readonly Delivered[];
+  /** The alerts raised in the thread, a part for VT parked, the audit of a correction. */
+  readonly records: readonly OutboundRecord[];
 }
 
 /*
@@ -22,20 +26,32 @@ export interface InCase {
  * with the chunk and committed with its transaction.
  */
 
-/** A routed message accepted into its thread. */
+/** A routed message accepted into its thread; only its part for VT may wait for the operator. */
 export async function acceptInItsCase(
   steps: SubmissionSteps,
+  record: InboundRecord,
   submission: Submission,
   { inCase, decision, message }: Decided,
-  delivered: readonly Delivered[],
   time: Date,
-  alertsIn: (caseRecord: JoinedCase) => Promise<readonly RaisedAlert[]>,
 ): Promise<InCase> {
   const { ledger } = steps;
+  const delivered = MessageRouter.deliveriesOf(decision);
   const caseRecord = acceptInCase(ledger, inCase, decision, delivered);
   if (caseRecord.stage === 'gesloten') ledger.close(caseRecord.caseKey, time);
-  const alerts = await alertsIn(caseRecord);
-  for (const alert of alerts) ledger.recordDeliveries(caseRecord.caseKey, alert.delivered);
+  const alerts = [await conflictAlert(steps, message, caseRecord, decision, time)];
+  if (decision.vtHeld)
+    alerts.push(
+      await hold(
+        steps,
+        record,
+        message,
+        decision,
+        decision.vtHeld,
+        { scope: 'vt', caseRecord },
+        time,
+      ),
+    );
+  recordAlertDeliveries(steps, caseRecord, alerts);
   ledger.updateAlarms(caseRecord.caseKey, (alarms) =>
     alarmsAfter(
       alarms,
@@ -56,20 +72,54 @@ export async function acceptInItsCase(
       steps.alarmSettings,
     ),
   );
-  return { caseRecord, alerts };
+  const corrections =
+    decision.retractions.length > 0
+      ? [correctionAudit(steps.topics.audit, message, caseRecord, decision, time)]
+      : [];
+  return {
+    caseRecord,
+    delivered,
+    records: [...alerts.flatMap((alert) => alert.records), ...corrections],
+  };
 }
 
-/** The held part for VT of a message accepted before, released in its thread (or held again). */
+/**
+ * The operator's release of the held part for VT of a message accepted before: only the VT
+ * partners were decided, at the case's stage now, so no one else receives it a second time. Still
+ * no VT: it is held again (nothing delivered) and the operator alerted.
+ */
 export async function releaseInItsCase(
   steps: SubmissionSteps,
-  { inCase, decision }: Decided,
-  delivered: readonly Delivered[],
-  alertsIn: (caseRecord: CaseRecord) => Promise<readonly RaisedAlert[]>,
+  record: InboundRecord,
+  { inCase, decision, message }: Decided,
+  time: Date,
 ): Promise<InCase> {
+  const delivered = decision.vtHeld ? [] : MessageRouter.deliveriesOf(decision);
   const caseRecord = releaseInCase(steps.ledger, inCase, decision, delivered);
-  const alerts = await alertsIn(caseRecord);
-  for (const alert of alerts) steps.ledger.recordDeliveries(caseRecord.caseKey, alert.delivered);
-  return { caseRecord, alerts };
+  const alerts = decision.vtHeld
+    ? [
+        await hold(
+          steps,
+          record,
+          message,
+          decision,
+          decision.vtHeld,
+          { scope: 'vt', caseRecord },
+          time,
+        ),
+      ]
+    : [];
+  recordAlertDeliveries(steps, caseRecord, alerts);
+  return { caseRecord, delivered, records: alerts.flatMap((alert) => alert.records) };
+}
+
+/** Later deliveries in the thread point at the alerts' deliveries too. */
+function recordAlertDeliveries(
+  { ledger }: SubmissionSteps,
+  caseRecord: CaseRecord,
+  alerts: readonly RaisedAlert[],
+): void {
+  for (const alert of alerts) ledger.recordDeliveries(caseRecord.caseKey, alert.delivered);
 }
 
 /** The arrest a verdachtenmonitor entry reports: where the ZSM clock starts. */
