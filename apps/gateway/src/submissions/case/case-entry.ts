@@ -1,9 +1,10 @@
 import { alarmsAfter, type CaseRecord } from '@samenloop/case';
 import type { Submission } from '@samenloop/contracts';
 import type { InboundRecord, OutboundRecord } from '@samenloop/messaging';
-import { acceptInCase, releaseInCase } from '@samenloop/policy';
+import { acceptInCase, releaseInCase, type DecidedInCase } from '@samenloop/policy';
 import type { RaisedAlert } from '../../alerts/hub-alerts';
 import { MessageRouter, type Delivered } from '../../routing/message-router';
+import type { RoutedMessage } from '../../routing/routed-message';
 import { hold } from '../park/hold';
 import { correctionAudit } from '../seal/correction-audit';
 import type { SubmissionSteps } from '../submission-options';
@@ -38,19 +39,10 @@ export async function acceptInItsCase(
   const delivered = MessageRouter.deliveriesOf(decision);
   const caseRecord = acceptInCase(ledger, inCase, decision, delivered);
   if (caseRecord.stage === 'gesloten') ledger.close(caseRecord.caseKey, time);
-  const alerts = [await conflictAlert(steps, message, caseRecord, decision, time)];
-  if (decision.vtHeld)
-    alerts.push(
-      await hold(
-        steps,
-        record,
-        message,
-        decision,
-        decision.vtHeld,
-        { scope: 'vt', caseRecord },
-        time,
-      ),
-    );
+  const alerts = [
+    await conflictAlert(steps, message, caseRecord, decision, time),
+    ...(await vtPartHeld(steps, record, message, decision, caseRecord, time)),
+  ];
   recordAlertDeliveries(steps, caseRecord, alerts);
   ledger.updateAlarms(caseRecord.caseKey, (alarms) =>
     alarmsAfter(
@@ -96,21 +88,32 @@ export async function releaseInItsCase(
 ): Promise<InCase> {
   const delivered = decision.vtHeld ? [] : MessageRouter.deliveriesOf(decision);
   const caseRecord = releaseInCase(steps.ledger, inCase, decision, delivered);
-  const alerts = decision.vtHeld
-    ? [
-        await hold(
-          steps,
-          record,
-          message,
-          decision,
-          decision.vtHeld,
-          { scope: 'vt', caseRecord },
-          time,
-        ),
-      ]
-    : [];
+  const alerts = await vtPartHeld(steps, record, message, decision, caseRecord, time);
   recordAlertDeliveries(steps, caseRecord, alerts);
   return { caseRecord, delivered, records: alerts.flatMap((alert) => alert.records) };
+}
+
+/** The part for VT parked in its thread, with the operator's alert, when no VT can be determined. */
+async function vtPartHeld(
+  steps: SubmissionSteps,
+  record: InboundRecord,
+  message: RoutedMessage,
+  decision: DecidedInCase,
+  caseRecord: CaseRecord,
+  time: Date,
+): Promise<RaisedAlert[]> {
+  if (!decision.vtHeld) return [];
+  return [
+    await hold(
+      steps,
+      record,
+      message,
+      decision,
+      decision.vtHeld,
+      { scope: 'vt', caseRecord },
+      time,
+    ),
+  ];
 }
 
 /** Later deliveries in the thread point at the alerts' deliveries too. */
