@@ -7,7 +7,7 @@ import type { Policy } from '@samenloop/policy';
 import { HubAlerts } from './alerts/hub-alerts';
 import { ClockHandler } from './clock/clock-handler';
 import { HubEventsHandler } from './hub-events/hub-events.handler';
-import type { HubKeys } from './routing/hub-keys';
+import type { HubKeys } from './keys/hub-keys';
 import { MessageRouter } from './routing/message-router';
 import { SubmissionHandler } from './submissions/submission-handler';
 import { DeliveryDispatcher } from './waiting/delivery-dispatcher';
@@ -42,15 +42,21 @@ export interface HubHandlers {
 export function createHubHandlers(options: HubHandlerOptions): HubHandlers {
   const hubSource = `urn:nld:oin:${options.hubOin}:systeem:samenloop`;
   const dispatcher = new DeliveryDispatcher({ ...options, hubSource });
-  const router = new MessageRouter({ ...options, hubSource, dispatcher });
+  const router = new MessageRouter({ ...options, pseudonyms: options.keys.pseudonyms });
   const alerts = new HubAlerts(
     router,
-    options.ledger,
+    dispatcher,
     options.validator,
     hubSender(options.hubOin),
     options.logger,
   );
-  const submissions = new SubmissionHandler({ ...options, hubSource, router, alerts });
+  const submissions = new SubmissionHandler({
+    ...options,
+    hubSource,
+    router,
+    dispatcher,
+    alerts,
+  });
   const clock = new ClockHandler(options.ledger, alerts, dispatcher, options.logger, {
     closedCaseRetentionMs: options.closedCaseRetentionMs,
     mac: options.keys.recordMac,

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { CaseLedger, CaseRecord, DecisionFacts } from '@samenloop/case';
+import type { CaseRecord, DecisionFacts } from '@samenloop/case';
 import {
   dataschemaOf,
   type CaseStage,
@@ -10,8 +10,9 @@ import type { OutboundRecord } from '@samenloop/messaging';
 import type { Logger } from '@samenloop/observability';
 import type { Partner } from '@samenloop/partners';
 import { HubContractError } from '../routing/hub-contract-error';
-import { MessageRouter } from '../routing/message-router';
+import { MessageRouter, type Delivered } from '../routing/message-router';
 import { zaakReferentiesOf, type RoutedMessage } from '../routing/routed-message';
+import type { DeliveryDispatcher } from '../waiting/delivery-dispatcher';
 
 /** The hub's own alert types (`x-samenloop-senders: [SAMENLOOP]`). */
 export type AlertType =
@@ -33,6 +34,12 @@ export interface Alert<T extends AlertType> {
   readonly traceparent?: string;
 }
 
+/** A raised alert's records, and its deliveries: the caller records them in the alert's case. */
+export interface RaisedAlert {
+  readonly records: OutboundRecord[];
+  readonly delivered: readonly Delivered[];
+}
+
 /**
  * The hub's alerts are messages like any other: validated against their schema, shared as the
  * policy decides (deny by default), delivered encrypted on the recipients' delivery topics and
@@ -41,13 +48,13 @@ export interface Alert<T extends AlertType> {
 export class HubAlerts {
   constructor(
     private readonly router: MessageRouter,
-    private readonly ledger: CaseLedger,
+    private readonly dispatcher: DeliveryDispatcher,
     private readonly validator: ContractValidator,
     private readonly hub: Partner,
     private readonly logger: Logger,
   ) {}
 
-  async raise<T extends AlertType>(alert: Alert<T>, time: Date): Promise<OutboundRecord[]> {
+  async raise<T extends AlertType>(alert: Alert<T>, time: Date): Promise<RaisedAlert> {
     const name = alert.type.replace(/^nl\.samenloop\./, '');
     const check = this.validator.validateDocument(name, alert.payload);
     if (!check.ok)
@@ -67,8 +74,10 @@ export class HubAlerts {
     };
     const routing = this.router.decide(message, alert.stage, alert.facts);
     const delivered = MessageRouter.deliveriesOf(routing);
-    if (alert.caseRecord) this.ledger.recordDeliveries(alert.caseRecord.caseKey, delivered);
-    const { records } = await this.router.seal(message, routing, alert.caseRecord, delivered, time);
+    const { records } = await this.dispatcher.seal(
+      this.router.buildRecords(message, routing, alert.caseRecord, delivered, time),
+      time,
+    );
     const context = {
       alert: name,
       alertId: message.id,
@@ -78,7 +87,7 @@ export class HubAlerts {
     if (delivered.length === 0)
       this.logger.error(context, 'hub alert reached no one: no policy rule shares it');
     else this.logger.warn(context, 'hub alert raised');
-    return records;
+    return { records, delivered };
   }
 }
 

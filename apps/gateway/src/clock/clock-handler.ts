@@ -56,7 +56,9 @@ export class ClockHandler {
     if (released.more) records.push(this.followUp(record.topic));
     for (const caseRecord of [...this.ledger.casesWithPendingAlarms()]) {
       for (const kind of dueAlarms(caseRecord.alarms, this.hubTime)) {
-        records.push(...(await this.alerts.raise(alertFor(caseRecord, kind), this.hubTime)));
+        const raised = await this.alerts.raise(alertFor(caseRecord, kind), this.hubTime);
+        records.push(...raised.records);
+        this.ledger.recordDeliveries(caseRecord.caseKey, raised.delivered);
         this.ledger.updateAlarms(caseRecord.caseKey, (alarms) => markRaised(alarms, kind));
         this.logger.info({ caseKey: caseRecord.caseKey, alarm: kind }, 'case alarm raised');
       }

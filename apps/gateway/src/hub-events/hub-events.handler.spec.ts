@@ -37,7 +37,7 @@ function inbound(event: unknown): InboundRecord {
 
 function handler() {
   const alertRecords: OutboundRecord[] = [{ topic: topics.audit, key: 'a-1', value: '{}' }];
-  const raise = jest.fn(() => Promise.resolve(alertRecords));
+  const raise = jest.fn(() => Promise.resolve({ records: alertRecords, delivered: [] }));
   const alerts = { raise } as unknown as HubAlerts;
   return {
     handler: new HubEventsHandler(topics, alerts, createLogger('test', 'fatal'), mac),

@@ -44,8 +44,8 @@ export class HubEventsHandler {
     switch (event.kind) {
       case 'policy-went-live':
         return [policyVersionRecord(event, this.topics.audit)];
-      case 'policy-refused':
-        return this.alerts.raise(
+      case 'policy-refused': {
+        const raised = await this.alerts.raise(
           {
             type: 'nl.samenloop.beleid-geweigerd',
             payload: beleidGeweigerd(event),
@@ -55,6 +55,8 @@ export class HubEventsHandler {
           },
           new Date(event.refusedAt),
         );
+        return raised.records;
+      }
       case 'access-query':
         return [this.accessQueryRecord(event)];
     }

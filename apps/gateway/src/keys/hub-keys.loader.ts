@@ -14,7 +14,7 @@ import {
 import type { Logger } from '@samenloop/observability';
 import type { PartnerRegistry } from '@samenloop/partners';
 import type { GatewayConfig, HubKeyPassphraseSource } from '../config/gateway-config';
-import type { HubKeys } from '../routing/hub-keys';
+import type { HubKeys } from './hub-keys';
 import { PartnerKeyFiles } from './partner-key-files';
 import { PartnerKeyPinsReader, PinFileProblem } from './partner-key-pins.reader';
 

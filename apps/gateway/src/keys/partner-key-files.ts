@@ -1,7 +1,7 @@
 import { keyFiles, readKeyFile, readPublicKey, UnusableKeyError } from '@samenloop/crypto';
 import type { Logger } from '@samenloop/observability';
 import { partnersNamedBy, type PartnerKeyPins, type PartnerRegistry } from '@samenloop/partners';
-import { KEY_PROBLEM_OF_KIND, type KeyProblem, type PartnerKeyState } from '../routing/hub-keys';
+import { KEY_PROBLEM_OF_KIND, type KeyProblem, type PartnerKeyState } from './hub-keys';
 
 interface ReadKey {
   /** The file's content when it was read (undefined: no file); another content is read again. */

@@ -2,12 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { dataSubjectsOf, disclosedPersons, personsOf, type DataSubject } from '@samenloop/audit';
 import type { CaseRecord, DecisionFacts } from '@samenloop/case';
 import type { CaseStage, ContractValidator } from '@samenloop/contracts';
-import {
-  TransientProcessingError,
-  type OutboundRecord,
-  type TopicNames,
-} from '@samenloop/messaging';
-import type { Logger } from '@samenloop/observability';
+import type { Pseudonyms } from '@samenloop/crypto';
+import type { OutboundRecord, TopicNames } from '@samenloop/messaging';
 import type { PartnerRegistry } from '@samenloop/partners';
 import {
   joinedGrounds,
@@ -15,9 +11,7 @@ import {
   type Policy,
   type RecipientDecision,
 } from '@samenloop/policy';
-import type { DeliveryDispatcher, PreparedDelivery } from '../waiting/delivery-dispatcher';
-import type { WaitReason } from '../waiting/waiting-deliveries';
-import type { HubKeys } from './hub-keys';
+import type { PreparedDelivery } from '../waiting/delivery-dispatcher';
 import { HubContractError } from './hub-contract-error';
 import type { RoutedMessage } from './routed-message';
 
@@ -26,11 +20,9 @@ export interface MessageRouterOptions {
   readonly validator: ContractValidator;
   /** The policy in force now; a hot reload swaps what this returns. */
   readonly policy: () => Policy;
-  readonly keys: HubKeys;
-  readonly dispatcher: DeliveryDispatcher;
-  readonly hubSource: string;
+  /** Whose data a decision discloses is audited by these keyed pseudonyms. */
+  readonly pseudonyms: Pseudonyms;
   readonly topics: TopicNames;
-  readonly logger: Logger;
 }
 
 /** The policy's decisions for one message, with the version of the policy that made them. */
@@ -46,17 +38,19 @@ export interface Delivered {
   readonly decision: RecipientDecision;
 }
 
-/** What sealing a decided message gives: the records to write, and who waits for a usable key. */
-export interface Sealed {
-  readonly records: OutboundRecord[];
-  /** The deliveries kept waiting, by recipient, with why its key is not usable. */
-  readonly waiting: ReadonlyMap<string, WaitReason>;
+/** A decided message's records, built but not yet sealed for their recipients. */
+export interface DecidedRecords {
+  /** Per recipient a delivery with only the allowed fields, for the dispatcher to seal. */
+  readonly deliveries: readonly PreparedDelivery[];
+  /** Per decision an audit record. */
+  readonly audits: readonly OutboundRecord[];
 }
 
 /**
- * Shares a message as the policy decides: per recipient a delivery with only the allowed fields,
- * signed by the hub and encrypted to that recipient alone, and per decision an audit record.
- * Used alike for partners' submissions and the hub's own alerts.
+ * Decides who receives a message and builds what the decision gives: per recipient a delivery
+ * with only the allowed fields, per decision an audit record, each checked against the published
+ * contract. It reads no key and writes no case state: sealing is the dispatcher's, the thread the
+ * caller's. Used alike for partners' submissions and the hub's own alerts.
  */
 export class MessageRouter {
   constructor(private readonly options: MessageRouterOptions) {}
@@ -88,25 +82,23 @@ export class MessageRouter {
   }
 
   /**
-   * Deliveries and audit records for a decided message, sealed for their recipients: the caller
-   * can seal other documents (the sender's receipt) meanwhile. `caseRecord` is the thread as it
-   * was before these deliveries. A recipient without a usable key waits alone (see
-   * `DeliveryDispatcher`).
+   * The deliveries and audit records of a decided message. `caseRecord` is the thread as it was
+   * before these deliveries.
    */
-  async seal(
+  buildRecords(
     message: RoutedMessage,
     routing: Routing,
     caseRecord: CaseRecord | undefined,
     delivered: readonly Delivered[],
     time: Date,
-  ): Promise<Sealed> {
+  ): DecidedRecords {
     // Whose data each decision discloses, by pseudonym: for its audit record, and its delivery's
     // release should the delivery wait for a key.
     const persons = personsOf(message.type, message.payload);
     const subjects = new Map(
       routing.decisions.map((decision) => [
         decision,
-        dataSubjectsOf(disclosedPersons(persons, decision), this.options.keys.pseudonyms),
+        dataSubjectsOf(disclosedPersons(persons, decision), this.options.pseudonyms),
       ]),
     );
     const subjectsOf = (decision: RecipientDecision) => subjects.get(decision) ?? [];
@@ -121,46 +113,22 @@ export class MessageRouter {
         time,
       ),
     );
-    // Concurrently: openpgp's key agreement runs on libuv's thread pool, so the recipients'
-    // encryptions use both cores instead of waiting on each other.
-    const dispatched = await Promise.all(
-      delivered.map(async ({ decision, deliveryId }) => ({
-        recipient: decision.recipient.id,
-        ...(await this.options.dispatcher.dispatch(
-          this.delivery(
-            message,
-            decision,
-            routing,
-            caseRecord,
-            deliveryId,
-            time,
-            subjectsOf(decision),
-          ),
-          time,
-        )),
-      })),
+    const deliveries = delivered.map(({ decision, deliveryId }) =>
+      this.deliveryFor(
+        message,
+        decision,
+        routing,
+        caseRecord,
+        deliveryId,
+        time,
+        subjectsOf(decision),
+      ),
     );
-    const waiting = new Map<string, WaitReason>();
-    for (const { recipient, waiting: problem } of dispatched)
-      if (problem) waiting.set(recipient, problem);
-    return { records: [...dispatched.flatMap(({ records }) => records), ...audits], waiting };
-  }
-
-  /**
-   * The key for an answer to a partner whose signature was just verified. Should it become
-   * unusable in between, the record is handled again (and then rejected without an answer).
-   */
-  async answerKey(partnerId: string, time: Date) {
-    const state = await this.options.keys.partner(partnerId, time);
-    if (state.usable) return state.key;
-    throw new TransientProcessingError(
-      `no usable public key for ${partnerId} to answer with: ${state.problem}`,
-      'encrypt',
-    );
+    return { deliveries, audits };
   }
 
   /** The delivery document for one recipient, checked against the published contract. */
-  private delivery(
+  private deliveryFor(
     message: RoutedMessage,
     decision: RecipientDecision,
     routing: Routing,

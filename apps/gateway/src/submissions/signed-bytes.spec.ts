@@ -4,7 +4,7 @@ import { MAX_SUBMISSION_SIGNATURES } from '@samenloop/crypto';
 import { topicNames, type OutboundRecord } from '@samenloop/messaging';
 import { createMessage, encrypt, enums } from 'openpgp';
 import type { HubHandlers } from '../hub-handlers';
-import { firstInvalidUtf8Byte } from './submission-handler';
+import { firstInvalidUtf8Byte } from './intake/utf8.check';
 import {
   HandlerFixture,
   MAX_MESSAGE_BYTES,

@@ -42,6 +42,18 @@ export const policy = loadPolicyDirectory(
   policyContext(validator, registry),
 );
 
+/** A validator that checks `document` documents with `check` instead: to refuse them, or to fail. */
+export function validatorOverriding(
+  base: ContractValidator,
+  document: string,
+  check: (built: unknown) => ReturnType<ContractValidator['validateDocument']>,
+): ContractValidator {
+  const overriding = Object.create(base) as ContractValidator;
+  overriding.validateDocument = (name, built) =>
+    name === document ? check(built) : base.validateDocument(name, built);
+  return overriding;
+}
+
 interface KeyPair {
   readonly privateKey: PgpPrivateKey;
   readonly publicKey: PgpPublicKey;

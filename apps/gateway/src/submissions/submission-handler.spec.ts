@@ -12,6 +12,7 @@ import {
   ZORGMELDING,
   policy,
   validator,
+  validatorOverriding,
   type SubmissionOptions,
 } from './submission-handler.fixture';
 
@@ -448,15 +449,10 @@ describe(SubmissionHandler.name, () => {
 
 /** A validator whose contract for `refused` documents refuses whatever the hub builds. */
 function refusing(base: typeof validator, refused: string): typeof validator {
-  const strict = Object.create(base) as typeof validator;
-  strict.validateDocument = (name, document) =>
-    name === refused
-      ? {
-          ok: false,
-          errors: [
-            { code: 'invalid-document', schema: refused, path: '/grondslag/ruleIds', message: 'x' },
-          ],
-        }
-      : base.validateDocument(name, document);
-  return strict;
+  return validatorOverriding(base, refused, () => ({
+    ok: false,
+    errors: [
+      { code: 'invalid-document', schema: refused, path: '/grondslag/ruleIds', message: 'x' },
+    ],
+  }));
 }

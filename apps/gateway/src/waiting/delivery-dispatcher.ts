@@ -8,7 +8,8 @@ import {
 } from '@samenloop/crypto';
 import type { OutboundRecord, TopicNames } from '@samenloop/messaging';
 import type { Logger } from '@samenloop/observability';
-import { KEY_PROBLEM_OF_KIND, type HubKeys } from '../routing/hub-keys';
+import { KEY_PROBLEM_OF_KIND, type HubKeys } from '../keys/hub-keys';
+import type { DecidedRecords } from '../routing/message-router';
 import { encryptedHubRecord } from '../routing/outbound-record.factory';
 import type { WaitingDeliveries, WaitingDelivery, WaitReason } from './waiting-deliveries';
 
@@ -41,6 +42,13 @@ export interface Dispatched {
   readonly waiting?: WaitReason;
 }
 
+/** What sealing a decided message gives: the records to write, and who waits for a usable key. */
+export interface Sealed {
+  readonly records: OutboundRecord[];
+  /** The deliveries kept waiting, by recipient, with why its key is not usable. */
+  readonly waiting: ReadonlyMap<string, WaitReason>;
+}
+
 /** What a round of releases gave, and whether deliveries that could go out are still waiting. */
 export interface Released {
   readonly records: OutboundRecord[];
@@ -65,7 +73,23 @@ export class DeliveryDispatcher {
     },
   ) {}
 
-  async dispatch(delivery: PreparedDelivery, time: Date): Promise<Dispatched> {
+  /** A decided message's deliveries dispatched, followed by its audit records. */
+  async seal({ deliveries, audits }: DecidedRecords, time: Date): Promise<Sealed> {
+    // Concurrently: openpgp's key agreement runs on libuv's thread pool, so the recipients'
+    // encryptions use both cores instead of waiting on each other.
+    const dispatched = await Promise.all(
+      deliveries.map(async (delivery) => ({
+        recipient: delivery.recipient,
+        ...(await this.dispatch(delivery, time)),
+      })),
+    );
+    const waiting = new Map<string, WaitReason>();
+    for (const { recipient, waiting: problem } of dispatched)
+      if (problem) waiting.set(recipient, problem);
+    return { records: [...dispatched.flatMap(({ records }) => records), ...audits], waiting };
+  }
+
+  private async dispatch(delivery: PreparedDelivery, time: Date): Promise<Dispatched> {
     // Keys are judged by the wall clock, as openpgp.js judges them when it encrypts.
     const state = await this.options.keys.partner(delivery.recipient, new Date());
     if (!state.usable) return this.hold(delivery, state.problem, time);

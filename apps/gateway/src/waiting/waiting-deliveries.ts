@@ -1,6 +1,6 @@
 import type { IHeaders } from 'kafkajs';
 import type { OutboundRecord } from '@samenloop/messaging';
-import type { KeyProblem } from '../routing/hub-keys';
+import type { KeyProblem } from '../keys/hub-keys';
 
 /**
  * Why a delivery waits: its recipient has no usable key, or it has one again but so many earlier
