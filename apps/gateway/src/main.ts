@@ -3,12 +3,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { InvalidConfigurationError, loadGatewayConfig } from './config/gateway-config';
-import { TopicConfigurationError } from '@samenloop/messaging';
-import { InvalidPartnerRegistryError } from '@samenloop/partners';
-import { InvalidPolicyError } from '@samenloop/policy';
+import { StartupError } from '@samenloop/errors';
+import { loadGatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
-import { MissingKeysError } from './keys/hub-keys.loader';
 import { createGatewayLogger } from './logging';
 
 async function bootstrap(): Promise<void> {
@@ -30,13 +27,7 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: unknown) => {
   // Start-up errors that name what to fix are shown as they are; anything else with its stack.
-  if (
-    error instanceof InvalidConfigurationError ||
-    error instanceof MissingKeysError ||
-    error instanceof InvalidPolicyError ||
-    error instanceof InvalidPartnerRegistryError ||
-    error instanceof TopicConfigurationError
-  ) {
+  if (error instanceof StartupError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(

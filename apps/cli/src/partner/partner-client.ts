@@ -14,7 +14,7 @@ import {
 import { topicNames, type TopicNames } from '@samenloop/messaging';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { partnerClientPrefix } from '../acl/registry-acls';
-import type { CliSettings } from '../cli-settings';
+import type { CliConnectionSettings } from '../cli-settings';
 import { cliKafka } from '../kafka/cli-kafka';
 import { partnerConnection } from './partner-connection';
 import { partnerRecordKey } from './partner-record-key';
@@ -78,7 +78,7 @@ export class PartnerClient {
     private readonly receivedIdsFile: string,
   ) {}
 
-  static async open(settings: CliSettings, partnerId: string): Promise<PartnerClient> {
+  static async open(settings: CliConnectionSettings, partnerId: string): Promise<PartnerClient> {
     const privateArmored = await readKeyFile(
       keyFiles.partnerPrivate(settings.keysDirectory, partnerId),
     );
