@@ -9,7 +9,7 @@ import {
 } from '@samenloop/contracts';
 import { keyFiles, readPrivateKey, readPublicKey, signAndEncrypt } from '@samenloop/crypto';
 import { newGatewayScenario } from '../support/gateway-scenario';
-import { requireGnupg } from '../support/gnupg-home';
+import { requireGnupg } from '@samenloop/crypto/testing';
 import { produce, testKafka } from '../support/kafka-test-kit';
 import { requireKcat } from '../support/kcat';
 import { ROOT, policeNumber, registry } from '../support/partner-kit';
