@@ -20,7 +20,7 @@ import { ROOT } from '../support/partner-kit';
 import { runningHub } from '../support/running-hub';
 
 /**
- * Issue 15, item 8, on a real broker: `partner receive` shows only what the hub signed, each
+ * On a real broker: `partner receive` shows only what the hub signed, each
  * document once (also across runs), and reads past records it cannot use instead of stopping.
  */
 describe('partner receive fails safe', () => {
