@@ -1,4 +1,5 @@
 import type { Kafka } from 'kafkajs';
+import { CLOUDEVENTS_HEADERS, hubDocumentTypeOf } from '@samenloop/contracts';
 import type { GatewayProcess } from '../test/support/gateway-process';
 import { newGatewayScenario, type GatewayScenario } from '../test/support/gateway-scenario';
 import {
@@ -40,8 +41,8 @@ export class HubUnderLoad {
         scenario.topics.delivery(partner),
       ),
       (message) =>
-        message.headers?.ce_type?.toString() === 'nl.samenloop.delivery'
-          ? traceIdOf(message.headers.ce_traceparent?.toString())
+        hubDocumentTypeOf(message.headers) === 'delivery'
+          ? traceIdOf(message.headers?.[CLOUDEVENTS_HEADERS.traceparent]?.toString())
           : undefined,
     );
     return new HubUnderLoad(kafka, scenario, gateway, recorder, brokerPid);

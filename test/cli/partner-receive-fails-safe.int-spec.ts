@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { CLOUDEVENTS_HEADERS, hubDocumentCloudEventType } from '@samenloop/contracts';
 import {
   keyFiles,
   readKeyFile,
@@ -19,7 +20,7 @@ import { ROOT } from '../support/partner-kit';
 import { runningHub } from '../support/running-hub';
 
 /**
- * Issue 15, item 8, on a real broker: `partner receive` shows only what the hub signed, each
+ * On a real broker: `partner receive` shows only what the hub signed, each
  * document once (also across runs), and reads past records it cannot use instead of stopping.
  */
 describe('partner receive fails safe', () => {
@@ -36,7 +37,7 @@ describe('partner receive fails safe', () => {
       topicNamespace: running.scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
     };
     const topic = running.scenario.topics.delivery('VT-ZOB');
-    const asDelivery = { ce_type: 'nl.samenloop.delivery' };
+    const asDelivery = { [CLOUDEVENTS_HEADERS.type]: hubDocumentCloudEventType('delivery') };
     // Signed by a partner's key instead of the hub's, encrypted to VT-ZOB: it opens, but is forged.
     const forged = await signAndEncrypt(
       Buffer.from(JSON.stringify({ deliveryId: randomUUID(), messageType: 'forged' })),

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
 import { renameSync } from 'node:fs';
+import {
+  CLOUDEVENTS_HEADERS,
+  CONTENT_TYPE_HEADER,
+  PGP_ENCRYPTED,
+  hubDocumentTypeOf,
+} from '@samenloop/contracts';
 import { keyFiles } from '@samenloop/crypto';
 import { DEAD_LETTER_HEADERS } from '@samenloop/messaging';
 import { verifyAuditTopic } from '../../apps/cli/src/audit/audit-verification';
@@ -55,7 +61,7 @@ describe(`faults in the middle of ${SUBMISSIONS} submissions`, () => {
   }
 
   const deliveriesAmong = (records: readonly ConsumedRecord[]) =>
-    records.filter((record) => record.headers.ce_type === 'nl.samenloop.delivery');
+    records.filter((record) => hubDocumentTypeOf(record.headers) === 'delivery');
 
   /** Waits until the first `count` deliveries reach VT-ZOB: the moment to strike. */
   const deliveredAtLeast = (count: number) =>
@@ -96,15 +102,15 @@ describe(`faults in the middle of ${SUBMISSIONS} submissions`, () => {
     const deadLetters = await readToEnd(kafka, running.scenario.topics.deadLetter);
     const toVt = audits.filter((audit) => audit.recipient === 'VT-ZOB');
     process.stdout.write(
-      `${fault}: ${sent.ids.length} submitted, ${deliveries.length} delivered to VT-ZOB (${new Set(deliveries.map((d) => d.headers.ce_id)).size} distinct), ${audits.length} audit records (${chained} chained and verified), ${deadLetters.length} dead letters\n`,
+      `${fault}: ${sent.ids.length} submitted, ${deliveries.length} delivered to VT-ZOB (${new Set(deliveries.map((d) => d.headers[CLOUDEVENTS_HEADERS.id])).size} distinct), ${audits.length} audit records (${chained} chained and verified), ${deadLetters.length} dead letters\n`,
     );
 
     expect(deliveries).toHaveLength(sent.ids.length);
-    expect(new Set(deliveries.map((delivery) => delivery.headers.ce_id)).size).toBe(
-      sent.ids.length,
-    );
+    expect(
+      new Set(deliveries.map((delivery) => delivery.headers[CLOUDEVENTS_HEADERS.id])).size,
+    ).toBe(sent.ids.length);
     for (const delivery of deliveries) {
-      expect(delivery.headers['content-type']).toBe('application/pgp-encrypted');
+      expect(delivery.headers[CONTENT_TYPE_HEADER]).toBe(PGP_ENCRYPTED);
       expect(delivery.bytes?.includes(PLAINTEXT_MARKER)).toBe(false);
     }
     // The audit trail: one decision per message and partner, and VT-ZOB's name its deliveries.
@@ -116,7 +122,7 @@ describe(`faults in the middle of ${SUBMISSIONS} submissions`, () => {
     expect(chained).toBeGreaterThanOrEqual(audits.length);
     expect(toVt.map((audit) => audit.messageId).sort()).toEqual([...sent.ids].sort());
     expect(toVt.map((audit) => audit.deliveryId).sort()).toEqual(
-      deliveries.map((delivery) => delivery.headers.ce_id).sort(),
+      deliveries.map((delivery) => delivery.headers[CLOUDEVENTS_HEADERS.id]).sort(),
     );
     expect(deadLetters).toHaveLength(badRecords);
     // A sample opens for VT-ZOB and names a submission that was sent.

@@ -13,7 +13,7 @@ const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json'
 const PERSONAL_VALUES = ['Hoogstraten', '999990019', 'Lindelaan'];
 
 /**
- * Issue 14 on a real broker: a submission is one OpenPGP message, signed by its sender and
+ * On a real broker: a submission is one OpenPGP message, signed by its sender and
  * encrypted to the hub. Anything else is rejected with a reason the sender can act on and kept as
  * received in the dead letters (a cleartext one by size and hash only); a decompression bomb does not hurt the gateway; and what sits on
  * the inbound and dead-letter topics is ciphertext, not the fixture's personal data.

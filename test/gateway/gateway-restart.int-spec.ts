@@ -1,3 +1,4 @@
+import { hubDocumentTypeOf } from '@samenloop/contracts';
 import { newGatewayScenario } from '../support/gateway-scenario';
 import {
   committedRecordCount,
@@ -10,7 +11,7 @@ import { policeNumber, submissionFrom } from '../support/partner-kit';
 import { runningHub } from '../support/running-hub';
 
 const deliveries = (records: readonly ConsumedRecord[]) =>
-  records.filter((record) => record.headers.ce_type === 'nl.samenloop.delivery');
+  records.filter((record) => hubDocumentTypeOf(record.headers) === 'delivery');
 
 describe('policy gateway restarts', () => {
   const kafka = testKafka();
@@ -76,11 +77,9 @@ describe('policy gateway restarts', () => {
     const answers = await consumeUntil(
       kafka,
       running.scenario.topics.delivery('POLITIE-OB'),
-      (read) => read.some((record) => record.headers.ce_type === 'nl.samenloop.rejection'),
+      (read) => read.some((record) => hubDocumentTypeOf(record.headers) === 'rejection'),
     );
-    const rejection = answers.find(
-      (record) => record.headers.ce_type === 'nl.samenloop.rejection',
-    )!;
+    const rejection = answers.find((record) => hubDocumentTypeOf(record.headers) === 'rejection')!;
     expect(await running.scenario.partners.open(rejection, 'POLITIE-OB')).toMatchObject({
       errors: [{ code: 'duplicate' }],
     });

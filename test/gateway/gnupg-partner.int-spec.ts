@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { keyFiles, readPublicKey } from '@samenloop/crypto';
 import { newGatewayScenario } from '../support/gateway-scenario';
-import { GnupgHome, requireGnupg } from '../support/gnupg-home';
+import { GnupgHome, requireGnupg } from '@samenloop/crypto/testing';
 import { consumeUntil, produce, testKafka } from '../support/kafka-test-kit';
 import { policeNumber, submissionFrom } from '../support/partner-kit';
 import { runningHub } from '../support/running-hub';

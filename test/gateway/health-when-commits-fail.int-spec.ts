@@ -1,3 +1,4 @@
+import { hubDocumentTypeOf } from '@samenloop/contracts';
 import type { GatewayProcess } from '../support/gateway-process';
 import { newGatewayScenario } from '../support/gateway-scenario';
 import {
@@ -17,7 +18,7 @@ interface HealthAnswer {
 }
 
 const deliveries = (records: readonly ConsumedRecord[]) =>
-  records.filter((record) => record.headers.ce_type === 'nl.samenloop.delivery');
+  records.filter((record) => hubDocumentTypeOf(record.headers) === 'delivery');
 
 /** Asks /health until `accept` holds; the timeout only bounds a test that would otherwise hang. */
 async function healthUntil(

@@ -107,7 +107,7 @@ function personalValues(submissions: readonly Submission[]): Map<string, string>
 }
 
 /**
- * Issue 14, item 2, on a real broker: after the demo case and every example submission — routed,
+ * On a real broker: after the demo case and every example submission — routed,
  * rejected, parked, answered — no topic the hub writes or reads holds a fixture's personal value
  * in any key, value or header, and the case state keeps only ids, pseudonyms and sealed values,
  * forgetting a closed case after its retention.

@@ -17,7 +17,7 @@ const MINUTE = 60_000;
 const OTHER_VT_MUNICIPALITY = 'GM0796';
 
 /**
- * Issue 15, item 7, on a real broker: anyone may be able to write the hub's clock and case state
+ * On a real broker: anyone may be able to write the hub's clock and case state
  * topics, but the hub applies only the records it wrote itself.
  */
 describe('the hub trusts only its own records', () => {

@@ -1,3 +1,5 @@
+import { CLOUDEVENTS_HEADERS, hubDocumentTypeOf } from '@samenloop/contracts';
+import { DEAD_LETTER_HEADERS } from '@samenloop/messaging';
 import { decisionAudits } from '../support/audit-trail';
 import { expectExplainAgrees } from '../support/explain-agreement';
 import { newGatewayScenario } from '../support/gateway-scenario';
@@ -37,7 +39,7 @@ describe('policy gateway on a real broker', () => {
   });
 
   const deliveriesAmong = (records: readonly ConsumedRecord[]) =>
-    records.filter((record) => record.headers.ce_type === 'nl.samenloop.delivery');
+    records.filter((record) => hubDocumentTypeOf(record.headers) === 'delivery');
 
   async function deliveriesTo(partnerId: string, count: number): Promise<Delivery[]> {
     const records = await consumeUntil(
@@ -97,8 +99,8 @@ describe('policy gateway on a real broker', () => {
       await partners.sealed('VT-ZOB', withFindings, zsmZaakId),
     ]);
     const [refusal] = await consumeUntil(kafka, topics.delivery('VT-ZOB'), (read) =>
-      read.some((record) => record.headers.ce_type === 'nl.samenloop.rejection'),
-    ).then((read) => read.filter((record) => record.headers.ce_type === 'nl.samenloop.rejection'));
+      read.some((record) => hubDocumentTypeOf(record.headers) === 'rejection'),
+    ).then((read) => read.filter((record) => hubDocumentTypeOf(record.headers) === 'rejection'));
     // The confidential doctor's findings never leave VT: the hub refuses to route or keep them.
     expect(
       (await partners.open<{ errors: { code: string; path: string }[] }>(refusal!, 'VT-ZOB'))
@@ -236,7 +238,7 @@ describe('policy gateway on a real broker', () => {
       ['missing-signature'],
     ]);
     const deadLetters = await consumeUntil(kafka, topics.deadLetter, (read) => read.length >= 2);
-    expect(deadLetters.map((record) => record.headers['samenloop.dlq.failed.step'])).toEqual([
+    expect(deadLetters.map((record) => record.headers[DEAD_LETTER_HEADERS.failedStep])).toEqual([
       'verify-signature',
       'verify-signature',
     ]);
@@ -262,7 +264,7 @@ describe('policy gateway on a real broker', () => {
       topics.delivery('POLITIE-OB'),
       (read) => read.length >= 2,
     );
-    expect(answers.map((record) => record.headers.ce_type)).toEqual([
+    expect(answers.map((record) => record.headers[CLOUDEVENTS_HEADERS.type])).toEqual([
       'nl.samenloop.receipt',
       'nl.samenloop.rejection',
     ]);

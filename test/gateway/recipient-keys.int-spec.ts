@@ -1,4 +1,5 @@
 import { renameSync } from 'node:fs';
+import { CLOUDEVENTS_HEADERS } from '@samenloop/contracts';
 import { keyFiles } from '@samenloop/crypto';
 import { DeliveryWatcher, type HubDocument } from '../support/delivery-watcher';
 import { newGatewayScenario } from '../support/gateway-scenario';
@@ -172,7 +173,8 @@ describe('a recipient without a usable key', () => {
     const { deliveryId } = after.wachtOpSleutel![0]!;
     await deliveredTo('VT-ZOB', deliveryId);
     // Not readToEnd: its end marker on the delivery topic would be a record the watcher cannot open.
-    const isReleased = (delivery: ConsumedRecord) => delivery.headers.ce_id === deliveryId;
+    const isReleased = (delivery: ConsumedRecord) =>
+      delivery.headers[CLOUDEVENTS_HEADERS.id] === deliveryId;
     const record = (
       await consumeUntil(kafka, running.scenario.topics.delivery('VT-ZOB'), (read) =>
         read.some(isReleased),

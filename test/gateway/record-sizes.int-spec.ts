@@ -109,11 +109,11 @@ describe('record sizes at the gateway on a real broker', () => {
     );
     const huge = deadLetters.find(
       (record) =>
-        record.headers['samenloop.dlq.original.size'] === String(records[3]!.value.length),
+        record.headers[DEAD_LETTER_HEADERS.originalSize] === String(records[3]!.value.length),
     );
     expect(huge).toBeDefined();
     expect(huge!.bytes?.length ?? 0).toBe(0);
-    expect(huge!.headers['samenloop.dlq.original.sha256']).toBe(
+    expect(huge!.headers[DEAD_LETTER_HEADERS.originalSha256]).toBe(
       createHash('sha256').update(records[3]!.value).digest('hex'),
     );
     expect(huge!.headers[DEAD_LETTER_HEADERS.sourceOffset]).toMatch(/^[0-9]+$/);

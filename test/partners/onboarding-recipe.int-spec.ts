@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { access, copyFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import {
+  CLOUDEVENTS_HEADERS,
+  CONTENT_TYPE_HEADER,
+  PGP_ENCRYPTED,
+  hubDocumentCloudEventType,
+} from '@samenloop/contracts';
 import { keyFiles, readPrivateKey, readPublicKey, signAndEncrypt } from '@samenloop/crypto';
 import { newGatewayScenario } from '../support/gateway-scenario';
-import { requireGnupg } from '../support/gnupg-home';
+import { requireGnupg } from '@samenloop/crypto/testing';
 import { produce, testKafka } from '../support/kafka-test-kit';
 import { requireKcat } from '../support/kcat';
 import { ROOT, policeNumber, registry } from '../support/partner-kit';
@@ -165,7 +171,10 @@ describe('docs/partners.md followed as a recipe on the secure broker', () => {
       {
         key: `case-${randomUUID()}`,
         value: Buffer.from(forged),
-        headers: { ce_type: 'nl.samenloop.delivery', 'content-type': 'application/pgp-encrypted' },
+        headers: {
+          [CLOUDEVENTS_HEADERS.type]: hubDocumentCloudEventType('delivery'),
+          [CONTENT_TYPE_HEADER]: PGP_ENCRYPTED,
+        },
       },
     ]);
 

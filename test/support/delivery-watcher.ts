@@ -1,11 +1,13 @@
 import type { Consumer, Kafka } from 'kafkajs';
+import { hubDocumentTypeOf, type HubDocumentType } from '@samenloop/contracts';
 import { partnerClientPrefix } from '../../apps/cli/src/acl/registry-acls';
 import type { GatewayScenario } from './gateway-scenario';
 import { toConsumedRecord, uniqueName } from './kafka-test-kit';
 
 /** A hub document as a partner decrypts it: delivery, receipt or rejection. */
 export interface HubDocument {
-  readonly type: 'delivery' | 'receipt' | 'rejection';
+  /** From the record's `ce_type` header; undefined when it names no hub document. */
+  readonly type: HubDocumentType | undefined;
   readonly document: Record<string, unknown> & {
     messageType?: string;
     payload?: Record<string, unknown>;
@@ -60,9 +62,8 @@ export class DeliveryWatcher {
           toConsumedRecord(topic, partition, message),
           partnerId,
         );
-        const type = String(message.headers?.ce_type ?? '').replace('nl.samenloop.', '');
         const list = this.received.get(partnerId) ?? [];
-        list.push({ type: type as HubDocument['type'], document });
+        list.push({ type: hubDocumentTypeOf(message.headers), document });
         this.received.set(partnerId, list);
       },
     });

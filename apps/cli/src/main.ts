@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { StartupError } from '@samenloop/errors';
 import { registerAclCommands } from './acl/acl.command';
 import { registerAuditCommands } from './audit/audit.command';
 import { registerKeysCommands } from './keys/keys.command';
@@ -23,6 +24,11 @@ registerAuditCommands(program);
 registerAclCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`samenloop: ${error instanceof Error ? error.message : String(error)}\n`);
+  // Settings that name what to fix are shown as they are; a command's own failure in one line.
+  process.stderr.write(
+    error instanceof StartupError
+      ? `${error.message}\n`
+      : `samenloop: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

@@ -4,13 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { Logger } from 'nestjs-pino';
-import { InvalidConfigurationError, loadGatewayConfig } from './config/gateway-config';
-import { TopicConfigurationError } from '@samenloop/messaging';
+import { StartupError } from '@samenloop/errors';
 import { TransactionalKafkaServer } from '@samenloop/messaging/nest';
-import { InvalidPartnerRegistryError } from '@samenloop/partners';
-import { InvalidPolicyError } from '@samenloop/policy';
+import { loadGatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
-import { MissingKeysError } from './keys/hub-keys.loader';
 import { createGatewayLogger } from './logging';
 
 async function bootstrap(): Promise<void> {
@@ -43,13 +40,7 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: unknown) => {
   // Start-up errors that name what to fix are shown as they are; anything else with its stack.
-  if (
-    error instanceof InvalidConfigurationError ||
-    error instanceof MissingKeysError ||
-    error instanceof InvalidPolicyError ||
-    error instanceof InvalidPartnerRegistryError ||
-    error instanceof TopicConfigurationError
-  ) {
+  if (error instanceof StartupError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(

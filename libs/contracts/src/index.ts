@@ -10,3 +10,4 @@ export { CASE_STAGES, isCaseStage } from './case-stage';
 export type { CaseStage } from './case-stage';
 export { SCHEMA_CATALOGUE } from './generated/schema-catalogue';
 export { dataschemaOf } from './dataschema';
+export * from './wire';

@@ -4,7 +4,7 @@ import { readPrivateKey, readPublicKey, type PgpPrivateKey, type PgpPublicKey } 
 import { generatePartnerKey, type GeneratedKeyPair } from './partner-key.generator';
 import { decryptSubmission } from './submission-decryption';
 // Shared with the end-to-end GnuPG test of the gateway.
-import { GnupgHome, requireGnupg, type GpgResult } from '../../../test/support/gnupg-home';
+import { GnupgHome, requireGnupg, type GpgResult } from '../testing';
 
 /* Partners run GnuPG 2.2, not openpgp.js: these tests drive the real gpg binary. */
 

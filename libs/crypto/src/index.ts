@@ -31,5 +31,7 @@ export { HubSecret, Pseudonyms } from './hub-secret';
 export { temporaryHubSecret } from './temporary-hub-secret';
 export type { PseudonymDomain } from './hub-secret';
 export { StateSeal, StateSealError } from './state-seal';
-export { RecordMac, RECORD_MAC_HEADER } from './record-mac';
+export { RecordMac } from './record-mac';
+// The header is contract (hub components and the operator CLI write it); it travels with the MAC.
+export { RECORD_MAC_HEADER } from '@samenloop/contracts';
 export type { MacedRecord } from './record-mac';

@@ -1,9 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { HubSecret } from './hub-secret';
 
-/** The record header that carries a hub record's MAC (base64url). */
-export const RECORD_MAC_HEADER = 'samenloop-mac';
-
 const VERSION = 'm1';
 
 /** What a MAC covers: where the record is written and everything it says. */

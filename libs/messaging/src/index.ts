@@ -14,6 +14,7 @@ export type {
   KafkaSaslMechanism,
   KafkaSecurityProtocol,
 } from './kafka-connection';
+export { hubSettingsFields } from './hub-settings';
 export { ensureTopics, TopicConfigurationError } from './topic-admin';
 export { waitForBroker } from './broker-readiness';
 export type { TopicSpec } from './topic-admin';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
 import { z } from 'zod';
+import { StartupError } from '@samenloop/errors';
 
 export const KAFKA_SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;
 export type KafkaSecurityProtocol = (typeof KAFKA_SECURITY_PROTOCOLS)[number];
@@ -30,12 +31,9 @@ export const PLAINTEXT_CONNECTION: KafkaConnection = Object.freeze({
   securityProtocol: 'PLAINTEXT',
 });
 
-export class InvalidKafkaConnectionError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(
-      `Invalid Kafka connection settings:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
-    );
-    this.name = 'InvalidKafkaConnectionError';
+export class InvalidKafkaConnectionError extends StartupError {
+  constructor(problems: readonly string[], heading = 'Invalid Kafka connection settings') {
+    super(heading, problems);
   }
 }
 

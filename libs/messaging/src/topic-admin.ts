@@ -1,4 +1,5 @@
 import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
+import { StartupError } from '@samenloop/errors';
 
 export interface TopicSpec {
   readonly topic: string;
@@ -8,15 +9,18 @@ export interface TopicSpec {
 }
 
 /** The broker refused the configuration the hub needs on its topics: sizes and retention. */
-export class TopicConfigurationError extends Error {
+export class TopicConfigurationError extends StartupError {
   constructor(topics: readonly string[], cause: unknown) {
     super(
-      `cannot set the configuration of ${topics.join(', ')}: ${cause instanceof Error ? cause.message : String(cause)}. ` +
-        'The gateway does not run on topics that accept larger records, or keep them longer or shorter, than configured; ' +
-        'grant it AlterConfigs on them (or create and configure them as hubTopics lists).',
-      { cause },
+      `Cannot set the configuration of ${topics.join(', ')}`,
+      [cause instanceof Error ? cause.message : String(cause)],
+      {
+        hint:
+          'The gateway does not run on topics that accept larger records, or keep them longer or shorter, than configured; ' +
+          'grant it AlterConfigs on them (or create and configure them as hubTopics lists).',
+        cause,
+      },
     );
-    this.name = 'TopicConfigurationError';
   }
 }
 

@@ -1,4 +1,5 @@
 import { HUB_SENDER } from '@samenloop/contracts';
+import { StartupError } from '@samenloop/errors';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
@@ -57,16 +58,12 @@ export function oinOf(source: string): string | undefined {
   return /^urn:nld:oin:([0-9]{20})(:|$)/.exec(source)?.[1];
 }
 
-export class InvalidPartnerRegistryError extends Error {
-  readonly retriable = false;
+export class InvalidPartnerRegistryError extends StartupError {
   constructor(
     readonly source: string,
-    readonly problems: readonly string[],
+    problems: readonly string[],
   ) {
-    super(
-      `Invalid partner registry ${source}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
-    );
-    this.name = 'InvalidPartnerRegistryError';
+    super(`Invalid partner registry ${source}`, problems);
   }
 }
 

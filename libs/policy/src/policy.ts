@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DecisionFacts } from '@samenloop/case';
 import type { CaseStage, MessageType } from '@samenloop/contracts';
+import { StartupError } from '@samenloop/errors';
 import type { Partner } from '@samenloop/partners';
 import { parse } from 'yaml';
 import { deliveryLimitProblems } from './delivery-limits';
@@ -24,11 +25,9 @@ export interface PolicyContext {
   readonly referenceKinds: ReadonlySet<string>;
 }
 
-export class InvalidPolicyError extends Error {
-  readonly retriable = false;
-  constructor(readonly problems: readonly string[]) {
-    super(`Policy refused:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
-    this.name = 'InvalidPolicyError';
+export class InvalidPolicyError extends StartupError {
+  constructor(problems: readonly string[], heading = 'Policy refused') {
+    super(heading, problems);
   }
 }
 

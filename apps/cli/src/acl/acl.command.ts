@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { hubTransactionalId } from '@samenloop/messaging';
 import { PartnerRegistry } from '@samenloop/partners';
-import { aclSettings, cliSettings } from '../cli-settings';
+import { cliSettings } from '../cli-settings';
 import { cliKafka } from '../kafka/cli-kafka';
 import { formatPlan, planAcls } from './acl-plan';
 import { applyPlan, readAcls } from './broker-acls';
@@ -18,12 +18,12 @@ export function registerAclCommands(program: Command): void {
     )
     .option('--dry-run', 'print the difference without changing anything')
     .action(async (options: { dryRun?: boolean }) => {
-      const settings = aclSettings();
+      const settings = cliSettings();
       const registry = PartnerRegistry.fromYaml(
         readFileSync(settings.partnersFile, 'utf8'),
         path.basename(settings.partnersFile),
       );
-      const admin = cliKafka(cliSettings(), 'samenloop-acl').admin();
+      const admin = cliKafka(settings, 'samenloop-acl').admin();
       await admin.connect();
       try {
         const plan = planAcls(
@@ -31,8 +31,8 @@ export function registerAclCommands(program: Command): void {
             topicNamespace: settings.topicNamespace,
             partnerIds: registry.partners.map((partner) => partner.id),
             hub: {
-              consumerGroup: settings.hubConsumerGroup,
-              transactionalId: hubTransactionalId(settings.hubInstanceId),
+              consumerGroup: settings.hub.consumerGroup,
+              transactionalId: hubTransactionalId(settings.hub.instanceId),
             },
           },
           await readAcls(admin),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { HubSecret, keyFiles, Pseudonyms, RECORD_MAC_HEADER, RecordMac } from '@samenloop/crypto';
 import { GROUP_PREFIXES, hubEventRecord, topicNames, type TopicNames } from '@samenloop/messaging';
 import type { Kafka } from 'kafkajs';
-import type { CliSettings } from '../cli-settings';
+import type { CliConnectionSettings } from '../cli-settings';
 import { cliKafka } from '../kafka/cli-kafka';
 import { readUntilQuiet } from '../kafka/read-until-quiet';
 import { sendRecord } from '../kafka/send-record';
@@ -29,7 +29,7 @@ export class AccessRequests {
   private readonly kafka: Kafka;
   private readonly topics: TopicNames;
 
-  constructor(private readonly settings: CliSettings) {
+  constructor(private readonly settings: CliConnectionSettings) {
     this.kafka = cliKafka(settings, 'samenloop-operator');
     this.topics = topicNames(settings.topicNamespace);
   }

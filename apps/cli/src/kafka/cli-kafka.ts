@@ -1,10 +1,10 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { kafkaSecurityOptions } from '@samenloop/messaging';
-import type { CliSettings } from '../cli-settings';
+import type { CliConnectionSettings } from '../cli-settings';
 
 /** A kafkajs client for a CLI command, over the connection its settings name. */
 export function cliKafka(
-  settings: Pick<CliSettings, 'brokers' | 'connection'>,
+  settings: Pick<CliConnectionSettings, 'brokers' | 'connection'>,
   clientId: string,
 ): Kafka {
   return new Kafka({

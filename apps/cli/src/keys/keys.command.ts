@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { generateDevelopmentKeys } from '@samenloop/crypto';
 import { PartnerRegistry } from '@samenloop/partners';
-import { cliSettings, keyTrustSettings } from '../cli-settings';
+import { cliSettings, partnerKeysFileFor } from '../cli-settings';
 import { pinDevelopmentKeys } from './development-key-pins';
 import { describeHubFingerprint } from './hub-fingerprint';
 
@@ -17,7 +17,6 @@ export function registerKeysCommands(program: Command): void {
     .option(
       '--dir <dir>',
       'key folder (default: SAMENLOOP_KEYS_DIR, else ~/.local/state/samenloop/keys)',
-      cliSettings().keysDirectory,
     )
     .option(
       '--partners <file>',
@@ -28,19 +27,21 @@ export function registerKeysCommands(program: Command): void {
       '--pins <file>',
       'partner key pins (default: SAMENLOOP_PARTNER_KEYS_FILE, else partner-keys.yaml beside the key folder)',
     )
-    .action(async (options: { dir: string; partners: string; pins?: string }) => {
+    .action(async (options: { dir?: string; partners: string; pins?: string }) => {
+      const settings = cliSettings();
+      const directory = options.dir ?? settings.keysDirectory;
       const registry = PartnerRegistry.fromYaml(
         readFileSync(options.partners, 'utf8'),
         path.basename(options.partners),
       );
-      const pinsFile = path.resolve(options.pins ?? keyTrustSettings(options.dir).partnerKeysFile);
+      const pinsFile = path.resolve(options.pins ?? partnerKeysFileFor(settings, directory));
       const result = await generateDevelopmentKeys(
-        options.dir,
+        directory,
         registry.partners.map((partner) => partner.id),
       );
-      const pinned = await pinDevelopmentKeys(options.dir, pinsFile, registry, result);
+      const pinned = await pinDevelopmentKeys(directory, pinsFile, registry, result);
       process.stdout.write(
-        `keys in ${options.dir}: created ${result.created.join(', ') || 'none'}; kept ${result.kept.join(', ') || 'none'}\n` +
+        `keys in ${directory}: created ${result.created.join(', ') || 'none'}; kept ${result.kept.join(', ') || 'none'}\n` +
           `partner key pins ${pinsFile}: pinned ${pinned.join(', ') || 'none new'}\n`,
       );
     });
@@ -50,9 +51,9 @@ export function registerKeysCommands(program: Command): void {
     .option(
       '--dir <dir>',
       'key folder (default: SAMENLOOP_KEYS_DIR, else ~/.local/state/samenloop/keys)',
-      cliSettings().keysDirectory,
     )
-    .action(async (options: { dir: string }) => {
-      process.stdout.write(await describeHubFingerprint(path.resolve(options.dir)));
+    .action(async (options: { dir?: string }) => {
+      const directory = options.dir ?? cliSettings().keysDirectory;
+      process.stdout.write(await describeHubFingerprint(path.resolve(directory)));
     });
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GROUP_PREFIXES, PARKED_HEADERS, topicNames } from '@samenloop/messaging';
 import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
-import type { CliSettings } from '../cli-settings';
+import type { CliConnectionSettings } from '../cli-settings';
 import { cliKafka } from '../kafka/cli-kafka';
 import { readUntilQuiet } from '../kafka/read-until-quiet';
 import { sendRecord } from '../kafka/send-record';
@@ -34,7 +34,7 @@ export class ParkedMessages {
   private readonly kafka: Kafka;
   private readonly topic: string;
 
-  constructor(private readonly settings: CliSettings) {
+  constructor(private readonly settings: CliConnectionSettings) {
     this.kafka = cliKafka(settings, 'samenloop-operator');
     this.topic = topicNames(settings.topicNamespace).parked;
   }

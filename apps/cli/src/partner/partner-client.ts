@@ -11,10 +11,11 @@ import {
   type PgpPrivateKey,
   type PgpPublicKey,
 } from '@samenloop/crypto';
+import { hubDocumentTypeOf, type HubDocumentType } from '@samenloop/contracts';
 import { topicNames, type TopicNames } from '@samenloop/messaging';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { partnerClientPrefix } from '../acl/registry-acls';
-import type { CliSettings } from '../cli-settings';
+import type { CliConnectionSettings } from '../cli-settings';
 import { cliKafka } from '../kafka/cli-kafka';
 import { partnerConnection } from './partner-connection';
 import { partnerRecordKey } from './partner-record-key';
@@ -24,8 +25,8 @@ import { sendRecord } from '../kafka/send-record';
 
 /** A hub document that opened with the partner's key and carries the hub's valid signature. */
 export interface ReceivedDocument {
-  /** delivery, receipt or rejection, from the record's ce_type header. */
-  readonly type: string;
+  /** From the record's `ce_type` header. */
+  readonly type: HubDocumentType;
   readonly document: Record<string, unknown>;
 }
 
@@ -78,7 +79,7 @@ export class PartnerClient {
     private readonly receivedIdsFile: string,
   ) {}
 
-  static async open(settings: CliSettings, partnerId: string): Promise<PartnerClient> {
+  static async open(settings: CliConnectionSettings, partnerId: string): Promise<PartnerClient> {
     const privateArmored = await readKeyFile(
       keyFiles.partnerPrivate(settings.keysDirectory, partnerId),
     );
@@ -190,11 +191,12 @@ export class PartnerClient {
       return { refused: 'not-a-hub-document' };
     }
     const id = documentId(document);
-    if (id === undefined) return { refused: 'not-a-hub-document' };
+    const type = hubDocumentTypeOf(message.headers);
+    if (id === undefined || type === undefined) return { refused: 'not-a-hub-document' };
     return {
       id,
       received: {
-        type: String(message.headers?.ce_type ?? '').replace('nl.samenloop.', ''),
+        type,
         document: document as Record<string, unknown>,
       },
     };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { KafkaConnection } from '@samenloop/messaging';
-import type { CliSettings } from '../cli-settings';
+import type { CliConnectionSettings } from '../cli-settings';
 
 /**
  * The connection the partner simulator uses for one partner. On a secure cluster each partner is
@@ -11,7 +11,7 @@ import type { CliSettings } from '../cli-settings';
  * writes), over the protocol, mechanism and CA the `KAFKA_*` settings name.
  */
 export function partnerConnection(
-  settings: Pick<CliSettings, 'connection' | 'partnerCredentialsDirectory'>,
+  settings: Pick<CliConnectionSettings, 'connection' | 'partnerCredentialsDirectory'>,
   partnerId: string,
 ): KafkaConnection {
   const directory = settings.partnerCredentialsDirectory;

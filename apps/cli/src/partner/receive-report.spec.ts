@@ -2,7 +2,7 @@ import { receiveReport } from './receive-report';
 
 describe(receiveReport.name, () => {
   const received = {
-    documents: [{ type: 'rejection', document: { rejectionId: 'r-1', errors: [] } }],
+    documents: [{ type: 'rejection' as const, document: { rejectionId: 'r-1', errors: [] } }],
     refused: [
       { partition: 0, offset: '3', reason: 'hub-signature-invalid' as const },
       { partition: 1, offset: '8', reason: 'already-received' as const, documentId: 'd-1' },

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { StartupError } from '@samenloop/errors';
 import type { LogLevel } from '@samenloop/observability';
 import { pinFileInsideKeysFolder } from '@samenloop/partners';
 import {
   DEFAULT_COMMIT_STALL_MS,
-  DEFAULT_GATEWAY_CONSUMER_GROUP,
-  DEFAULT_GATEWAY_INSTANCE_ID,
   DEFAULT_RESTART_BACKOFF,
+  hubSettingsFields,
   hubTransactionalId,
   kafkaConnectionSchema,
   topicNames,
@@ -14,8 +14,6 @@ import {
   type RestartBackoff,
   type TopicNames,
 } from '@samenloop/messaging';
-
-const BROKER_ADDRESS = /^[^\s:,]+:\d{1,5}$/;
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -111,34 +109,12 @@ const migrationSchema = z.object({
 });
 
 const environmentFields = z.object({
-  KAFKA_BROKERS: z
-    .string({ error: 'is required: a comma-separated list of host:port, e.g. 127.0.0.1:19092' })
-    .transform((value) =>
-      value
-        .split(',')
-        .map((broker) => broker.trim())
-        .filter(Boolean),
-    )
-    .pipe(
-      z
-        .array(z.string().regex(BROKER_ADDRESS, 'each broker must be host:port'))
-        .min(1, 'must name at least one broker as host:port'),
-    ),
-  GATEWAY_INSTANCE_ID: z
-    .string()
-    .regex(/^[a-z0-9-]{1,64}$/, 'must be 1-64 lower-case letters, digits or dashes')
-    .default(DEFAULT_GATEWAY_INSTANCE_ID),
-  GATEWAY_CONSUMER_GROUP: z
-    .string()
-    .regex(/^[a-zA-Z0-9._-]{1,128}$/, 'must be 1-128 letters, digits, dots, dashes or underscores')
-    .default(DEFAULT_GATEWAY_CONSUMER_GROUP),
-  SAMENLOOP_TOPIC_NAMESPACE: z
-    .string()
-    .regex(
-      /^([a-z0-9][a-z0-9-]{0,39})?$/,
-      'must be empty or up to 40 lower-case letters, digits and dashes',
-    )
-    .default(''),
+  KAFKA_BROKERS: hubSettingsFields.brokers(
+    'is required: a comma-separated list of host:port, e.g. 127.0.0.1:19092',
+  ),
+  GATEWAY_INSTANCE_ID: hubSettingsFields.GATEWAY_INSTANCE_ID,
+  GATEWAY_CONSUMER_GROUP: hubSettingsFields.GATEWAY_CONSUMER_GROUP,
+  SAMENLOOP_TOPIC_NAMESPACE: hubSettingsFields.SAMENLOOP_TOPIC_NAMESPACE,
   GATEWAY_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   GATEWAY_HTTP_PORT: z.coerce
     .number({ error: 'must be a port number' })
@@ -340,12 +316,9 @@ export interface TopicRetention {
 
 export const GATEWAY_CONFIG = Symbol('GatewayConfig');
 
-export class InvalidConfigurationError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(
-      `Invalid gateway configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
-    );
-    this.name = 'InvalidConfigurationError';
+export class InvalidConfigurationError extends StartupError {
+  constructor(problems: readonly string[]) {
+    super('Invalid gateway configuration', problems);
   }
 }
 

@@ -12,7 +12,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { ROOT_LOGGER } from '../logging';
 import { KafkaPolicyEvents } from '../policy/policy-events';
 import { PolicyHolder } from '../policy/policy-holder';
-import type { HubKeys } from '../routing/hub-keys';
+import type { HubKeys } from '../keys/hub-keys';
 import { HUB_KAFKA, HUB_KEYS } from './hub.tokens';
 
 /**

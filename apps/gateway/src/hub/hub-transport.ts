@@ -6,7 +6,7 @@ import type { PartnerRegistry } from '@samenloop/partners';
 import type { Kafka } from 'kafkajs';
 import type { CaseStateTopic } from '../cases/case-state.topic';
 import type { GatewayConfig } from '../config/gateway-config';
-import { recordKeyPseudonym, type HubKeys } from '../routing/hub-keys';
+import { recordKeyPseudonym, type HubKeys } from '../keys/hub-keys';
 import { readStateTopic } from '../topics/compacted-topic.reader';
 import type { WaitingDeliveries } from '../waiting/waiting-deliveries';
 import { hubRecordPatterns } from './hub-record-patterns';

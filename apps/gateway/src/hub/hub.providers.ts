@@ -16,7 +16,7 @@ import { createHubHandlers } from '../hub-handlers';
 import { loadHubKeys } from '../keys/hub-keys.loader';
 import { ROOT_LOGGER } from '../logging';
 import { PolicyHolder } from '../policy/policy-holder';
-import type { HubKeys } from '../routing/hub-keys';
+import type { HubKeys } from '../keys/hub-keys';
 import { hubTopics } from '../topics/hub-topics';
 import { WaitingDeliveries } from '../waiting/waiting-deliveries';
 import { hubTransport } from './hub-transport';

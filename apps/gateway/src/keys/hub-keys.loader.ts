@@ -11,6 +11,7 @@ import {
   StateSeal,
   type PgpPrivateKey,
 } from '@samenloop/crypto';
+import { StartupError } from '@samenloop/errors';
 import type { Logger } from '@samenloop/observability';
 import type { PartnerRegistry } from '@samenloop/partners';
 import type { GatewayConfig, HubKeyPassphraseSource } from '../config/gateway-config';
@@ -18,14 +19,11 @@ import type { HubKeys } from './hub-keys';
 import { PartnerKeyFiles } from './partner-key-files';
 import { PartnerKeyPinsReader, PinFileProblem } from './partner-key-pins.reader';
 
-export class MissingKeysError extends Error {
-  readonly retriable = false;
-  constructor(readonly problems: readonly string[]) {
-    super(
-      `The gateway cannot start without its keys:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n` +
-        'For development keys run: npx samenloop keys generate',
-    );
-    this.name = 'MissingKeysError';
+export class MissingKeysError extends StartupError {
+  constructor(problems: readonly string[]) {
+    super('The gateway cannot start without its keys', problems, {
+      hint: 'For development keys run: npx samenloop keys generate',
+    });
   }
 }
 

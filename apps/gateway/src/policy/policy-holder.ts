@@ -32,11 +32,7 @@ export interface PolicyHolderOptions extends PolicyCheckRequest {
 /** The policy in the folder does not go live at start-up: the gateway does not start. */
 export class PolicyRefusedError extends InvalidPolicyError {
   constructor(directory: string, version: string, problems: readonly string[]) {
-    super(problems);
-    this.name = 'PolicyRefusedError';
-    this.message = `Policy in ${directory} refused (${version}); the gateway does not start:\n${problems
-      .map((problem) => `  - ${problem}`)
-      .join('\n')}`;
+    super(problems, `Policy in ${directory} refused (${version}); the gateway does not start`);
   }
 }
 

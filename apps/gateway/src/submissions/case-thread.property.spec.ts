@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { CLOUDEVENTS_HEADERS } from '@samenloop/contracts';
 import { CaseLedger, type CaseFacts } from '@samenloop/case';
 import { topicNames, type OutboundRecord } from '@samenloop/messaging';
 import { decideInCase, project, replayCase, type ReplayedMessage } from '@samenloop/policy';
@@ -260,7 +261,7 @@ describe('case threads under random order and optional facts', () => {
       const record = records.find(
         (candidate) =>
           candidate.topic === topics.delivery(audit.recipient) &&
-          candidate.headers?.ce_id === audit.deliveryId,
+          candidate.headers?.[CLOUDEVENTS_HEADERS.id] === audit.deliveryId,
       );
       const delivery = await fixture.open(record!, audit.recipient);
       expect((delivery.grondslag as { ruleIds: string[] }).ruleIds).toEqual(audit.ruleIds);

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { hubDocumentTypeOf } from '@samenloop/contracts';
 import { CaseLedger } from '@samenloop/case';
 import { MAX_SUBMISSION_SIGNATURES } from '@samenloop/crypto';
 import { topicNames, type OutboundRecord } from '@samenloop/messaging';
@@ -41,7 +42,7 @@ describe('the signed bytes of a submission', () => {
     return {
       errors: document.errors as { code: string; message: string; path?: string }[],
       messageId: document.messageId,
-      deliveries: records.filter((record) => record.headers?.ce_type === 'nl.samenloop.delivery'),
+      deliveries: records.filter((record) => hubDocumentTypeOf(record.headers) === 'delivery'),
       deadLetters: records.filter((record) => record.topic === 'samenloop.deadletter.v1'),
       audits: records
         .filter((record) => record.topic === AUDIT_TOPIC)

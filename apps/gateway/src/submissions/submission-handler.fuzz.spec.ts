@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
+import { hubDocumentTypeOf } from '@samenloop/contracts';
 import { CaseLedger } from '@samenloop/case';
 import type { InboundRecord, OutboundRecord } from '@samenloop/messaging';
 import {
@@ -104,8 +105,8 @@ describe('the submission path under fuzzing', () => {
     const output: readonly OutboundRecord[] = await fixture
       .handlers(ledger)
       .submissions.handle(record);
-    const rejection = output.find((item) => item.headers?.ce_type === 'nl.samenloop.rejection');
-    expect(output.filter((item) => item.headers?.ce_type === 'nl.samenloop.delivery')).toEqual([]);
+    const rejection = output.find((item) => hubDocumentTypeOf(item.headers) === 'rejection');
+    expect(output.filter((item) => hubDocumentTypeOf(item.headers) === 'delivery')).toEqual([]);
     expect(output.filter((item) => item.topic === 'samenloop.deadletter.v1')).toHaveLength(1);
     const audits = output.filter((item) => item.topic === 'samenloop.audit.v1');
     expect(audits).toHaveLength(audited ? 1 : 0);

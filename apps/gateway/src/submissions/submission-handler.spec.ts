@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import {
+  CLOUDEVENTS_HEADERS,
+  CONTENT_TYPE_HEADER,
+  PGP_ENCRYPTED,
+  hubDocumentCloudEventType,
+  hubDocumentTypeOf,
+} from '@samenloop/contracts';
 import { CaseLedger } from '@samenloop/case';
 import { decryptAndVerify } from '@samenloop/crypto';
 import { DEAD_LETTER_HEADERS, topicNames, type OutboundRecord } from '@samenloop/messaging';
@@ -62,8 +69,8 @@ describe(SubmissionHandler.name, () => {
       'melder',
     ]);
     expect(delivery!.headers).toMatchObject({
-      ce_type: 'nl.samenloop.delivery',
-      'content-type': 'application/pgp-encrypted',
+      [CLOUDEVENTS_HEADERS.type]: hubDocumentCloudEventType('delivery'),
+      [CONTENT_TYPE_HEADER]: PGP_ENCRYPTED,
     });
     expect(records.map((record) => record.topic).sort()).toEqual([
       ...Array<string>(6).fill(AUDIT_TOPIC),
@@ -143,7 +150,7 @@ describe(SubmissionHandler.name, () => {
       const records = await handler.submissions.handle(await submission(options));
 
       const rejected = records.filter(
-        (record) => record.headers?.ce_type === 'nl.samenloop.rejection',
+        (record) => hubDocumentTypeOf(record.headers) === 'rejection',
       );
       const deadLetters = onTopic(records, 'samenloop.deadletter.v1');
       const audits = onTopic(records, AUDIT_TOPIC).map(
@@ -260,7 +267,7 @@ describe(SubmissionHandler.name, () => {
       await submission({ value: JSON.stringify(invalid) }),
     );
     const rejection = await open(
-      records.find((record) => record.headers?.ce_type === 'nl.samenloop.rejection')!,
+      records.find((record) => hubDocumentTypeOf(record.headers) === 'rejection')!,
       'POLITIE-OB',
     );
 
@@ -288,7 +295,7 @@ describe(SubmissionHandler.name, () => {
 
     expect(onTopic(again, 'samenloop.out.vt-zob.v1')).toEqual([]);
     const rejection = await open(
-      again.find((record) => record.headers?.ce_type === 'nl.samenloop.rejection')!,
+      again.find((record) => hubDocumentTypeOf(record.headers) === 'rejection')!,
       'POLITIE-OB',
     );
     expect(rejection.errors).toEqual([
@@ -344,7 +351,7 @@ describe(SubmissionHandler.name, () => {
     const released = await withVtKey.clock.handle(fixture.tick(new Date()));
 
     const [delivery] = onTopic(released, topics.delivery('VT-ZOB'));
-    expect(delivery!.headers?.ce_id).toBe(deliveryId);
+    expect(delivery!.headers?.[CLOUDEVENTS_HEADERS.id]).toBe(deliveryId);
     expect(await open(delivery!, 'VT-ZOB')).toMatchObject({
       deliveryId,
       recipient: 'VT-ZOB',

@@ -1,0 +1,2 @@
+export { GnupgHome, requireGnupg } from './gnupg-home';
+export type { GpgResult } from './gnupg-home';
