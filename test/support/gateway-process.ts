@@ -35,8 +35,11 @@ export class GatewayProcess {
     );
   }
 
-  /** Starts the process and resolves once its health endpoint reports the pipeline running. */
-  async start(timeoutMs = 60_000): Promise<void> {
+  /**
+   * Starts the process and resolves once its health endpoint reports the pipeline running, or with
+   * `role: 'standby'` once it is healthy at all (a standby while another instance is active).
+   */
+  async start(timeoutMs = 60_000, role: 'active' | 'standby' = 'active'): Promise<void> {
     const child = spawn(process.execPath, [GATEWAY_BUNDLE], {
       cwd: path.resolve(__dirname, '../..'),
       env: { PATH: process.env.PATH ?? '', ...this.env },
@@ -48,7 +51,14 @@ export class GatewayProcess {
     this.exit = new Promise((resolve) =>
       child.once('exit', (code, signal) => resolve({ code, signal })),
     );
-    await this.waitUntilHealthy(timeoutMs);
+    await this.waitUntilHealthy(timeoutMs, role);
+  }
+
+  /** What /health answers now: its HTTP status and the pipeline's state. */
+  async health(): Promise<{ status: number; state: string }> {
+    const response = await fetch(`http://127.0.0.1:${this.port}/health`);
+    const body = (await response.json()) as { state?: string };
+    return { status: response.status, state: String(body.state) };
   }
 
   /** A crash: no shutdown hooks, no offset commits, an open transaction left behind. */
@@ -82,14 +92,14 @@ export class GatewayProcess {
     }
   }
 
-  private async waitUntilHealthy(timeoutMs: number): Promise<void> {
+  private async waitUntilHealthy(timeoutMs: number, role: 'active' | 'standby'): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let exited = false;
     void this.exit.then(() => (exited = true));
     while (Date.now() < deadline && !exited) {
       try {
-        const response = await fetch(`http://127.0.0.1:${this.port}/health`);
-        if (response.ok) return;
+        const { status, state } = await this.health();
+        if (status === 200 && (role === 'standby' || state === 'running')) return;
       } catch {
         // Not listening yet.
       }

@@ -32,7 +32,7 @@ export function registerAclCommands(program: Command): void {
             partnerIds: registry.partners.map((partner) => partner.id),
             hub: {
               consumerGroup: settings.hubConsumerGroup,
-              transactionalId: hubTransactionalId(settings.hubInstanceId),
+              transactionalId: hubTransactionalId(settings.hubConsumerGroup),
             },
           },
           await readAcls(admin),

@@ -10,6 +10,7 @@ import { AuditChainLinker } from '@samenloop/audit';
 import { CaseLedger } from '@samenloop/case';
 import { ContractValidator } from '@samenloop/contracts';
 import {
+  KafkaLease,
   TransactionalPipeline,
   createKafka,
   ensureTopics,
@@ -123,6 +124,28 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
       deadLetterKey: recordKeyPseudonym(keys),
       restartBackoff: config.restartBackoff,
       commitStallMs: config.commitStallMs,
+      // One active instance per group; the others stand by (README: "Nothing lost, nothing repeated").
+      lease: new KafkaLease({
+        kafka,
+        logger,
+        ...config.lease,
+        topic: topics.lease,
+        instanceId: config.instanceId,
+      }),
+      activeDuties: {
+        start: async () => {
+          if (config.clockTickMs === 0) return;
+          this.ticker = new ClockTicker(
+            kafka,
+            topics.clock,
+            keys.recordMac,
+            config.clockTickMs,
+            logger,
+          );
+          await this.ticker.start();
+        },
+        stop: async () => this.ticker?.stop(),
+      },
       handler: handlers.handle,
       chunkState: {
         pendingRecords: () => [
@@ -165,16 +188,6 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
       }),
     );
     await this.pipeline.start();
-    if (config.clockTickMs > 0) {
-      this.ticker = new ClockTicker(
-        kafka,
-        topics.clock,
-        keys.recordMac,
-        config.clockTickMs,
-        logger,
-      );
-      await this.ticker.start();
-    }
     logger.info(
       {
         partners: registry.partners.map((partner) => partner.id),
@@ -186,7 +199,6 @@ export class SubmissionsService implements OnApplicationBootstrap, OnApplication
 
   async onApplicationShutdown(): Promise<void> {
     await this.policy?.close();
-    await this.ticker?.stop();
     await this.pipeline?.stop();
   }
 }
