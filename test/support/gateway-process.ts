@@ -67,6 +67,15 @@ export class GatewayProcess {
     await this.exit;
   }
 
+  /** A stall (a long GC pause, a frozen VM): the process stops without exiting, until `resume`. */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   /** A polite stop; resolves with how the process ended once it is gone. */
   async terminate(): Promise<ProcessExit> {
     this.process?.kill('SIGTERM');

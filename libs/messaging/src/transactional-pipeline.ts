@@ -208,6 +208,11 @@ export class TransactionalPipeline {
     const superseded = () =>
       consumer !== this.consumer || ['standby', 'stopping', 'stopped'].includes(this.currentState);
     await producer.connect();
+    // kafkajs asks for the transactional producer id, which is what fences, only at the first
+    // transaction. An empty one fences every predecessor now, before the state is read back: a
+    // paused predecessor could otherwise still commit after it, and its open transaction would
+    // hold read_committed reads of the state until the transaction timeout.
+    await (await producer.transaction()).abort();
     await this.options.beforeConsuming?.();
     if (this.undecodable) await this.skipUndecodableBatch(this.undecodable);
     if (superseded()) return producer.disconnect();
