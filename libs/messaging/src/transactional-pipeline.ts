@@ -318,8 +318,9 @@ export class TransactionalPipeline {
   }
 
   /**
-   * Someone else is, or may be, active: stop consuming at once (a chunk in flight is not
-   * committed, see `processBatch`) and leave the consumer group to the new holder.
+   * Someone else is, or may be, active: stop consuming at once (a chunk not yet committing is
+   * dropped, see `processBatch`; one already committing fails if a successor fenced it) and leave
+   * the consumer group to the new holder.
    */
   private async standBy(reason: string): Promise<void> {
     if (['idle', 'standby', 'stopping', 'stopped'].includes(this.currentState)) return;
