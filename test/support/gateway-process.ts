@@ -35,8 +35,11 @@ export class GatewayProcess {
     );
   }
 
-  /** Starts the process and resolves once its health endpoint reports the pipeline running. */
-  async start(timeoutMs = 60_000): Promise<void> {
+  /**
+   * Starts the process and resolves once its health endpoint reports the pipeline running, or with
+   * `role: 'standby'` once it is healthy at all (a standby while another instance is active).
+   */
+  async start(timeoutMs = 60_000, role: 'active' | 'standby' = 'active'): Promise<void> {
     const child = spawn(process.execPath, [GATEWAY_BUNDLE], {
       cwd: path.resolve(__dirname, '../..'),
       env: { PATH: process.env.PATH ?? '', ...this.env },
@@ -48,13 +51,29 @@ export class GatewayProcess {
     this.exit = new Promise((resolve) =>
       child.once('exit', (code, signal) => resolve({ code, signal })),
     );
-    await this.waitUntilHealthy(timeoutMs);
+    await this.waitUntilHealthy(timeoutMs, role);
+  }
+
+  /** What /health answers now: its HTTP status and the pipeline's state. */
+  async health(): Promise<{ status: number; state: string }> {
+    const response = await fetch(`http://127.0.0.1:${this.port}/health`);
+    const body = (await response.json()) as { state?: string };
+    return { status: response.status, state: String(body.state) };
   }
 
   /** A crash: no shutdown hooks, no offset commits, an open transaction left behind. */
   async kill(): Promise<void> {
     this.process?.kill('SIGKILL');
     await this.exit;
+  }
+
+  /** A stall (a long GC pause, a frozen VM): the process stops without exiting, until `resume`. */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process?.kill('SIGCONT');
   }
 
   /** A polite stop; resolves with how the process ended once it is gone. */
@@ -82,14 +101,14 @@ export class GatewayProcess {
     }
   }
 
-  private async waitUntilHealthy(timeoutMs: number): Promise<void> {
+  private async waitUntilHealthy(timeoutMs: number, role: 'active' | 'standby'): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let exited = false;
     void this.exit.then(() => (exited = true));
     while (Date.now() < deadline && !exited) {
       try {
-        const response = await fetch(`http://127.0.0.1:${this.port}/health`);
-        if (response.ok) return;
+        const { status, state } = await this.health();
+        if (status === 200 && (role === 'standby' || state === 'running')) return;
       } catch {
         // Not listening yet.
       }

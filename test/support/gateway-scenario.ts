@@ -12,7 +12,8 @@ export interface GatewayScenario {
   readonly group: string;
   readonly partners: PartnerKit;
   readonly settings: Record<string, string>;
-  startGateway(): Promise<GatewayProcess>;
+  /** Another instance of the scenario's gateway group; `role` says what to wait for (see `GatewayProcess.start`). */
+  startGateway(instanceId?: string, role?: 'active' | 'standby'): Promise<GatewayProcess>;
   /** Moves the hub's time to `now` with a tick as the hub's ticker writes it, MAC and all. */
   tick(now?: Date): Promise<void>;
   /** The MAC the hub puts on its own records (ticks, hub events), under this scenario's hub secret. */
@@ -44,6 +45,7 @@ export async function newGatewayScenario(
     GATEWAY_INSTANCE_ID: `${namespace}-gw`,
     // The broker's minimum, so a killed gateway's partitions move on quickly.
     GATEWAY_SESSION_TIMEOUT_MS: '6000',
+    GATEWAY_LEASE_SESSION_TIMEOUT_MS: '6000',
     // Tests drive the hub's clock by writing ticks; the wall clock never raises an alarm here.
     GATEWAY_CLOCK_TICK_MS: '0',
     ...extraSettings,
@@ -59,9 +61,9 @@ export async function newGatewayScenario(
     group,
     partners,
     settings,
-    startGateway: async () => {
-      const gateway = await GatewayProcess.create(settings);
-      await gateway.start();
+    startGateway: async (instanceId = settings.GATEWAY_INSTANCE_ID, role = 'active') => {
+      const gateway = await GatewayProcess.create({ ...settings, GATEWAY_INSTANCE_ID: instanceId });
+      await gateway.start(undefined, role);
       return gateway;
     },
     tick: async (now = new Date()) => {

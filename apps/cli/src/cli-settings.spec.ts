@@ -67,12 +67,9 @@ describe('cliSettings with bad combinations', () => {
     ]);
   });
 
-  it('refuses a gateway instance id and group the gateway would refuse, since acl apply grants them', () => {
-    expect(
-      problemsOf({ GATEWAY_INSTANCE_ID: 'Gateway 1', GATEWAY_CONSUMER_GROUP: 'group with spaces' }),
-    ).toEqual([
+  it('refuses a gateway group the gateway would refuse, since acl apply grants it', () => {
+    expect(problemsOf({ GATEWAY_CONSUMER_GROUP: 'group with spaces' })).toEqual([
       'GATEWAY_CONSUMER_GROUP: must be 1-128 letters, digits, dots, dashes or underscores',
-      'GATEWAY_INSTANCE_ID: must be 1-64 lower-case letters, digits or dashes',
     ]);
   });
 
@@ -84,12 +81,14 @@ describe('cliSettings with bad combinations', () => {
 
     expect(settings.partnerKeysFile).toBeUndefined();
     expect(partnerKeysFileFor(settings, '/elsewhere/keys')).toBe('/elsewhere/partner-keys.yaml');
-    expect(settings.hub).toEqual({ consumerGroup: 'samenloop-gateway', instanceId: 'gateway-1' });
+    expect(settings.hub).toEqual({ consumerGroup: 'samenloop-gateway' });
   });
 
   it('names the CLI in the heading and lists every problem on a line of its own', () => {
-    expect(() => cliSettings({ KAFKA_BROKERS: 'localhost', GATEWAY_INSTANCE_ID: 'X' })).toThrow(
-      /^Invalid samenloop settings:\n {2}- KAFKA_BROKERS\.0: .*\n {2}- GATEWAY_INSTANCE_ID: .*$/,
+    expect(() =>
+      cliSettings({ KAFKA_BROKERS: 'localhost', GATEWAY_CONSUMER_GROUP: 'a b' }),
+    ).toThrow(
+      /^Invalid samenloop settings:\n {2}- KAFKA_BROKERS\.0: .*\n {2}- GATEWAY_CONSUMER_GROUP: .*$/,
     );
   });
 });

@@ -26,8 +26,8 @@ export interface CliSettings extends CliConnectionSettings {
   readonly partnersFile: string;
   /** SAMENLOOP_PARTNER_KEYS_FILE when set; otherwise the pins sit beside the keys folder in use. */
   readonly partnerKeysFile?: string;
-  /** The gateway's `GATEWAY_CONSUMER_GROUP` and `GATEWAY_INSTANCE_ID`, for `acl apply`. */
-  readonly hub: { readonly consumerGroup: string; readonly instanceId: string };
+  /** The gateway's `GATEWAY_CONSUMER_GROUP`, for `acl apply` (its instances share one transactional id). */
+  readonly hub: { readonly consumerGroup: string };
 }
 
 /** Outside the repository: private keys never sit in a source folder. */
@@ -62,7 +62,6 @@ const environmentSchema = z
       .default(['127.0.0.1:19092']),
     SAMENLOOP_TOPIC_NAMESPACE: hubSettingsFields.SAMENLOOP_TOPIC_NAMESPACE,
     GATEWAY_CONSUMER_GROUP: hubSettingsFields.GATEWAY_CONSUMER_GROUP,
-    GATEWAY_INSTANCE_ID: hubSettingsFields.GATEWAY_INSTANCE_ID,
     SAMENLOOP_KEYS_DIR: z.string().min(1, 'must name a folder').default(DEFAULT_KEYS_DIRECTORY),
     SAMENLOOP_PARTNERS_FILE: z
       .string()
@@ -103,7 +102,6 @@ export function cliSettings(
     partnersFile: path.resolve(settings.SAMENLOOP_PARTNERS_FILE),
     hub: Object.freeze({
       consumerGroup: settings.GATEWAY_CONSUMER_GROUP,
-      instanceId: settings.GATEWAY_INSTANCE_ID,
     }),
     ...(settings.SAMENLOOP_PARTNER_KEYS_FILE !== undefined && {
       partnerKeysFile: path.resolve(settings.SAMENLOOP_PARTNER_KEYS_FILE),

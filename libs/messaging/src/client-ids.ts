@@ -20,7 +20,16 @@ export function probeGroupPrefix(groupId: string): string {
   return `${groupId}.probe.`;
 }
 
-/** A gateway instance's transactional id: a restarted instance with the same id fences the old one. */
-export function hubTransactionalId(instanceId: string): string {
-  return `samenloop-${instanceId}`;
+/**
+ * The gateway group's one transactional id, shared by its instances (one active, the others hot
+ * standbys): whichever takes over fences every predecessor, a paused zombie included. kafkajs has
+ * no KIP-447, so a transactional id per instance could not fence a zombie at all.
+ */
+export function hubTransactionalId(consumerGroup: string): string {
+  return `${consumerGroup}.transactions`;
+}
+
+/** The consumer group of the gateway group's lease: its member assigned the lease topic holds it. */
+export function hubLeaseGroup(consumerGroup: string): string {
+  return `${consumerGroup}.lease`;
 }

@@ -24,6 +24,7 @@ export {
   TransactionalPipeline,
 } from './transactional-pipeline';
 export type {
+  ActiveDuties,
   ChunkState,
   PipelineHealth,
   PipelineState,
@@ -61,6 +62,10 @@ export {
   DEFAULT_GATEWAY_CONSUMER_GROUP,
   DEFAULT_GATEWAY_INSTANCE_ID,
   GROUP_PREFIXES,
+  hubLeaseGroup,
   hubTransactionalId,
   probeGroupPrefix,
 } from './client-ids';
+export { KafkaLease } from './lease/kafka-lease';
+export type { KafkaLeaseOptions } from './lease/kafka-lease';
+export type { Lease, LeaseListener } from './lease/lease';

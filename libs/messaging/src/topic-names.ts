@@ -30,6 +30,8 @@ export interface TopicNames {
    * pipeline reads it and writes the audit records, so the audit has one writer and one order.
    */
   readonly hubEvents: string;
+  /** Empty, one partition: the gateway instance assigned it in the lease group is the active one. */
+  readonly lease: string;
 }
 
 /** What every topic name of a namespace starts with, the dot included. */
@@ -54,5 +56,6 @@ export function topicNames(namespace = ''): TopicNames {
     parked: `${prefix}.parked.${VERSION}`,
     clock: `${prefix}.clock.${VERSION}`,
     hubEvents: `${prefix}.hub-events.${VERSION}`,
+    lease: `${prefix}.lease.${VERSION}`,
   });
 }

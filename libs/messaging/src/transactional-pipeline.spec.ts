@@ -14,6 +14,7 @@ import {
   type TransactionalPipelineOptions,
 } from './transactional-pipeline';
 import { TransientProcessingError } from './errors';
+import type { Lease, LeaseListener } from './lease/lease';
 import type { OutboundRecord } from './records';
 
 /**
@@ -243,6 +244,123 @@ describe(TransactionalPipeline.name, () => {
 
     expect(pipeline.state).toBe('stopped');
     expect(consumers).toHaveLength(1);
+  });
+});
+
+/** A lease the test hands out and takes back. */
+class StandInLease implements Lease {
+  held = false;
+  private listener: LeaseListener | undefined;
+  readonly start = jest.fn((listener: LeaseListener) => {
+    this.listener = listener;
+    return Promise.resolve();
+  });
+  readonly recontend = jest.fn(() => Promise.resolve());
+  readonly stop = jest.fn(() => Promise.resolve());
+
+  acquire(): void {
+    this.held = true;
+    this.listener!.onAcquired();
+  }
+
+  lose(): void {
+    this.held = false;
+    this.listener!.onLost('given to another member');
+  }
+}
+
+/** What the broker answers a producer a successor has fenced. */
+function fenced(): Error {
+  return Object.assign(new Error('Producer attempted an operation with an old epoch'), {
+    name: 'KafkaJSProtocolError',
+    type: 'INVALID_PRODUCER_EPOCH',
+  });
+}
+
+describe(`${TransactionalPipeline.name} with a lease`, () => {
+  const activeDuties = () => ({
+    start: jest.fn(() => Promise.resolve()),
+    stop: jest.fn(() => Promise.resolve()),
+  });
+
+  afterEach(() => {
+    broker.commit = () => Promise.resolve();
+  });
+
+  it('stands by without connecting until it holds the lease, then fences, reads the state back and consumes', async () => {
+    const lease = new StandInLease();
+    const duties = activeDuties();
+    const { pipeline, consumers, producers, beforeConsuming } = pipelineOnStandIns({
+      lease,
+      activeDuties: duties,
+    });
+    await pipeline.start();
+
+    expect(pipeline.state).toBe('standby');
+    expect(producers.every((producer) => producer.connect.mock.calls.length === 0)).toBe(true);
+    expect(consumers.every((consumer) => consumer.connect.mock.calls.length === 0)).toBe(true);
+    expect(duties.start).not.toHaveBeenCalled();
+
+    lease.acquire();
+    await until(() => pipeline.state, 'running');
+    const producer = producers[producers.length - 1]!;
+    // The fencing transaction comes before the state is read back.
+    expect(producer.transaction.mock.invocationCallOrder[0]).toBeLessThan(
+      beforeConsuming.mock.invocationCallOrder[0]!,
+    );
+    expect(duties.start).toHaveBeenCalledTimes(1);
+    await pipeline.stop();
+    expect(lease.stop).toHaveBeenCalled();
+    expect(duties.stop).toHaveBeenCalled();
+  });
+
+  it('commits nothing of the chunk in flight once the lease is lost, and stands by', async () => {
+    const lease = new StandInLease();
+    const duties = activeDuties();
+    let handled!: () => void;
+    const { pipeline, consumers, producers, aborted } = pipelineOnStandIns({
+      lease,
+      activeDuties: duties,
+      handler: () =>
+        new Promise((resolve) => {
+          handled = () => resolve([{ topic: 'samenloop.out.vt-zob.v1', key: 'k', value: '{}' }]);
+        }),
+    });
+    await pipeline.start();
+    lease.acquire();
+    await until(() => pipeline.state, 'running');
+    const consumer = consumers[consumers.length - 1]!;
+    const producer = producers[producers.length - 1]!;
+
+    const delivered = consumer.deliver();
+    lease.lose();
+    handled();
+    await delivered;
+
+    expect(pipeline.state).toBe('standby');
+    expect(producer.sent).toEqual([]);
+    expect(aborted).toHaveBeenCalled();
+    expect(consumer.disconnect).toHaveBeenCalled();
+    expect(duties.stop).toHaveBeenCalled();
+    await pipeline.stop();
+  });
+
+  it('stands by and contends again when fenced, instead of restarting and fencing its successor', async () => {
+    const lease = new StandInLease();
+    const { pipeline, consumers } = pipelineOnStandIns({ lease });
+    await pipeline.start();
+    lease.acquire();
+    await until(() => pipeline.state, 'running');
+    const clients = consumers.length;
+    broker.commit = () => Promise.reject(fenced());
+
+    await consumers[consumers.length - 1]!.deliver();
+
+    await until(() => pipeline.state, 'standby');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lease.recontend).toHaveBeenCalledTimes(1);
+    expect(consumers).toHaveLength(clients);
+    await pipeline.stop();
   });
 });
 

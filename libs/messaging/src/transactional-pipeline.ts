@@ -11,10 +11,19 @@ import type { Logger } from '@samenloop/observability';
 import type { UndecodableBatchError } from './compression';
 import { toDeadLetter, toUndecodableBatchDeadLetter, type KeyPseudonym } from './dead-letter';
 import { isRetriable } from './errors';
+import type { Lease } from './lease/lease';
 import type { InboundRecord, OutboundRecord, RecordHandler } from './records';
 import { locateUndecodableBatch, undecodableCause } from './undecodable-batch';
 
-export type PipelineState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed';
+export type PipelineState =
+  | 'idle'
+  /** Another instance holds the lease: this one neither consumes nor writes, and waits to take over. */
+  | 'standby'
+  | 'starting'
+  | 'running'
+  | 'stopping'
+  | 'stopped'
+  | 'crashed';
 
 /** Why the pipeline cannot commit: error class and message only, never record contents. */
 export interface CommitFailure {
@@ -70,7 +79,10 @@ export interface TransactionalPipelineOptions {
   readonly logger: Logger;
   readonly groupId: string;
   readonly sessionTimeoutMs?: number;
-  /** Stable per instance: a restarted instance with the same id fences its killed predecessor. */
+  /**
+   * Stable per consumer group, shared by its instances: whichever instance takes over fences
+   * every predecessor (aborting its open transaction, refusing its later writes).
+   */
   readonly transactionalId: string;
   readonly topics: readonly string[];
   readonly deadLetterTopic: string;
@@ -97,8 +109,20 @@ export interface TransactionalPipelineOptions {
    */
   readonly beforeConsuming?: () => Promise<void>;
   readonly restartBackoff?: RestartBackoff;
+  /**
+   * With a lease, only its holder consumes; the other instances stand by, joined neither to the
+   * consumer group nor as the transactional producer, and take over when the holder is gone.
+   */
+  readonly lease?: Lease;
+  /** Work only the active instance does besides consuming (the clock ticker): started on taking over. */
+  readonly activeDuties?: ActiveDuties;
   /** A transaction open longer than this makes the pipeline unhealthy (`DEFAULT_COMMIT_STALL_MS`). */
   readonly commitStallMs?: number;
+}
+
+export interface ActiveDuties {
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 /** The transaction in flight, and what the admin API said about it once it stalled. */
@@ -166,18 +190,40 @@ export class TransactionalPipeline {
     };
   }
 
+  /** Consumes at once, or with a lease resolves as a contender and consumes once it holds the lease. */
   async start(): Promise<void> {
+    const { lease } = this.options;
+    if (!lease) return this.consume();
+    this.setState('standby');
+    await lease.start({
+      onAcquired: () => void this.takeOver(),
+      onLost: (reason) => void this.standBy(`lease lost: ${reason}`),
+    });
+  }
+
+  private async consume(): Promise<void> {
     this.setState('starting');
-    await this.producer.connect();
+    const { consumer, producer } = this;
+    // Handed over (or stopped) meanwhile: join nothing with these clients any more.
+    const superseded = () =>
+      consumer !== this.consumer || ['standby', 'stopping', 'stopped'].includes(this.currentState);
+    await producer.connect();
+    // kafkajs asks for the transactional producer id, which is what fences, only at the first
+    // transaction. An empty one fences every predecessor now, before the state is read back: a
+    // paused predecessor could otherwise still commit after it, and its open transaction would
+    // hold read_committed reads of the state until the transaction timeout.
+    await (await producer.transaction()).abort();
     await this.options.beforeConsuming?.();
     if (this.undecodable) await this.skipUndecodableBatch(this.undecodable);
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
-    await this.consumer.run({
+    if (superseded()) return producer.disconnect();
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
+    await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.processBatch(payload),
     });
+    if (superseded()) await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
   }
 
   private createClients(): { consumer: Consumer; producer: Producer } {
@@ -222,7 +268,8 @@ export class TransactionalPipeline {
    */
   private async recover(cause: unknown, during: 'start' | 'crash'): Promise<void> {
     // Stopping wins; a second crash report while already restarting is the same crash.
-    if (['stopping', 'stopped', 'crashed'].includes(this.currentState)) return;
+    if (['standby', 'stopping', 'stopped', 'crashed'].includes(this.currentState)) return;
+    if (this.options.lease && isFenced(cause)) return this.handOver();
     this.setState('crashed');
     this.noteFailure(cause, during);
     // Restarting alone would fetch the same batch again: the next start dead-letters it first.
@@ -245,12 +292,58 @@ export class TransactionalPipeline {
     await Promise.allSettled([this.consumer.disconnect(), this.producer.disconnect()]);
     await delay(delayMs);
     if (this.currentState !== 'crashed') return;
+    if (this.options.lease && !this.options.lease.held) return this.standBy('lease lost');
     ({ consumer: this.consumer, producer: this.producer } = this.createClients());
     try {
-      await this.start();
+      await this.consume();
     } catch (error) {
       await this.recover(error, 'start');
     }
+  }
+
+  /**
+   * The lease is ours: new clients (the producer's first transaction fences every predecessor),
+   * the state read back from Kafka, then consuming from the last committed offsets.
+   */
+  private async takeOver(): Promise<void> {
+    if (this.currentState !== 'standby') return;
+    this.logger.info('taking over as the active instance');
+    ({ consumer: this.consumer, producer: this.producer } = this.createClients());
+    try {
+      await this.consume();
+      await this.options.activeDuties?.start();
+    } catch (error) {
+      await this.recover(error, 'start');
+    }
+  }
+
+  /**
+   * Someone else is, or may be, active: stop consuming at once (a chunk not yet committing is
+   * dropped, see `processBatch`; one already committing fails if a successor fenced it) and leave
+   * the consumer group to the new holder.
+   */
+  private async standBy(reason: string): Promise<void> {
+    if (['idle', 'standby', 'stopping', 'stopped'].includes(this.currentState)) return;
+    this.setState('standby');
+    this.cancelBackoffReset();
+    this.logger.warn({ reason }, 'standing by: another instance is active');
+    await this.options.activeDuties?.stop();
+    await Promise.allSettled([this.consumer.disconnect(), this.producer.disconnect()]);
+  }
+
+  /**
+   * A fenced producer means another instance took over with the same transactional id. Restarting
+   * would fence it in turn, and the two would take turns; standing by and contending again ends it.
+   */
+  private async handOver(): Promise<void> {
+    await this.standBy('fenced: another instance has taken over');
+    await this.options.lease?.recontend();
+  }
+
+  /** Whether this instance may still commit: without a lease always, with one while it holds it. */
+  private get active(): boolean {
+    const { lease } = this.options;
+    return !lease || (lease.held && this.currentState !== 'standby');
   }
 
   /**
@@ -393,6 +486,8 @@ export class TransactionalPipeline {
     if (this.currentState === 'stopped' || this.currentState === 'idle') return;
     this.setState('stopping');
     this.cancelBackoffReset();
+    await this.options.lease?.stop();
+    await this.options.activeDuties?.stop();
     await this.consumer.disconnect();
     await this.producer.disconnect();
     this.setState('stopped');
@@ -402,7 +497,7 @@ export class TransactionalPipeline {
     const { batch } = payload;
     const chunkSize = this.options.maxRecordsPerTransaction ?? 100;
     for (let start = 0; start < batch.messages.length; start += chunkSize) {
-      if (!payload.isRunning() || payload.isStale()) return;
+      if (!payload.isRunning() || payload.isStale() || !this.active) return;
       const chunk = batch.messages.slice(start, start + chunkSize);
       const lastOffset = chunk[chunk.length - 1]!.offset;
       let during: CommitFailure['during'] = 'handling';
@@ -415,11 +510,17 @@ export class TransactionalPipeline {
         }
         outbound.push(...(this.options.chunkState?.pendingRecords() ?? []));
         const final = await this.finalRecords(outbound);
+        // A paused process may wake here after its successor took over: it must not even try.
+        if (!this.active) throw new LeaseLostError();
         during = 'transaction';
         await this.commitTransaction(batch.topic, batch.partition, lastOffset, final);
       } catch (error) {
         // The chunk will be handled again from its first record: forget what it staged.
         this.options.chunkState?.aborted();
+        if (error instanceof LeaseLostError) return;
+        // The check above cannot see a loss it has not heard of yet; the broker can: a successor
+        // with the same transactional id has fenced this producer, so this commit is refused.
+        if (this.options.lease && isFenced(error)) return void this.handOver();
         this.noteFailure(error, during);
         throw error;
       }
@@ -537,6 +638,21 @@ export class TransactionalPipeline {
     this.stateSince = this.now();
     this.logger.info({ state }, 'pipeline state changed');
   }
+}
+
+class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+}
+
+/** kafkajs names the broker's PRODUCER_FENCED (code 90) only by code; older brokers say INVALID_PRODUCER_EPOCH. */
+function isFenced(error: unknown): boolean {
+  let current = error;
+  for (let depth = 0; depth < 10 && current instanceof Error; depth++) {
+    const { type, code } = current as Error & { type?: unknown; code?: unknown };
+    if (type === 'INVALID_PRODUCER_EPOCH' || type === 'PRODUCER_FENCED' || code === 90) return true;
+    current = current.cause;
+  }
+  return false;
 }
 
 function toInboundRecord(topic: string, partition: number, message: KafkaMessage): InboundRecord {

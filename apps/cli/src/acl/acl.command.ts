@@ -32,7 +32,7 @@ export function registerAclCommands(program: Command): void {
             partnerIds: registry.partners.map((partner) => partner.id),
             hub: {
               consumerGroup: settings.hub.consumerGroup,
-              transactionalId: hubTransactionalId(settings.hub.instanceId),
+              transactionalId: hubTransactionalId(settings.hub.consumerGroup),
             },
           },
           await readAcls(admin),

@@ -59,6 +59,16 @@ describe(registryAcls.name, () => {
     );
   });
 
+  it('lets the hub join its lease group and read the lease topic, which decide the active gateway', () => {
+    expect(of(registryAcls(environment), 'samenloop-hub')).toEqual(
+      expect.arrayContaining([
+        'ALLOW User:samenloop-hub READ GROUP samenloop-gateway.lease (LITERAL)',
+        'ALLOW User:samenloop-hub READ TOPIC samenloop.lease.v1 (LITERAL)',
+        'ALLOW User:samenloop-hub CREATE TOPIC samenloop.lease.v1 (LITERAL)',
+      ]),
+    );
+  });
+
   it('lets the operator read the parked messages and the audit, but no delivery and no case state', () => {
     const topics = topicNames('');
     const operator = registryAcls(environment).filter(

@@ -1,4 +1,4 @@
-import { GROUP_PREFIXES, probeGroupPrefix, topicNames } from '@samenloop/messaging';
+import { GROUP_PREFIXES, hubLeaseGroup, probeGroupPrefix, topicNames } from '@samenloop/messaging';
 import { allow, principalOf, type AclGrant, type AclOperation } from './acl-grant';
 
 /** The SCRAM users of the hub's own processes; each partner's user is its registry id. */
@@ -11,7 +11,7 @@ export const ADMIN_USER = 'admin';
 export interface AclEnvironment {
   readonly topicNamespace: string;
   readonly partnerIds: readonly string[];
-  /** `GATEWAY_CONSUMER_GROUP` and the transactional id of `GATEWAY_INSTANCE_ID`. */
+  /** `GATEWAY_CONSUMER_GROUP` and its instances' shared transactional id. */
   readonly hub: { readonly consumerGroup: string; readonly transactionalId: string };
 }
 
@@ -72,7 +72,9 @@ function hubAcls({ topicNamespace, partnerIds, hub }: AclEnvironment): AclGrant[
     ...owned(topics.hubEvents, ['READ', 'WRITE']),
     ...owned(topics.caseState, ['READ', 'WRITE']),
     ...owned(topics.waitingDeliveries, ['READ', 'WRITE']),
+    ...owned(topics.lease, ['READ']),
     allow(user, 'READ', 'GROUP', hub.consumerGroup),
+    allow(user, 'READ', 'GROUP', hubLeaseGroup(hub.consumerGroup)),
     // Probe groups are deleted once they have found the undecodable batch.
     ...(['READ', 'DELETE'] as const).map((operation) =>
       allow(user, operation, 'GROUP', probeGroupPrefix(hub.consumerGroup), 'PREFIXED'),

@@ -14,7 +14,8 @@ describe(loadGatewayConfig.name, () => {
 
     expect(config).toMatchObject({
       kafka: { brokers: ['127.0.0.1:19092', 'broker-2:9092'], clientId: 'samenloop-gateway-7' },
-      transactionalId: 'samenloop-gateway-7',
+      transactionalId: 'samenloop-gateway.transactions',
+      lease: { groupId: 'samenloop-gateway.lease', sessionTimeoutMs: 10_000 },
       topics: { deadLetter: 'samenloop.deadletter.v1', audit: 'samenloop.audit.v1' },
       keysDirectory: '/var/lib/samenloop/keys',
       partnerKeysFile: '/var/lib/samenloop/partner-keys.yaml',
@@ -53,6 +54,30 @@ describe(loadGatewayConfig.name, () => {
       expect.stringMatching(/^SAMENLOOP_PARTNER_KEYS_FILE: is required/),
     ]);
     expect(message).toContain('Invalid gateway configuration:\n  - KAFKA_BROKERS');
+  });
+
+  it('shares one transactional id and one lease among the instances of a consumer group', () => {
+    const required = {
+      KAFKA_BROKERS: '127.0.0.1:19092',
+      SAMENLOOP_KEYS_DIR: '/keys',
+      SAMENLOOP_PARTNER_KEYS_FILE: '/partner-keys.yaml',
+      GATEWAY_CONSUMER_GROUP: 'hub',
+    };
+    const [first, second] = ['gateway-1', 'gateway-2'].map((id) =>
+      loadGatewayConfig({ ...required, GATEWAY_INSTANCE_ID: id }),
+    );
+
+    expect(first!.transactionalId).toBe(second!.transactionalId);
+    expect(first!.lease).toEqual(second!.lease);
+    expect(first!.kafka.clientId).not.toBe(second!.kafka.clientId);
+    expect(
+      loadGatewayConfig({ ...required, GATEWAY_LEASE_SESSION_TIMEOUT_MS: '6000' }).lease,
+    ).toEqual({ groupId: 'hub.lease', sessionTimeoutMs: 6_000 });
+    expect(() =>
+      loadGatewayConfig({ ...required, GATEWAY_LEASE_SESSION_TIMEOUT_MS: '1000' }),
+    ).toThrow(
+      /GATEWAY_LEASE_SESSION_TIMEOUT_MS: must be between 6000 and 300000 \(how long the active gateway may go silent/,
+    );
   });
 
   it('keeps each class of topic for its own retention, by default and as set', () => {

@@ -6,6 +6,7 @@ import { pinFileInsideKeysFolder } from '@samenloop/partners';
 import {
   DEFAULT_COMMIT_STALL_MS,
   DEFAULT_RESTART_BACKOFF,
+  hubLeaseGroup,
   hubSettingsFields,
   hubTransactionalId,
   kafkaConnectionSchema,
@@ -128,6 +129,13 @@ const environmentFields = z.object({
     .min(6_000, "must be at least 6000 (the broker's group.min.session.timeout.ms)")
     .max(300_000, "must be at most 300000 (the broker's group.max.session.timeout.ms)")
     .default(30_000),
+  // Both bounds are the broker's group.min/max.session.timeout.ms defaults, which it enforces.
+  GATEWAY_LEASE_SESSION_TIMEOUT_MS: milliseconds(
+    6_000,
+    300_000,
+    "(how long the active gateway may go silent before a standby takes over; the broker's group session bounds)",
+    10_000,
+  ),
   GATEWAY_MAX_MESSAGE_BYTES: z.coerce
     .number({ error: 'must be a number of bytes' })
     .int('must be a whole number of bytes')
@@ -260,7 +268,10 @@ export interface GatewayConfig {
   readonly consumerGroupId: string;
   /** How long the group waits for a silent (crashed) member before giving its partitions away. */
   readonly sessionTimeoutMs: number;
+  /** The group's one transactional id: whichever instance takes over fences its predecessors. */
   readonly transactionalId: string;
+  /** Which instance of the group is active: the lease's consumer group and session timeout. */
+  readonly lease: { readonly groupId: string; readonly sessionTimeoutMs: number };
   readonly topics: TopicNames;
   readonly http: { readonly host: string; readonly port: number };
   readonly maxMessageBytes: number;
@@ -364,7 +375,11 @@ export function loadGatewayConfig(
     instanceId: settings.GATEWAY_INSTANCE_ID,
     consumerGroupId: settings.GATEWAY_CONSUMER_GROUP,
     sessionTimeoutMs: settings.GATEWAY_SESSION_TIMEOUT_MS,
-    transactionalId: hubTransactionalId(settings.GATEWAY_INSTANCE_ID),
+    transactionalId: hubTransactionalId(settings.GATEWAY_CONSUMER_GROUP),
+    lease: Object.freeze({
+      groupId: hubLeaseGroup(settings.GATEWAY_CONSUMER_GROUP),
+      sessionTimeoutMs: settings.GATEWAY_LEASE_SESSION_TIMEOUT_MS,
+    }),
     topics: topicNames(settings.SAMENLOOP_TOPIC_NAMESPACE),
     http: Object.freeze({ host: settings.GATEWAY_HTTP_HOST, port: settings.GATEWAY_HTTP_PORT }),
     maxMessageBytes: settings.GATEWAY_MAX_MESSAGE_BYTES,

@@ -73,6 +73,13 @@ describe(healthReport.name, () => {
     },
   );
 
+  it('is 200 naming the state while the gateway stands by for another instance', () => {
+    expect(healthReport({ ...running, state: 'standby', lastCommitAt: undefined })).toEqual({
+      httpStatus: 200,
+      body: { status: 'ok', state: 'standby', lastCommitAt: undefined, restarts: 0 },
+    });
+  });
+
   it('is 503 before the pipeline exists', () => {
     expect(healthReport(undefined)).toEqual({
       httpStatus: 503,

@@ -19,7 +19,8 @@ export interface HealthReport {
 }
 
 /**
- * Healthy means able to deliver: the pipeline is a running member of its consumer group AND
+ * A standby (another instance holds the lease) is healthy and says so in `state`. Otherwise
+ * healthy means able to deliver: the pipeline is a running member of its consumer group AND
  * nothing stops it committing — its last chunk did not fail (after the transaction's retries),
  * it has not crashed since its last commit, and no transaction has been open longer than the
  * pipeline's stall limit. Anything else is 503 with the reason and since when.
@@ -36,6 +37,8 @@ export function healthReport(health: PipelineHealth | undefined): HealthReport {
   const failure = commitFailure
     ? `${commitFailure.during} failed: ${commitFailure.errorClass}: ${commitFailure.message}`
     : undefined;
+  // A hot standby is healthy: it is ready to take over, and a 503 would get it restarted.
+  if (state === 'standby') return { httpStatus: 200, body: { status: 'ok', ...common } };
   if (state !== 'running')
     return unavailable({
       status: 'unavailable',

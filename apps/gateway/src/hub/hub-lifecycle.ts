@@ -7,7 +7,6 @@ import {
 import type { Kafka } from 'kafkajs';
 import type { Logger } from '@samenloop/observability';
 import { PartnerRegistry } from '@samenloop/partners';
-import { ClockTicker } from '../clock/clock-ticker';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway-config';
 import { ROOT_LOGGER } from '../logging';
 import { KafkaPolicyEvents } from '../policy/policy-events';
@@ -16,14 +15,13 @@ import type { HubKeys } from '../keys/hub-keys';
 import { HUB_KAFKA, HUB_KEYS } from './hub.tokens';
 
 /**
- * What runs beside the pipeline for the application's lifetime: the policy folder watch (which
- * audits the start-up version) and, when `clockTickMs` > 0, the clock ticker. Both stop before the
- * transport does, so the pipeline's last chunk is the last thing the gateway writes.
+ * What runs beside the pipeline for the application's lifetime, on every instance, active or
+ * standing by: the policy folder watch (which audits the start-up version). It stops before the
+ * transport does, so the pipeline's last chunk is the last thing the gateway writes. The clock
+ * ticker is the active instance's alone (see `hubTransport`).
  */
 @Injectable()
 export class HubLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private ticker: ClockTicker | undefined;
-
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
@@ -42,27 +40,16 @@ export class HubLifecycle implements OnApplicationBootstrap, BeforeApplicationSh
         mac: keys.recordMac,
       }),
     );
-    if (config.clockTickMs > 0) {
-      this.ticker = new ClockTicker(
-        kafka,
-        config.topics.clock,
-        keys.recordMac,
-        config.clockTickMs,
-        logger,
-      );
-      await this.ticker.start();
-    }
     logger.info(
       {
         partners: this.registry.partners.map((partner) => partner.id),
         policyVersion: this.policy.current().version,
       },
-      'policy gateway consuming',
+      'policy gateway started',
     );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.policy.close();
-    await this.ticker?.stop();
   }
 }

@@ -1,10 +1,12 @@
 import type { AuditChainLinker } from '@samenloop/audit';
 import type { CaseLedger } from '@samenloop/case';
+import { KafkaLease } from '@samenloop/messaging';
 import { TransactionalKafkaServer } from '@samenloop/messaging/nest';
 import type { Logger } from '@samenloop/observability';
 import type { PartnerRegistry } from '@samenloop/partners';
 import type { Kafka } from 'kafkajs';
 import type { CaseStateTopic } from '../cases/case-state.topic';
+import { ClockTicker } from '../clock/clock-ticker';
 import type { GatewayConfig } from '../config/gateway-config';
 import { recordKeyPseudonym, type HubKeys } from '../keys/hub-keys';
 import { readStateTopic } from '../topics/compacted-topic.reader';
@@ -43,6 +45,15 @@ export function hubTransport(parts: HubTransportParts): TransactionalKafkaServer
       deadLetterKey: recordKeyPseudonym(keys),
       restartBackoff: config.restartBackoff,
       commitStallMs: config.commitStallMs,
+      // One active instance per group; the others stand by (README: "Nothing lost, nothing repeated").
+      lease: new KafkaLease({
+        kafka,
+        logger,
+        ...config.lease,
+        topic: topics.lease,
+        instanceId: config.instanceId,
+      }),
+      activeDuties: clockDuty(parts),
       chunkState: {
         pendingRecords: () => [
           ...caseState.records(ledger.pendingEntries),
@@ -78,4 +89,23 @@ export function hubTransport(parts: HubTransportParts): TransactionalKafkaServer
       },
     },
   });
+}
+
+/** Only the active instance ticks the clock (when `clockTickMs` > 0): standbys write nothing. */
+function clockDuty({ config, logger, kafka, keys }: HubTransportParts) {
+  let ticker: ClockTicker | undefined;
+  return {
+    start: async () => {
+      if (config.clockTickMs === 0) return;
+      ticker = new ClockTicker(
+        kafka,
+        config.topics.clock,
+        keys.recordMac,
+        config.clockTickMs,
+        logger,
+      );
+      await ticker.start();
+    },
+    stop: async () => ticker?.stop(),
+  };
 }

@@ -55,6 +55,8 @@ export function hubTopics(
     { topic: topics.clock, numPartitions: 1, configEntries: [kept(CLOCK_RETENTION_MS)] },
     // One partition: the hub's events reach the audit in the order they happened.
     { topic: topics.hubEvents, numPartitions: 1, configEntries: [kept(retention.inboundMs)] },
+    // One partition, never written: the instance assigned it in the lease group is the active one.
+    { topic: topics.lease, numPartitions: 1, configEntries: [] },
     // One partition and compaction: the latest state per key, read back in one ordered pass.
     ...[topics.caseState, topics.waitingDeliveries].map((topic) => ({
       topic,
