@@ -25,9 +25,6 @@ export class KafkaLease implements Lease {
   private consumer: Consumer | undefined;
   private listener: LeaseListener | undefined;
   private heldSince: number | undefined;
-  /** When the coordinator last confirmed this member (a heartbeat or a join answered). */
-  private confirmedAt = 0;
-  private watchdog: NodeJS.Timeout | undefined;
   private recontending: Promise<void> | undefined;
   private readonly logger: Logger;
   private readonly now: () => number;
@@ -38,22 +35,19 @@ export class KafkaLease implements Lease {
   }
 
   /**
-   * The coordinator drops a member a session timeout after its last heartbeat; past that, this
-   * instance may have been replaced without knowing (a process paused in GC or by the OS), so it
-   * counts the lease as lost. Its late commits are refused anyway: the successor's producer,
-   * with the same transactional id, has fenced this one.
+   * As far as the group has said: a holder paused past its session (GC, a frozen VM) learns it was
+   * replaced only once its heartbeat is refused and it rejoins without the lease. Until then its
+   * late commits are refused anyway: the successor's producer, with the same transactional id,
+   * has fenced this one. Its own clock is no judge: a chunk keeping the event loop busy past the
+   * session would then be dropped and handled again for ever, though nobody replaced it.
    */
   get held(): boolean {
-    return (
-      this.heldSince !== undefined && this.now() - this.confirmedAt < this.options.sessionTimeoutMs
-    );
+    return this.heldSince !== undefined;
   }
 
   async start(listener: LeaseListener): Promise<void> {
     this.listener = listener;
     await this.join();
-    this.watchdog = setInterval(() => this.checkExpiry(), this.options.sessionTimeoutMs / 6);
-    this.watchdog.unref();
   }
 
   recontend(): Promise<void> {
@@ -83,7 +77,6 @@ export class KafkaLease implements Lease {
 
   async stop(): Promise<void> {
     this.listener = undefined;
-    clearInterval(this.watchdog);
     this.heldSince = undefined;
     const consumer = this.consumer;
     this.consumer = undefined;
@@ -103,12 +96,8 @@ export class KafkaLease implements Lease {
     });
     this.consumer = consumer;
     const current = () => consumer === this.consumer;
-    consumer.on(consumer.events.HEARTBEAT, () => {
-      if (current()) this.confirmedAt = this.now();
-    });
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       if (!current()) return;
-      this.confirmedAt = this.now();
       const holds = payload.memberAssignment[options.topic]?.includes(0) ?? false;
       if (holds && this.heldSince === undefined) {
         this.heldSince = this.now();
@@ -139,13 +128,6 @@ export class KafkaLease implements Lease {
       instanceId: this.options.instanceId,
       ...(this.heldSince === undefined ? {} : { heldSince: this.heldSince }),
     };
-  }
-
-  private checkExpiry(): void {
-    if (this.heldSince === undefined || this.held) return;
-    this.lose(`no heartbeat confirmed for ${this.options.sessionTimeoutMs} ms`);
-    // The group may still count this member as the holder: rejoining lets it assign the lease anew.
-    void this.recontend();
   }
 
   private lose(reason: string): void {
