@@ -9,7 +9,12 @@ import {
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '@samenloop/observability';
 import type { UndecodableBatchError } from './compression';
-import { toDeadLetter, toUndecodableBatchDeadLetter, type KeyPseudonym } from './dead-letter';
+import {
+  DEAD_LETTER_HEADERS,
+  toDeadLetter,
+  toUndecodableBatchDeadLetter,
+  type KeyPseudonym,
+} from './dead-letter';
 import { isRetriable } from './errors';
 import type { Lease } from './lease/lease';
 import type { InboundRecord, OutboundRecord, RecordHandler } from './records';
@@ -555,7 +560,7 @@ export class TransactionalPipeline {
           topic: record.topic,
           partition: record.partition,
           offset: record.offset,
-          failedStep: deadLetter.headers?.['samenloop.dlq.failed.step'],
+          failedStep: deadLetter.headers?.[DEAD_LETTER_HEADERS.failedStep],
           errorClass: error instanceof Error ? error.name : 'Unknown',
         },
         'record dead-lettered',
