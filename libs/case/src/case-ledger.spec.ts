@@ -105,6 +105,26 @@ describe(CaseLedger.name, () => {
     expect(after.caseRecord(accepted.caseKey)?.heldForVt).toEqual({ 'm-2': 'digest-2' });
   });
 
+  it('forgets on a restore what the topic no longer holds: a takeover starts from the topic alone', () => {
+    const threadOf = (caseKey: string) => ({
+      key: `case:${caseKey}`,
+      value: JSON.stringify({
+        caseKey,
+        stage: 'melding',
+        references: [],
+        facts: {},
+        deliveries: {},
+      }),
+    });
+    const ledger = new CaseLedger();
+    ledger.restore([threadOf('case-0000-gone')]);
+    ledger.restore([threadOf('case-0000-kept')]);
+
+    expect(ledger.caseRecord('case-0000-gone')).toBeUndefined();
+    expect(ledger.caseRecord('case-0000-kept')).toBeDefined();
+    expect(ledger.size).toBe(1);
+  });
+
   it('reads case records written before melders, received types, alarms and held parts existed', () => {
     const ledger = new CaseLedger();
     ledger.restore([

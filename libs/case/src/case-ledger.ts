@@ -100,8 +100,16 @@ export class CaseLedger {
     this.referenceKey = options.referenceKey ?? ((reference) => reference);
   }
 
-  /** Rebuilds the ledger from the state topic's records, oldest first. */
+  /**
+   * Rebuilds the ledger from the state topic's records, oldest first, replacing whatever it held:
+   * an instance that takes over again after standing by must not keep a case whose tombstone
+   * compaction has meanwhile removed from the topic.
+   */
   restore(entries: Iterable<StateEntry>): void {
+    for (const map of [this.cases, this.caseByReference, this.caseByMessage, this.closedCases])
+      map.clear();
+    this.withPendingAlarms.clear();
+    this.pending = new Map();
     for (const entry of entries) this.apply(entry);
   }
 

@@ -91,4 +91,20 @@ describe(WaitingDeliveries.name, () => {
     expect(waiting.waitingFor('VT-ZOB')).toEqual([waitingFor('VT-ZOB', 'd1')]);
     expect(waiting.waitingFor('OM')).toEqual([waitingFor('OM', 'd3')]);
   });
+
+  it('replaces what it held on a restore: a takeover starts from the topic alone', () => {
+    const writer = new WaitingDeliveries(TOPIC);
+    writer.hold(waitingFor('VT-ZOB', 'd1'));
+    writer.hold(waitingFor('OM', 'd2'));
+    const [first, second] = writer.pendingRecords.map((record) => ({
+      key: record.key as string,
+      value: record.value as Buffer,
+      headers: record.headers ?? {},
+    }));
+    const waiting = new WaitingDeliveries(TOPIC);
+    waiting.restore([first!]);
+    waiting.restore([second!]);
+
+    expect(waiting.recipients()).toEqual(['OM']);
+  });
 });

@@ -46,8 +46,10 @@ export class WaitingDeliveries {
 
   constructor(private readonly stateTopic: string) {}
 
-  /** Rebuilds the waiting deliveries from the state topic's records, oldest first. */
+  /** Rebuilds the waiting deliveries from the state topic's records, oldest first, replacing what it held. */
   restore(records: Iterable<WaitingRecord>): void {
+    this.waiting.clear();
+    this.staged = new Map();
     for (const record of records) {
       if (record.value === null) this.waiting.delete(record.key);
       else this.waiting.set(record.key, fromRecord(record.key, record.value, record.headers));
