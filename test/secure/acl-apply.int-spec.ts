@@ -16,7 +16,6 @@ describe('samenloop acl apply on the secure broker', () => {
   const settings = {
     SAMENLOOP_TOPIC_NAMESPACE: namespace,
     GATEWAY_CONSUMER_GROUP: `${namespace}-gateway`,
-    GATEWAY_INSTANCE_ID: `${namespace}-gw`,
   };
   const onBroker = async () => new Set((await readAcls(admin)).map(grantKey));
 
@@ -26,8 +25,12 @@ describe('samenloop acl apply on the secure broker', () => {
     expect(first.stdout).toContain(
       `+ ALLOW User:VT-ZOB READ TOPIC ${topics.delivery('VT-ZOB')} (LITERAL)`,
     );
+    // The gateway group's instances share one transactional id and contend for one lease.
     expect(first.stdout).toContain(
-      `+ ALLOW User:samenloop-hub WRITE TRANSACTIONAL_ID samenloop-${namespace}-gw (LITERAL)`,
+      `+ ALLOW User:samenloop-hub WRITE TRANSACTIONAL_ID ${namespace}-gateway.transactions (LITERAL)`,
+    );
+    expect(first.stdout).toContain(
+      `+ ALLOW User:samenloop-hub READ GROUP ${namespace}-gateway.lease (LITERAL)`,
     );
     expect(first.stdout).toMatch(/\nACLs: \d+ created, 0 removed\n$/);
     expect(await onBroker()).toContain(

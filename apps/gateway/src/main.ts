@@ -4,11 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { Logger } from 'nestjs-pino';
-import { StartupError } from '@samenloop/errors';
 import { TransactionalKafkaServer } from '@samenloop/messaging/nest';
 import { loadGatewayConfig } from './config/gateway-config';
 import { GatewayModule } from './gateway.module';
 import { createGatewayLogger } from './logging';
+import { exitOnStartFailure } from './start-failure';
 
 async function bootstrap(): Promise<void> {
   // The only place the gateway reads the environment.
@@ -38,14 +38,4 @@ async function bootstrap(): Promise<void> {
   );
 }
 
-bootstrap().catch((error: unknown) => {
-  // Start-up errors that name what to fix are shown as they are; anything else with its stack.
-  if (error instanceof StartupError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    process.stderr.write(
-      `gateway failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
-    );
-  }
-  process.exit(1);
-});
+bootstrap().catch(exitOnStartFailure);

@@ -7,6 +7,7 @@ import {
   type Producer,
 } from 'kafkajs';
 import { performance } from 'node:perf_hooks';
+import { StartupError } from '@samenloop/errors';
 import type { Logger } from '@samenloop/observability';
 import type { UndecodableBatchError } from './compression';
 import {
@@ -123,6 +124,12 @@ export interface TransactionalPipelineOptions {
   readonly activeDuties?: ActiveDuties;
   /** A transaction open longer than this makes the pipeline unhealthy (`DEFAULT_COMMIT_STALL_MS`). */
   readonly commitStallMs?: number;
+  /**
+   * Taking over found something this instance cannot run with (say, state sealed under another
+   * secret): restarting cannot help, and holding the lease in a restart loop would keep a healthy
+   * standby out. The pipeline stops (releasing the lease), then tells this; without it, it restarts.
+   */
+  readonly onStartupError?: (error: StartupError) => void;
 }
 
 export interface ActiveDuties {
@@ -318,7 +325,10 @@ export class TransactionalPipeline {
       await this.consume();
       await this.options.activeDuties?.start();
     } catch (error) {
-      await this.recover(error, 'start');
+      const { onStartupError } = this.options;
+      if (!(error instanceof StartupError) || !onStartupError) return this.recover(error, 'start');
+      await this.stop();
+      onStartupError(error);
     }
   }
 

@@ -1,4 +1,5 @@
 import type { CaseLedger, StateEntry } from '@samenloop/case';
+import { StartupError } from '@samenloop/errors';
 import { RECORD_MAC_HEADER, StateSeal, type Pseudonyms, type RecordMac } from '@samenloop/crypto';
 import type { OutboundRecord } from '@samenloop/messaging';
 import type { Logger } from '@samenloop/observability';
@@ -6,14 +7,15 @@ import type { Kafka } from 'kafkajs';
 import { readStateTopic, type StateRecord } from '../topics/compacted-topic.reader';
 
 /** No sealed entry of the case state opens with the hub's secret: the gateway cannot start on it. */
-export class UnreadableCaseStateError extends Error {
-  readonly retriable = false;
+export class UnreadableCaseStateError extends StartupError {
   constructor(stateTopic: string, key: string) {
     super(
-      `the case state on ${stateTopic} (entry ${key} and every other sealed entry) does not open with the hub secret: it was ` +
-        'sealed under another secret. Put back the hub secret the state was written with (hub/secret.key in the keys folder); the gateway does not start on a state it cannot read',
+      `the case state on ${stateTopic} does not open with the hub secret`,
+      [
+        `entry ${key} and every other sealed entry were sealed under another secret: put back the hub secret the state was written with (hub/secret.key in the keys folder)`,
+      ],
+      { hint: 'the gateway does not start on a state it cannot read' },
     );
-    this.name = 'UnreadableCaseStateError';
   }
 }
 

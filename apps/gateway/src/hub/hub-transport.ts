@@ -11,6 +11,7 @@ import type { GatewayConfig } from '../config/gateway-config';
 import { recordKeyPseudonym, type HubKeys } from '../keys/hub-keys';
 import { readStateTopic } from '../topics/compacted-topic.reader';
 import type { WaitingDeliveries } from '../waiting/waiting-deliveries';
+import { exitOnStartFailure } from '../start-failure';
 import { hubRecordPatterns } from './hub-record-patterns';
 
 export interface HubTransportParts {
@@ -54,6 +55,8 @@ export function hubTransport(parts: HubTransportParts): TransactionalKafkaServer
         instanceId: config.instanceId,
       }),
       activeDuties: clockDuty(parts),
+      // A takeover that cannot read the hub's state ends the process, as it would at start-up.
+      onStartupError: exitOnStartFailure,
       chunkState: {
         pendingRecords: () => [
           ...caseState.records(ledger.pendingEntries),

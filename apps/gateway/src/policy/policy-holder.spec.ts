@@ -10,6 +10,10 @@ import { WorkerPolicyChecker } from './policy-checker';
 import type { PolicyActivation, PolicyEvents, PolicyRefusal } from './policy-events';
 import { PolicyHolder, PolicyRefusedError, type PolicyHolderOptions } from './policy-holder';
 
+// The policy worker thread compiles its TypeScript (ts-node) when it starts: seconds on a busy
+// 2-core machine, more than jest's 5 s default, though nothing here is a performance claim.
+jest.setTimeout(60_000);
+
 const ROOT = path.resolve(__dirname, '../../../..');
 const registry = PartnerRegistry.fromYaml(
   readFileSync(path.join(ROOT, 'deploy/partners/oost-brabant.yaml'), 'utf8'),
