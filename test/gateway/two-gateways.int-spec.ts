@@ -4,18 +4,19 @@ import { newGatewayScenario, type GatewayScenario } from '../support/gateway-sce
 import { committedRecordCount, produce, testKafka } from '../support/kafka-test-kit';
 import { policeNumber, registry, submissionFrom, zsmCaseId } from '../support/partner-kit';
 import { runningHub } from '../support/running-hub';
+import { CASE_THREAD_EXAMPLES } from '../support/case-thread-examples';
 
 /**
  * The instance model on a real broker: two gateways in one group, one active and one hot standby,
  * the active SIGKILLed in the middle of a stream of multi-partner case threads. The standby takes
  * over, and what the partners receive is exactly what a single gateway delivers for the same input.
  */
-const ENTRY = 'verdachtenmonitor-entry/examples/valid/partnergeweld-aangehouden-met-kinderen.json';
-const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
-const BEOORDELING =
-  'veiligheidsbeoordeling/examples/valid/partnergeweld-kinderen-contact-en-locatieverbod.json';
-const AFDOENING =
-  'afdoeningsbeslissing/examples/valid/heenzenden-met-voorwaarden-partnergeweld.json';
+const {
+  entry: ENTRY,
+  zorgmelding: ZORGMELDING,
+  beoordeling: BEOORDELING,
+  afdoening: AFDOENING,
+} = CASE_THREAD_EXAMPLES;
 const CASES = 40;
 /** The wave in whose middle the active gateway is killed: the zorgmeldingen. */
 const KILL_WAVE = 1;

@@ -7,6 +7,7 @@ import { topicNames, PARKED_HEADERS, type OutboundRecord } from '@samenloop/mess
 import { ForgedRecordError } from '../topics/own-record';
 import type { HubHandlers } from '../hub-handlers';
 import { HandlerFixture, registry, validator } from './submission-handler.fixture';
+import { CASE_THREAD_EXAMPLES } from '../../../../test/support/case-thread-examples';
 
 /**
  * Case threads end to end through the handlers, without Kafka: stages and forbidden transitions,
@@ -14,12 +15,12 @@ import { HandlerFixture, registry, validator } from './submission-handler.fixtur
  */
 const SCHEMAS = path.resolve(__dirname, '../../../../schemas');
 const topics = topicNames();
-const ENTRY = 'verdachtenmonitor-entry/examples/valid/partnergeweld-aangehouden-met-kinderen.json';
-const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
-const BEOORDELING =
-  'veiligheidsbeoordeling/examples/valid/partnergeweld-kinderen-contact-en-locatieverbod.json';
-const AFDOENING =
-  'afdoeningsbeslissing/examples/valid/heenzenden-met-voorwaarden-partnergeweld.json';
+const {
+  entry: ENTRY,
+  zorgmelding: ZORGMELDING,
+  beoordeling: BEOORDELING,
+  afdoening: AFDOENING,
+} = CASE_THREAD_EXAMPLES;
 const TERUGKOPPELING =
   'terugkoppeling-aan-melder/examples/valid/overgedragen-aan-wijkteam-met-veiligheidsafspraken.json';
 const AFSLUITING = 'zaakafsluiting/examples/valid/om-strafrechtelijk-afgedaan-na-vonnis.json';
