@@ -86,16 +86,35 @@ export function findValues(
 
 /** Below this length a value counts only as a whole word: "Eva" is in "Evaluatie", not a name there. */
 const WHOLE_WORD_BELOW = 8;
+/**
+ * A short value counts only where text surrounds it: in sealed (random-looking) bytes any three
+ * letters turn up by chance — "Eva" between two stray bytes of a ciphertext is no name in clear —
+ * while a name written in clear sits in JSON, CSV or prose, printable on both sides.
+ */
+const TEXT_AROUND = 4;
 const isWordByte = (byte: number | undefined) =>
   byte !== undefined &&
   ((byte >= 0x30 && byte <= 0x39) ||
     (byte >= 0x41 && byte <= 0x5a) ||
     (byte >= 0x61 && byte <= 0x7a));
+const isTextByte = (byte: number) =>
+  (byte >= 0x20 && byte <= 0x7e) || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+
+function inText(bytes: Buffer, from: number, to: number): boolean {
+  const around = [
+    ...bytes.subarray(Math.max(0, from - TEXT_AROUND), from),
+    ...bytes.subarray(to, to + TEXT_AROUND),
+  ];
+  return around.every(isTextByte);
+}
 
 function contains(bytes: Buffer, value: string): boolean {
   const needle = Buffer.from(value);
   if (value.length >= WHOLE_WORD_BELOW) return bytes.includes(needle);
-  for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + 1))
-    if (!isWordByte(bytes[at - 1]) && !isWordByte(bytes[at + needle.length])) return true;
+  for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + 1)) {
+    const end = at + needle.length;
+    if (!isWordByte(bytes[at - 1]) && !isWordByte(bytes[end]) && inText(bytes, at, end))
+      return true;
+  }
   return false;
 }
