@@ -72,6 +72,7 @@ export default tseslint.config(
       'libs/case/**/*.ts',
       'libs/crypto/**/*.ts',
       'libs/partners/**/*.ts',
+      'libs/partner-side/**/*.ts',
     ],
     rules: restrictImports(notAppsOrTests, noKafka),
   },

@@ -22,7 +22,7 @@ import {
   readPrivateKey as readOpenpgpPrivateKey,
   revokeKey,
 } from 'openpgp';
-import { partnerRecordKey } from '../../apps/cli/src/partner/partner-record-key';
+import { partnerRecordKey } from '@samenloop/partner-side';
 import type { ConsumedRecord } from './kafka-test-kit';
 
 export const ROOT = path.resolve(__dirname, '../..');

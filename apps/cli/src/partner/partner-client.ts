@@ -1,24 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  decryptAndVerify,
-  keyFiles,
-  readKeyFile,
-  readPrivateKey,
-  readPublicKey,
-  signAndEncrypt,
-  type PgpPrivateKey,
-  type PgpPublicKey,
-} from '@samenloop/crypto';
-import { hubDocumentTypeOf, type HubDocumentType } from '@samenloop/contracts';
+import { keyFiles } from '@samenloop/crypto';
+import type { HubDocumentType } from '@samenloop/contracts';
 import { topicNames, type TopicNames } from '@samenloop/messaging';
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import {
+  openHubDocument,
+  partnerRecordKey,
+  readPartnerKeys,
+  REFUSAL_EXPLANATIONS,
+  sealSubmission,
+  type PartnerKeys,
+  type RefusalReason,
+} from '@samenloop/partner-side';
+import type { Kafka } from 'kafkajs';
 import { partnerClientPrefix } from '../acl/registry-acls';
 import type { CliConnectionSettings } from '../cli-settings';
 import { cliKafka } from '../kafka/cli-kafka';
 import { partnerConnection } from './partner-connection';
-import { partnerRecordKey } from './partner-record-key';
 import { ReceivedIds } from './received-ids';
 import { readUntilQuiet } from '../kafka/read-until-quiet';
 import { sendRecord } from '../kafka/send-record';
@@ -29,10 +28,6 @@ export interface ReceivedDocument {
   readonly type: HubDocumentType;
   readonly document: Record<string, unknown>;
 }
-
-/** Why a record of the delivery topic is not shown. */
-export type RefusalReason =
-  'undecryptable' | 'hub-signature-invalid' | 'not-a-hub-document' | 'already-received';
 
 /** A record that is not shown: named by where it sits (and a repeated document by its id), never by content. */
 export interface RefusedRecord {
@@ -49,15 +44,6 @@ export interface Received {
   readonly refused: RefusedRecord[];
 }
 
-const REFUSAL_EXPLANATIONS: Readonly<Record<RefusalReason, string>> = {
-  undecryptable:
-    "not an OpenPGP message encrypted to this partner's key, or damaged: it cannot be read",
-  'hub-signature-invalid':
-    "the hub's signature does not verify: the content may be forged and is not shown",
-  'not-a-hub-document': 'signed by the hub, but not a hub document with an id: not shown',
-  'already-received': 'a copy of a document already shown: not shown again',
-};
-
 /**
  * A partner's system as Samenloop sees it: signs with the partner's own key and submits on its
  * inbound topic; receives on its delivery topic and decrypts with its key. For development and
@@ -70,9 +56,7 @@ export class PartnerClient {
     private readonly partnerId: string,
     private readonly kafka: Kafka,
     private readonly topics: TopicNames,
-    private readonly privateKey: PgpPrivateKey,
-    private readonly recordKeySecret: string,
-    private readonly hubKey: PgpPublicKey,
+    private readonly keys: PartnerKeys,
     /** One consumer group per partner (and namespace): each receive continues where the last stopped. */
     private readonly groupId: string,
     /** The ids of the documents shown so far, with the group's offsets (same partner and namespace). */
@@ -80,15 +64,7 @@ export class PartnerClient {
   ) {}
 
   static async open(settings: CliConnectionSettings, partnerId: string): Promise<PartnerClient> {
-    const privateArmored = await readKeyFile(
-      keyFiles.partnerPrivate(settings.keysDirectory, partnerId),
-    );
-    const hubArmored = await readKeyFile(keyFiles.hubPublic(settings.keysDirectory));
-    if (!privateArmored || !hubArmored) {
-      throw new Error(
-        `no keys for ${partnerId} in ${settings.keysDirectory}; run: npx samenloop keys generate`,
-      );
-    }
+    const keys = await readPartnerKeys(settings.keysDirectory, partnerId);
     const kafka = cliKafka(
       { brokers: settings.brokers, connection: partnerConnection(settings, partnerId) },
       `samenloop-partner-${partnerId.toLowerCase()}`,
@@ -98,9 +74,7 @@ export class PartnerClient {
       partnerId,
       kafka,
       topicNames(settings.topicNamespace),
-      await readPrivateKey(privateArmored),
-      privateArmored,
-      await readPublicKey(hubArmored),
+      keys,
       // Under the partner's own prefix: on a secure cluster its ACLs grant no other group.
       `${partnerClientPrefix(partnerId)}${namespace}samenloop-partner`,
       path.join(
@@ -124,19 +98,15 @@ export class PartnerClient {
       parsed.id = randomUUID();
       text = JSON.stringify(parsed);
     }
-    // What the hub accepts: signed by this partner and encrypted to the hub, in one OpenPGP message.
-    const value = Buffer.from(
-      await signAndEncrypt(Buffer.from(text), {
-        signingKey: this.privateKey,
-        encryptionKeys: [this.hubKey],
-      }),
-    );
+    const value = await sealSubmission(text, this.keys);
     const caseReference = Object.values(parsed.data?.zaakReferenties ?? {})[0];
     const topic = this.topics.inbound(this.partnerId);
     await sendRecord(this.kafka, topic, {
       // The partner's private key doubles as the simulator's secret: only the partner holds it.
       key:
-        caseReference === undefined ? null : partnerRecordKey(this.recordKeySecret, caseReference),
+        caseReference === undefined
+          ? null
+          : partnerRecordKey(this.keys.privateArmored, caseReference),
       value,
     });
     return { messageId: parsed.id ?? '(none)', topic };
@@ -155,60 +125,20 @@ export class PartnerClient {
       groupId: this.groupId,
       ...options,
       each: async (message, partition) => {
-        const opened = await this.opened(message);
+        const opened = await openHubDocument(message, this.keys);
         const where = { partition, offset: message.offset };
         if ('refused' in opened) received.refused.push({ ...where, reason: opened.refused });
         else if (seen.has(opened.id))
           received.refused.push({ ...where, reason: 'already-received', documentId: opened.id });
         else {
           seen.add(opened.id);
-          received.documents.push(opened.received);
+          received.documents.push({ type: opened.type, document: opened.document });
         }
       },
     });
     await seen.save();
     return received;
   }
-
-  /** A record as a hub document with its id, or why it is refused; never the content of a refused one. */
-  private async opened(
-    message: KafkaMessage,
-  ): Promise<{ received: ReceivedDocument; id: string } | { refused: RefusalReason }> {
-    let decrypted;
-    try {
-      decrypted = await decryptAndVerify(new Uint8Array(message.value ?? Buffer.alloc(0)), {
-        decryptionKey: this.privateKey,
-        verificationKeys: [this.hubKey],
-      });
-    } catch {
-      return { refused: 'undecryptable' };
-    }
-    if (!decrypted.signatureValid) return { refused: 'hub-signature-invalid' };
-    let document: unknown;
-    try {
-      document = JSON.parse(new TextDecoder().decode(decrypted.plaintext));
-    } catch {
-      return { refused: 'not-a-hub-document' };
-    }
-    const id = documentId(document);
-    const type = hubDocumentTypeOf(message.headers);
-    if (id === undefined || type === undefined) return { refused: 'not-a-hub-document' };
-    return {
-      id,
-      received: {
-        type,
-        document: document as Record<string, unknown>,
-      },
-    };
-  }
-}
-
-/** A hub document's own id, inside what the hub signed: a copied record repeats it. */
-function documentId(document: unknown): string | undefined {
-  if (typeof document !== 'object' || document === null) return undefined;
-  const { deliveryId, receiptId, rejectionId } = document as Record<string, unknown>;
-  const id = deliveryId ?? receiptId ?? rejectionId;
-  return typeof id === 'string' && id.length > 0 ? id : undefined;
 }
 
 /** One line per refused record: where it sits and why it is not shown. */

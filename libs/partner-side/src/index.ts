@@ -1,0 +1,4 @@
+export * from './open-hub-document';
+export * from './partner-keys';
+export * from './partner-record-key';
+export * from './seal-submission';
