@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { GROUP_PREFIXES } from '@samenloop/messaging';
+import { GROUP_PREFIXES, partnerClientPrefix } from '@samenloop/messaging';
 import { verifyAuditTopic } from '../../apps/cli/src/audit/audit-verification';
 import { cliSettings } from '../../apps/cli/src/cli-settings';
 import { cliKafka } from '../../apps/cli/src/kafka/cli-kafka';
 import { ParkedMessages } from '../../apps/cli/src/parked/parked-messages';
 import { PartnerClient } from '../../apps/cli/src/partner/partner-client';
-import { partnerClientPrefix } from '../../apps/cli/src/acl/registry-acls';
 import { DeliveryWatcher } from '../support/delivery-watcher';
 import { newGatewayScenario } from '../support/gateway-scenario';
 import { produce, recordCount, testKafka, uniqueName } from '../support/kafka-test-kit';

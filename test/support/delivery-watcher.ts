@@ -1,6 +1,6 @@
+import { partnerClientPrefix } from '@samenloop/messaging';
 import type { Consumer, Kafka } from 'kafkajs';
 import { hubDocumentTypeOf, type HubDocumentType } from '@samenloop/contracts';
-import { partnerClientPrefix } from '../../apps/cli/src/acl/registry-acls';
 import type { GatewayScenario } from './gateway-scenario';
 import { toConsumedRecord, uniqueName } from './kafka-test-kit';
 

@@ -33,3 +33,11 @@ export function hubTransactionalId(consumerGroup: string): string {
 export function hubLeaseGroup(consumerGroup: string): string {
   return `${consumerGroup}.lease`;
 }
+
+/**
+ * A partner's own consumer groups and transactional ids all start with its id and a dot
+ * (`VT-ZOB.ontvangst`): one PREFIXED grant covers every client it runs, and no other partner's.
+ */
+export function partnerClientPrefix(partnerId: string): string {
+  return `${partnerId}.`;
+}

@@ -42,7 +42,7 @@ export { ACCEPTED_COMPRESSIONS, UndecodableBatchError } from './compression';
 export { PARKED_HEADERS, toParked } from './parking';
 export type { ParkedScope, ParkingContext } from './parking';
 export { isSamenloopTopic, topicNames, topicPrefix } from './topic-names';
-export type { TopicNames } from './topic-names';
+export type { ConnectorTopicNames, TopicNames } from './topic-names';
 export { SamenloopError, PoisonRecordError, TransientProcessingError, isRetriable } from './errors';
 export type { InboundRecord, OutboundRecord, RecordHandler } from './records';
 export { hubEventRecord } from './hub-events';
@@ -65,6 +65,7 @@ export {
   hubLeaseGroup,
   hubTransactionalId,
   probeGroupPrefix,
+  partnerClientPrefix,
 } from './client-ids';
 export { KafkaLease } from './lease/kafka-lease';
 export type { KafkaLeaseOptions } from './lease/kafka-lease';

@@ -32,6 +32,20 @@ export interface TopicNames {
   readonly hubEvents: string;
   /** Empty, one partition: the gateway instance assigned it in the lease group is the active one. */
   readonly lease: string;
+  /** A partner connector's own topics, in the partner's name: only its connector writes them. */
+  connector(partnerId: string): ConnectorTopicNames;
+}
+
+/** What a partner's connector keeps on Kafka: sealed or ids only, never a value in clear. */
+export interface ConnectorTopicNames {
+  /** The submissions it made, by an HMAC of their Idempotency-Key; compacted. */
+  readonly submissions: string;
+  /** The hub documents it accepted from the delivery topic, still sealed, in order: the cursor's log. */
+  readonly inbox: string;
+  /** Which inbox documents the case system acknowledged; compacted, keyed by document id. */
+  readonly acknowledgements: string;
+  /** Records of the delivery topic it could not accept, with their failure context. */
+  readonly deadLetter: string;
 }
 
 /** What every topic name of a namespace starts with, the dot included. */
@@ -57,5 +71,14 @@ export function topicNames(namespace = ''): TopicNames {
     clock: `${prefix}.clock.${VERSION}`,
     hubEvents: `${prefix}.hub-events.${VERSION}`,
     lease: `${prefix}.lease.${VERSION}`,
+    connector: (partnerId: string) => {
+      const connector = `${prefix}.connector.${partnerId.toLowerCase()}`;
+      return Object.freeze({
+        submissions: `${connector}.submissions.${VERSION}`,
+        inbox: `${connector}.inbox.${VERSION}`,
+        acknowledgements: `${connector}.acknowledgements.${VERSION}`,
+        deadLetter: `${connector}.deadletter.${VERSION}`,
+      });
+    },
   });
 }

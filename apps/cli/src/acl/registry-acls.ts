@@ -1,4 +1,10 @@
-import { GROUP_PREFIXES, hubLeaseGroup, probeGroupPrefix, topicNames } from '@samenloop/messaging';
+import {
+  GROUP_PREFIXES,
+  hubLeaseGroup,
+  partnerClientPrefix,
+  probeGroupPrefix,
+  topicNames,
+} from '@samenloop/messaging';
 import { allow, principalOf, type AclGrant, type AclOperation } from './acl-grant';
 
 /** The SCRAM users of the hub's own processes; each partner's user is its registry id. */
@@ -13,14 +19,6 @@ export interface AclEnvironment {
   readonly partnerIds: readonly string[];
   /** `GATEWAY_CONSUMER_GROUP` and its instances' shared transactional id. */
   readonly hub: { readonly consumerGroup: string; readonly transactionalId: string };
-}
-
-/**
- * A partner's own consumer groups and transactional ids all start with its id and a dot
- * (`VT-ZOB.ontvangst`): one PREFIXED grant covers every client it runs, and no other partner's.
- */
-export function partnerClientPrefix(partnerId: string): string {
-  return `${partnerId}.`;
 }
 
 /**

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { keyFiles } from '@samenloop/crypto';
 import type { HubDocumentType } from '@samenloop/contracts';
-import { topicNames, type TopicNames } from '@samenloop/messaging';
+import { partnerClientPrefix, topicNames, type TopicNames } from '@samenloop/messaging';
 import {
   openHubDocument,
   partnerRecordKey,
@@ -14,7 +14,6 @@ import {
   type RefusalReason,
 } from '@samenloop/partner-side';
 import type { Kafka } from 'kafkajs';
-import { partnerClientPrefix } from '../acl/registry-acls';
 import type { CliConnectionSettings } from '../cli-settings';
 import { cliKafka } from '../kafka/cli-kafka';
 import { partnerConnection } from './partner-connection';

@@ -1,0 +1,31 @@
+import type { HubDocumentType } from '@samenloop/contracts';
+
+/** One hub document in the connector's inbox, opened for the case system. */
+export interface InboxEntry {
+  /** The document's own id (`deliveryId`, `receiptId`, `rejectionId`): what the case system acknowledges. */
+  readonly id: string;
+  readonly type: HubDocumentType;
+  /** Opaque; `after(cursor)` returns what came after this entry. */
+  readonly cursor: string;
+  readonly acknowledged: boolean;
+  /** Decrypted and hub-signature-verified; held in memory only, never written in clear. */
+  readonly document: Record<string, unknown>;
+}
+
+export type Acknowledgement = 'acknowledged' | 'already-acknowledged' | 'unknown';
+
+/**
+ * What the connector received from the hub, in the order it arrived, each document once. The
+ * receive API and the webhook both read it; either may acknowledge an entry, once.
+ */
+export abstract class Inbox {
+  /** Up to `limit` entries after `cursor` (from the start without one), in order. */
+  abstract after(
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ readonly entries: readonly InboxEntry[]; readonly next: string | undefined }>;
+  /** Records that the case system took the entry over; durable before it resolves. */
+  abstract acknowledge(id: string, by: 'api' | 'webhook'): Promise<Acknowledgement>;
+  /** Calls `listener` after new entries were appended; returns the unsubscribe. */
+  abstract onAppended(listener: () => void): () => void;
+}
