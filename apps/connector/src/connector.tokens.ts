@@ -1,0 +1,8 @@
+/** Nest injection tokens of the connector's parts that are not classes of their own. */
+export const CONNECTOR_SETTINGS = Symbol('ConnectorSettings');
+/** The kafkajs client, logged in as the partner. */
+export const CONNECTOR_KAFKA = Symbol('ConnectorKafka');
+/** The partner's `PartnerKeys` (its private key, the hub's public key). */
+export const PARTNER_KEYS = Symbol('PartnerKeys');
+/** The `TransactionalKafkaServer` that reads the partner's delivery topic into the inbox. */
+export const CONNECTOR_TRANSPORT = Symbol('ConnectorTransport');
