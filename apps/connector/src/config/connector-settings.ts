@@ -16,6 +16,8 @@ export type ConnectorAuthentication =
       /** `CONNECTOR_JWT_ISSUER` and `CONNECTOR_JWT_AUDIENCE`: both must match the token's `iss` and `aud`. */
       readonly issuer: string;
       readonly audience: string;
+      /** `CONNECTOR_OAUTH2_TOKEN_URL` (optional): the token endpoint, for the OpenAPI document's oauth2 scheme. */
+      readonly tokenUrl?: string;
     };
 
 /** Where the connector pushes what it receives, when the case system wants it pushed. */
