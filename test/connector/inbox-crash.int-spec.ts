@@ -1,5 +1,6 @@
 import { InboxClient } from '../support/connector-inbox-client';
 import { InboxConnectorProcess } from '../support/connector-inbox-process';
+import { restartableBroker } from '../support/local-broker-control';
 import { DeliveryWatcher } from '../support/delivery-watcher';
 import { newGatewayScenario } from '../support/gateway-scenario';
 import { produce, readToEnd, testKafka } from '../support/kafka-test-kit';
@@ -12,7 +13,8 @@ const MESSAGES = 12;
 /**
  * The connector is SIGKILLed between receiving documents from Kafka and the case system's
  * acknowledgement — while the hub is still delivering — and after an acknowledgement: the next
- * connector hands every document over again, each once, and each acknowledgement stays one.
+ * connector hands every document over again, each once, and each acknowledgement stays one. The
+ * broker going away and coming back loses and repeats nothing either.
  */
 describe('connector inbox after a crash', () => {
   const kafka = testKafka();
@@ -23,26 +25,22 @@ describe('connector inbox after a crash', () => {
     for (const connector of connectors.splice(0)) await connector.kill();
   });
 
-  it('hands every document over again after a SIGKILL, each once, and keeps one acknowledgement', async () => {
-    running.scenario = await newGatewayScenario(kafka);
-    const watcher = await DeliveryWatcher.start(kafka, running.scenario, ['VT-ZOB']);
-    running.watcher = watcher;
-    running.gateway = await running.scenario.startGateway();
-    const { scenario } = running;
-    const startConnector = async () => {
-      const connector = await InboxConnectorProcess.create({
-        partnerId: 'VT-ZOB',
-        topicNamespace: scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
-        keysDirectory: scenario.partners.keysDirectory,
-      });
-      connectors.push(connector);
-      await connector.start();
-      return { connector, client: new InboxClient(connector.baseUrl) };
-    };
-    const first = await startConnector();
+  const startConnector = async () => {
+    const connector = await InboxConnectorProcess.create({
+      partnerId: 'VT-ZOB',
+      topicNamespace: running.scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
+      keysDirectory: running.scenario.partners.keysDirectory,
+    });
+    connectors.push(connector);
+    await connector.start();
+    return { connector, client: new InboxClient(connector.baseUrl) };
+  };
 
+  /** Police zorgmeldingen as the police's own system submits them; their message ids. */
+  const submitZorgmeldingen = async (count: number) => {
+    const { scenario } = running;
     const sent: string[] = [];
-    for (let index = 0; index < MESSAGES; index++) {
+    for (let index = 0; index < count; index++) {
       const reference = policeNumber();
       const submission = submissionFrom(ZORGMELDING, {
         sender: 'POLITIE-OB',
@@ -53,6 +51,17 @@ describe('connector inbox after a crash', () => {
         await scenario.partners.sealed('POLITIE-OB', submission, reference),
       ]);
     }
+    return sent;
+  };
+
+  it('hands every document over again after a SIGKILL, each once, and keeps one acknowledgement', async () => {
+    running.scenario = await newGatewayScenario(kafka);
+    const watcher = await DeliveryWatcher.start(kafka, running.scenario, ['VT-ZOB']);
+    running.watcher = watcher;
+    running.gateway = await running.scenario.startGateway();
+    const first = await startConnector();
+
+    const sent = await submitZorgmeldingen(MESSAGES);
     // Killed as soon as it shows something: usually while the rest is still on its way.
     await first.client.until((items) => items.length > 0, 'a first delivery');
     await first.connector.kill();
@@ -85,8 +94,30 @@ describe('connector inbox after a crash', () => {
     expect((await third.client.acknowledge(taken!.id)).body).toMatchObject({ eerder: true });
     const acknowledgements = await readToEnd(
       kafka,
-      scenario.topics.connector('VT-ZOB').acknowledgements,
+      running.scenario.topics.connector('VT-ZOB').acknowledgements,
     );
     expect(acknowledgements.map((record) => record.key)).toEqual([taken!.id]);
   });
+
+  // Last: the broker takes a while to lead every partition again after a restart.
+  it('hands every document over once when the broker stops and starts again', async () => {
+    const broker = restartableBroker();
+    running.scenario = await newGatewayScenario(kafka);
+    running.gateway = await running.scenario.startGateway();
+    const { client } = await startConnector();
+    const sent = await submitZorgmeldingen(MESSAGES);
+    await client.until((items) => items.length > 0, 'a first delivery');
+
+    broker.stop();
+    broker.start();
+
+    const items = await client.until(
+      (read) => read.length >= MESSAGES,
+      `${MESSAGES} documents after the broker restart`,
+      150_000,
+    );
+    expect(items.map((item) => item.document.messageId).sort()).toEqual([...sent].sort());
+    expect(new Set(items.map((item) => item.id)).size).toBe(MESSAGES);
+    expect((await client.acknowledge(items[0]!.id)).body).toMatchObject({ eerder: false });
+  }, 300_000);
 });

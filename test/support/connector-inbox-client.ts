@@ -46,12 +46,17 @@ export class InboxClient {
   ): Promise<OntvangenItem[]> {
     const started = Date.now();
     for (;;) {
-      const items = await this.all();
-      if (done(items)) return items;
+      let seen: string;
+      try {
+        const items = await this.all();
+        if (done(items)) return items;
+        seen = `${items.length} items`;
+      } catch (error) {
+        // A kept-alive connection the server closed while the test was busy (a broker restart).
+        seen = `last call failed: ${error instanceof Error ? error.message : String(error)}`;
+      }
       if (Date.now() - started > timeoutMs)
-        throw new Error(
-          `not received within ${timeoutMs} ms: ${description} (${items.length} items)`,
-        );
+        throw new Error(`not received within ${timeoutMs} ms: ${description} (${seen})`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }

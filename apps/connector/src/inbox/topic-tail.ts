@@ -9,11 +9,17 @@ export interface TopicTailOptions {
   readonly topics: readonly string[];
   /** The throwaway group's name starts with it: on a secure cluster the partner's prefix. */
   readonly groupPrefix: string;
-  /** Each committed record, in offset order per partition; a batch's records before `batchRead`. */
+  /**
+   * Each committed record, in offset order per partition; a batch's records before `batchRead`.
+   * After a crash records are handed over again from the beginning.
+   */
   readonly each: (topic: string, message: KafkaMessage) => void;
   /** After each fetched batch that held records. */
   readonly batchRead: () => void;
 }
+
+/** After a crash kafkajs does not recover from, the reader starts over this much later. */
+const RESTART_DELAY_MS = 1_000;
 
 interface Waiter {
   readonly ends: ReadonlyMap<string, bigint>;
@@ -32,6 +38,7 @@ export class TopicTail {
   /** `<topic>:<partition>` → the next offset to fetch. */
   private readonly positions = new Map<string, bigint>();
   private waiters: Waiter[] = [];
+  private stopped = false;
 
   constructor(private readonly options: TopicTailOptions) {}
 
@@ -55,13 +62,14 @@ export class TopicTail {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     const { consumer } = this;
     this.consumer = undefined;
     await consumer?.disconnect();
   }
 
   private async start(): Promise<void> {
-    if (this.consumer) return;
+    if (this.consumer || this.stopped) return;
     const { kafka, topics, groupPrefix, logger } = this.options;
     const consumer = kafka.consumer({
       groupId: `${groupPrefix}${randomUUID()}`,
@@ -74,12 +82,12 @@ export class TopicTail {
       if (next > (this.positions.get(key) ?? 0n)) this.positions.set(key, next);
       this.wakeWaiters();
     });
-    consumer.on(consumer.events.CRASH, ({ payload }) =>
-      logger.warn(
-        { errorClass: payload.error.name, restart: payload.restart },
-        'inbox reader crashed',
-      ),
-    );
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      logger.warn({ errorClass: payload.error.name, restart: payload.restart }, 'reader crashed');
+      // kafkajs gives up for good on some errors: read again from the beginning with a new
+      // consumer (what was read is handed over again, and `each` takes it as already known).
+      if (!payload.restart && this.consumer === consumer) void this.restart(consumer);
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [...topics], fromBeginning: true });
     await consumer.run({
@@ -89,6 +97,19 @@ export class TopicTail {
         if (batch.messages.length > 0) this.options.batchRead();
         return Promise.resolve();
       },
+    });
+  }
+
+  private async restart(crashed: Consumer): Promise<void> {
+    this.consumer = undefined;
+    await crashed.disconnect().catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, RESTART_DELAY_MS));
+    await this.start().catch((error: unknown) => {
+      this.options.logger.error(
+        { errorClass: error instanceof Error ? error.name : 'Unknown' },
+        'reader could not restart',
+      );
+      if (this.consumer) void this.restart(this.consumer);
     });
   }
 
