@@ -36,7 +36,7 @@ export class ReceivedController {
     required: false,
     schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIET, default: DEFAULT_LIMIET },
   })
-  @ApiOkResponse({ type: OntvangenPagina })
+  @ApiOkResponse({ type: OntvangenPagina, description: 'A page of what was received, in order.' })
   @ApiProblemResponse(400, '`na` is not a cursor, or `limiet` not a whole number from 1 to 100.')
   async list(@Query('na') na?: string, @Query('limiet') limiet?: string): Promise<OntvangenPagina> {
     if (na !== undefined && !isInboxCursor(na))
@@ -61,7 +61,7 @@ export class ReceivedController {
     description: 'Idempotent: acknowledging again answers `eerder: true`.',
   })
   @ApiParam({ name: 'id', format: 'uuid', description: 'The document id of an item.' })
-  @ApiOkResponse({ type: Bevestiging })
+  @ApiOkResponse({ type: Bevestiging, description: 'Acknowledged, now or before.' })
   @ApiProblemResponse(400, 'The id is not a UUID.')
   @ApiProblemResponse(404, 'No document with this id was received.')
   async acknowledge(@Param('id', new ParseUUIDPipe()) id: string): Promise<Bevestiging> {

@@ -26,7 +26,7 @@ export class StatusController {
     format: 'uuid',
     description: 'The message id `POST /v1/berichten` returned.',
   })
-  @ApiOkResponse({ type: BerichtStatus })
+  @ApiOkResponse({ type: BerichtStatus, description: 'The submission and what the hub answered.' })
   @ApiProblemResponse(400, 'The id is not a UUID.')
   @ApiProblemResponse(404, 'This connector submitted no message with this id.')
   async status(@Param('id', new ParseUUIDPipe()) id: string): Promise<BerichtStatus> {
