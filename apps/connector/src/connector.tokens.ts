@@ -6,3 +6,5 @@ export const CONNECTOR_KAFKA = Symbol('ConnectorKafka');
 export const PARTNER_KEYS = Symbol('PartnerKeys');
 /** The `TransactionalKafkaServer` that reads the partner's delivery topic into the inbox. */
 export const CONNECTOR_TRANSPORT = Symbol('ConnectorTransport');
+/** The connector's root pino `Logger`: ids and field paths only, never content. */
+export const CONNECTOR_LOGGER = Symbol('ConnectorLogger');

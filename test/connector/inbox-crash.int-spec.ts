@@ -1,0 +1,123 @@
+import { InboxClient } from '../support/connector-inbox-client';
+import { InboxConnectorProcess } from '../support/connector-inbox-process';
+import { restartableBroker } from '../support/local-broker-control';
+import { DeliveryWatcher } from '../support/delivery-watcher';
+import { newGatewayScenario } from '../support/gateway-scenario';
+import { produce, readToEnd, testKafka } from '../support/kafka-test-kit';
+import { policeNumber, submissionFrom } from '../support/partner-kit';
+import { runningHub } from '../support/running-hub';
+
+const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
+const MESSAGES = 12;
+
+/**
+ * The connector is SIGKILLed between receiving documents from Kafka and the case system's
+ * acknowledgement — while the hub is still delivering — and after an acknowledgement: the next
+ * connector hands every document over again, each once, and each acknowledgement stays one. The
+ * broker going away and coming back loses and repeats nothing either.
+ */
+describe('connector inbox after a crash', () => {
+  const kafka = testKafka();
+  const running = runningHub();
+  const connectors: InboxConnectorProcess[] = [];
+
+  afterEach(async () => {
+    for (const connector of connectors.splice(0)) await connector.kill();
+  });
+
+  const startConnector = async () => {
+    const connector = await InboxConnectorProcess.create({
+      partnerId: 'VT-ZOB',
+      topicNamespace: running.scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
+      keysDirectory: running.scenario.partners.keysDirectory,
+    });
+    connectors.push(connector);
+    await connector.start();
+    return { connector, client: new InboxClient(connector.baseUrl) };
+  };
+
+  /** Police zorgmeldingen as the police's own system submits them; their message ids. */
+  const submitZorgmeldingen = async (count: number) => {
+    const { scenario } = running;
+    const sent: string[] = [];
+    for (let index = 0; index < count; index++) {
+      const reference = policeNumber();
+      const submission = submissionFrom(ZORGMELDING, {
+        sender: 'POLITIE-OB',
+        zaakReferenties: { politieRegistratienummer: reference },
+      });
+      sent.push(submission.id);
+      await produce(kafka, scenario.topics.inbound('POLITIE-OB'), [
+        await scenario.partners.sealed('POLITIE-OB', submission, reference),
+      ]);
+    }
+    return sent;
+  };
+
+  it('hands every document over again after a SIGKILL, each once, and keeps one acknowledgement', async () => {
+    running.scenario = await newGatewayScenario(kafka);
+    const watcher = await DeliveryWatcher.start(kafka, running.scenario, ['VT-ZOB']);
+    running.watcher = watcher;
+    running.gateway = await running.scenario.startGateway();
+    const first = await startConnector();
+
+    const sent = await submitZorgmeldingen(MESSAGES);
+    // Killed as soon as it shows something: usually while the rest is still on its way.
+    await first.client.until((items) => items.length > 0, 'a first delivery');
+    await first.connector.kill();
+    const delivered = await watcher.until(() => {
+      const found = watcher.deliveries('VT-ZOB', 'zorgmelding');
+      return found.length >= MESSAGES ? found : undefined;
+    }, `${MESSAGES} deliveries at VT-ZOB`);
+
+    const second = await startConnector();
+    const items = await second.client.until(
+      (read) => read.length >= MESSAGES,
+      `${MESSAGES} documents after the restart`,
+    );
+    expect(items.map((item) => item.id).sort()).toEqual(
+      delivered.map((document) => String(document.deliveryId)).sort(),
+    );
+    expect(items.map((item) => item.document.messageId).sort()).toEqual([...sent].sort());
+    expect(items.every((item) => !item.bevestigd)).toBe(true);
+
+    const [taken] = items;
+    expect((await second.client.acknowledge(taken!.id)).body).toMatchObject({ eerder: false });
+    await second.connector.kill();
+    const third = await startConnector();
+
+    const after = await third.client.all();
+    expect(after.map(({ id, cursor }) => ({ id, cursor }))).toEqual(
+      items.map(({ id, cursor }) => ({ id, cursor })),
+    );
+    expect(after.filter((item) => item.bevestigd).map((item) => item.id)).toEqual([taken!.id]);
+    expect((await third.client.acknowledge(taken!.id)).body).toMatchObject({ eerder: true });
+    const acknowledgements = await readToEnd(
+      kafka,
+      running.scenario.topics.connector('VT-ZOB').acknowledgements,
+    );
+    expect(acknowledgements.map((record) => record.key)).toEqual([taken!.id]);
+  });
+
+  // Last: the broker takes a while to lead every partition again after a restart.
+  it('hands every document over once when the broker stops and starts again', async () => {
+    const broker = restartableBroker();
+    running.scenario = await newGatewayScenario(kafka);
+    running.gateway = await running.scenario.startGateway();
+    const { client } = await startConnector();
+    const sent = await submitZorgmeldingen(MESSAGES);
+    await client.until((items) => items.length > 0, 'a first delivery');
+
+    broker.stop();
+    broker.start();
+
+    const items = await client.until(
+      (read) => read.length >= MESSAGES,
+      `${MESSAGES} documents after the broker restart`,
+      150_000,
+    );
+    expect(items.map((item) => item.document.messageId).sort()).toEqual([...sent].sort());
+    expect(new Set(items.map((item) => item.id)).size).toBe(MESSAGES);
+    expect((await client.acknowledge(items[0]!.id)).body).toMatchObject({ eerder: false });
+  }, 300_000);
+});
