@@ -37,48 +37,61 @@ const milliseconds = (fallback: number) =>
     .max(86_400_000, 'must be between 100 and 86400000')
     .default(fallback);
 
-const environmentSchema = z
-  .object({
-    CONNECTOR_PARTNER_ID: z
-      .string({ error: 'is required: the id of the partner this connector serves, e.g. VT-ZOB' })
-      .min(1, 'is required: the id of the partner this connector serves, e.g. VT-ZOB'),
-    SAMENLOOP_PARTNERS_FILE: z.string().min(1).default('deploy/partners/oost-brabant.yaml'),
-    KAFKA_BROKERS: hubSettingsFields.brokers(
-      'is required: a comma-separated list of host:port, e.g. 127.0.0.1:19092',
-    ),
-    SAMENLOOP_TOPIC_NAMESPACE: hubSettingsFields.SAMENLOOP_TOPIC_NAMESPACE,
-    SAMENLOOP_KEYS_DIR: file(
-      "the folder with the partner's private key and the hub's public key (see `npx samenloop keys generate`)",
-    ),
-    CONNECTOR_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
-    CONNECTOR_HTTP_PORT: z.coerce
-      .number({ error: 'must be a port number' })
-      .int('must be a whole number')
-      .min(0, 'must be between 0 and 65535')
-      .max(65535, 'must be between 0 and 65535')
-      .default(8443),
-    CONNECTOR_TLS_CERT_FILE: file(
-      "the API's TLS certificate (PEM): the connector serves HTTPS only",
-    ),
-    CONNECTOR_TLS_KEY_FILE: file("the private key of the API's TLS certificate (PEM)"),
-    CONNECTOR_AUTH_MODE: z.enum(['mtls', 'oauth2'], {
-      error:
-        'must be mtls (client certificates of the partner CA) or oauth2 (JWT bearer tokens): every call is authenticated',
-    }),
-    CONNECTOR_CLIENT_CA_FILE: optional(z.string()),
-    CONNECTOR_JWKS_URL: optional(
-      z.url({ protocol: /^https$/, error: 'must be an https URL of the JWKS' }),
-    ),
-    CONNECTOR_JWKS_FILE: optional(z.string()),
-    CONNECTOR_JWT_ISSUER: optional(z.string()),
-    CONNECTOR_JWT_AUDIENCE: optional(z.string()),
-    CONNECTOR_WEBHOOK_URL: optional(z.url({ error: 'must be a URL' })),
-    CONNECTOR_WEBHOOK_SECRET_FILE: optional(z.string()),
-    CONNECTOR_WEBHOOK_BACKOFF_INITIAL_MS: milliseconds(1_000),
-    CONNECTOR_WEBHOOK_BACKOFF_MAX_MS: milliseconds(300_000),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
-  })
-  .superRefine((settings, context) => {
+const environmentFields = z.object({
+  CONNECTOR_PARTNER_ID: z
+    .string({ error: 'is required: the id of the partner this connector serves, e.g. VT-ZOB' })
+    .min(1, 'is required: the id of the partner this connector serves, e.g. VT-ZOB'),
+  SAMENLOOP_PARTNERS_FILE: z.string().min(1).default('deploy/partners/oost-brabant.yaml'),
+  KAFKA_BROKERS: hubSettingsFields.brokers(
+    'is required: a comma-separated list of host:port, e.g. 127.0.0.1:19092',
+  ),
+  SAMENLOOP_TOPIC_NAMESPACE: hubSettingsFields.SAMENLOOP_TOPIC_NAMESPACE,
+  SAMENLOOP_KEYS_DIR: file(
+    "the folder with the partner's private key and the hub's public key (see `npx samenloop keys generate`)",
+  ),
+  CONNECTOR_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  CONNECTOR_HTTP_PORT: z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a whole number')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .default(8443),
+  CONNECTOR_TLS_CERT_FILE: file("the API's TLS certificate (PEM): the connector serves HTTPS only"),
+  CONNECTOR_TLS_KEY_FILE: file("the private key of the API's TLS certificate (PEM)"),
+  CONNECTOR_AUTH_MODE: z.enum(['mtls', 'oauth2'], {
+    error:
+      'must be mtls (client certificates of the partner CA) or oauth2 (JWT bearer tokens): every call is authenticated',
+  }),
+  CONNECTOR_CLIENT_CA_FILE: optional(z.string()),
+  CONNECTOR_JWKS_URL: optional(
+    z.url({ protocol: /^https$/, error: 'must be an https URL of the JWKS' }),
+  ),
+  CONNECTOR_JWKS_FILE: optional(z.string()),
+  CONNECTOR_JWT_ISSUER: optional(z.string()),
+  CONNECTOR_JWT_AUDIENCE: optional(z.string()),
+  CONNECTOR_WEBHOOK_URL: optional(z.url({ error: 'must be a URL' })),
+  CONNECTOR_WEBHOOK_SECRET_FILE: optional(z.string()),
+  CONNECTOR_WEBHOOK_BACKOFF_INITIAL_MS: milliseconds(1_000),
+  CONNECTOR_WEBHOOK_BACKOFF_MAX_MS: milliseconds(300_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+});
+
+/** The settings checked against each other, once each is valid alone (alongside other problems). */
+const crossCheckedFields = environmentFields.pick({
+  CONNECTOR_AUTH_MODE: true,
+  CONNECTOR_CLIENT_CA_FILE: true,
+  CONNECTOR_JWKS_URL: true,
+  CONNECTOR_JWKS_FILE: true,
+  CONNECTOR_JWT_ISSUER: true,
+  CONNECTOR_JWT_AUDIENCE: true,
+  CONNECTOR_WEBHOOK_URL: true,
+  CONNECTOR_WEBHOOK_SECRET_FILE: true,
+  CONNECTOR_WEBHOOK_BACKOFF_INITIAL_MS: true,
+  CONNECTOR_WEBHOOK_BACKOFF_MAX_MS: true,
+});
+
+const environmentSchema = environmentFields.superRefine(
+  (settings, context) => {
     const missing = (setting: string, why: string) =>
       context.addIssue({ code: 'custom', path: [setting], message: `is required ${why}` });
     if (settings.CONNECTOR_AUTH_MODE === 'mtls' && !settings.CONNECTOR_CLIENT_CA_FILE)
@@ -113,7 +126,9 @@ const environmentSchema = z
         path: ['CONNECTOR_WEBHOOK_BACKOFF_MAX_MS'],
         message: 'must be at least CONNECTOR_WEBHOOK_BACKOFF_INITIAL_MS',
       });
-  });
+  },
+  { when: (payload) => crossCheckedFields.safeParse(payload.value).success },
+);
 
 type Environment = z.infer<typeof environmentSchema>;
 

@@ -1,5 +1,5 @@
-import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Catch, HttpException, Logger, type ArgumentsHost } from '@nestjs/common';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Observable } from 'rxjs';
 import { PipelineErrorsFilter } from '@samenloop/messaging/nest';
 import {
@@ -74,10 +74,7 @@ function fromHttpException(exception: HttpException): ProblemDetails {
     : undefined;
   return {
     type: ABOUT_BLANK,
-    title: (HttpStatus[status] ?? 'Error')
-      .toLowerCase()
-      .replace(/_/g, ' ')
-      .replace(/^./, (first) => first.toUpperCase()),
+    title: STATUS_CODES[status] ?? 'Error',
     status,
     detail: typeof message === 'string' ? message : exception.message,
     ...(errors && { errors }),
