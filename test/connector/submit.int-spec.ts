@@ -54,7 +54,8 @@ describe('submitting through the partner connector', () => {
   });
 
   afterAll(async () => {
-    await connector?.kill('SIGKILL');
+    // A polite stop ends the process cleanly: its clients closed, exit code 0.
+    expect(await connector?.kill('SIGTERM')).toEqual({ code: 0, signal: null });
   });
 
   it('delivers a zorgmelding submitted over HTTP to VT with the fields a direct Kafka submission gets', async () => {
@@ -167,6 +168,24 @@ describe('submitting through the partner connector', () => {
     ).toHaveLength(1);
     // One record and its transaction marker: nothing else was submitted for the retries.
     expect(await recordCount(kafka, inbound)).toBe(before + 2);
+  });
+
+  it('ends at start with the problem when its TLS key does not belong to its certificate', async () => {
+    const credentials = await createConnectorCredentials();
+    const misconfigured = await ConnectorProcess.create(
+      running.scenario,
+      'POLITIE-OB',
+      credentials,
+      {
+        settings: { CONNECTOR_TLS_KEY_FILE: credentials.client.keyFile },
+      },
+    );
+
+    await expect(misconfigured.start(10_000)).rejects.toThrow(/exited: true/);
+    expect(await misconfigured.exited).toEqual({ code: 1, signal: null });
+    expect(misconfigured.logs).toContain(
+      'Invalid connector TLS settings:\n  - CONNECTOR_TLS_KEY_FILE: the key does not belong to the certificate of CONNECTOR_TLS_CERT_FILE',
+    );
   });
 
   it('refuses a call without credentials with 401 problem+json', async () => {
