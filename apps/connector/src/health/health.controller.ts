@@ -1,13 +1,19 @@
-import { Controller, Get, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Optional, Res } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { TransactionalKafkaServer } from '@samenloop/messaging/nest';
 import { CONNECTOR_TRANSPORT } from '../connector.tokens';
 import { PublicEndpoint } from '../security/public-endpoint.decorator';
 
-export interface ConnectorHealth {
-  readonly status: 'ok' | 'unavailable';
-  /** The receive pipeline's state; `not-configured` while the app runs without one. */
-  readonly receive: string;
+export class ConnectorHealth {
+  @ApiProperty({ enum: ['ok', 'unavailable'] })
+  readonly status!: 'ok' | 'unavailable';
+
+  @ApiProperty({
+    description: "The receive pipeline's state (`running`, …); `not-configured` without one.",
+    example: 'running',
+  })
+  readonly receive!: string;
 }
 
 /**
@@ -26,10 +32,14 @@ export class HealthController {
   @Get()
   @PublicEndpoint()
   @ApiOperation({ summary: "Liveness and the receive pipeline's state" })
-  check(): ConnectorHealth {
+  @ApiResponse({ status: 200, type: ConnectorHealth, description: 'Up, and receiving.' })
+  @ApiResponse({ status: 503, type: ConnectorHealth, description: 'The receive pipeline stopped.' })
+  check(@Res({ passthrough: true }) response: ServerResponse): ConnectorHealth {
     if (!this.transport) return { status: 'ok', receive: 'not-configured' };
     const state = this.transport.health?.state ?? 'not-started';
     if (state === 'running' || state === 'standby') return { status: 'ok', receive: state };
-    throw new ServiceUnavailableException({ status: 'unavailable', receive: state });
+    // The probe's own body, not a problem: orchestrators and operators read `receive`.
+    response.statusCode = 503;
+    return { status: 'unavailable', receive: state };
   }
 }

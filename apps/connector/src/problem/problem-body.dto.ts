@@ -23,7 +23,7 @@ export class ProblemBody {
   @ApiProperty({ example: 'Bad Request' })
   readonly title!: string;
 
-  @ApiProperty({ example: 400 })
+  @ApiProperty({ type: 'integer', example: 400 })
   readonly status!: number;
 
   @ApiProperty()

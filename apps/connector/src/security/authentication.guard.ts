@@ -22,6 +22,8 @@ import { PUBLIC_ENDPOINT } from './public-endpoint.decorator';
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
   private readonly logger = new Logger(AuthenticationGuard.name);
+  /** Connections whose client certificate was logged: once per connection, not per call. */
+  private readonly identified = new WeakSet<TLSSocket>();
   private readonly verifier: BearerTokenVerifier | undefined;
 
   constructor(

@@ -8,8 +8,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
-import { ProblemBody } from '../problem/problem-body.dto';
-import { PROBLEM_CONTENT_TYPE, problem, type ProblemError } from '../problem/problem-details';
+import { ApiProblemResponse } from '../problem/api-problem-response.decorator';
+import { problem, type ProblemError } from '../problem/problem-details';
 import { IDEMPOTENCY_KEY } from './idempotency';
 import { problemErrorOf, SUBMISSION_FIELDS, type SubmissionBody } from './submission-event';
 import { SubmissionAccepted, SubmissionRequest } from './submission-request.dto';
@@ -19,9 +19,6 @@ import {
   SubmissionService,
 } from './submission.service';
 import { submissionTraceparent } from './traceparent';
-
-const problemResponse = (status: number, description: string) =>
-  ApiResponse({ status, description, type: ProblemBody, content: { [PROBLEM_CONTENT_TYPE]: {} } });
 
 @ApiTags('berichten')
 @ApiBearerAuth()
@@ -40,17 +37,24 @@ export class SubmissionsController {
     name: 'Idempotency-Key',
     required: true,
     description: '1–128 printable characters, unique per message the case system means to send.',
+    schema: { type: 'string', minLength: 1, maxLength: 128 },
   })
   @ApiHeader({ name: 'traceparent', required: false, description: 'W3C Trace Context.' })
   @ApiBody({ type: SubmissionRequest })
   @ApiResponse({
     status: 202,
     type: SubmissionAccepted,
-    description: 'Submitted; Location names its status.',
+    description: 'Submitted (or submitted before under this Idempotency-Key).',
+    headers: {
+      Location: {
+        description: 'The status of the message: /v1/berichten/{id}',
+        schema: { type: 'string' },
+      },
+    },
   })
-  @problemResponse(400, 'Not a valid message: `errors` lists what `samenloop validate` reports.')
-  @problemResponse(401, 'No valid client certificate or bearer token.')
-  @problemResponse(422, 'The Idempotency-Key was used before for another request.')
+  @ApiProblemResponse(400, 'Not a valid message: `errors` lists what `samenloop validate` reports.')
+  @ApiProblemResponse(401, 'No valid client certificate or bearer token.')
+  @ApiProblemResponse(422, 'The Idempotency-Key was used before for another request.')
   async submit(
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
