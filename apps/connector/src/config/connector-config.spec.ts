@@ -146,4 +146,27 @@ describe(parseConnectorSettings.name, () => {
       'CONNECTOR_WEBHOOK_SECRET_FILE: the secret is 9 bytes; it must be at least 32 (e.g. `openssl rand -hex 32`)',
     ]);
   });
+
+  it('checks the files it names even when other settings are wrong', () => {
+    const site = siteFolder();
+
+    expect(
+      problemsOf({
+        ...site,
+        SAMENLOOP_KEYS_DIR: '/nonexistent/keys',
+        CONNECTOR_AUTH_MODE: 'oauth2',
+        CONNECTOR_JWKS_URL: 'http://login.partner.test/jwks',
+      }),
+    ).toEqual([
+      'CONNECTOR_JWKS_URL: must be an https URL of the JWKS',
+      "CONNECTOR_JWT_ISSUER: is required in oauth2 mode: the tokens' iss",
+      "CONNECTOR_JWT_AUDIENCE: is required in oauth2 mode: the tokens' aud for this connector",
+      expect.stringMatching(
+        /^SAMENLOOP_KEYS_DIR: \/nonexistent\/keys\/partners\/VT-ZOB\/private\.asc is missing/,
+      ),
+      expect.stringMatching(
+        /^SAMENLOOP_KEYS_DIR: \/nonexistent\/keys\/hub\/public\.asc is missing/,
+      ),
+    ]);
+  });
 });

@@ -5,11 +5,9 @@ import { keyFiles } from '@samenloop/crypto';
 import { StartupError } from '@samenloop/errors';
 import { hubSettingsFields, kafkaConnectionSchema, topicNames } from '@samenloop/messaging';
 import { PartnerRegistry } from '@samenloop/partners';
-import type {
-  ConnectorAuthentication,
-  ConnectorSettings,
-  ConnectorWebhook,
-} from './connector-settings';
+import type { ConnectorAuthentication, ConnectorSettings } from './connector-settings';
+
+const DEFAULT_PARTNERS_FILE = 'deploy/partners/oost-brabant.yaml';
 
 /** Below this an HMAC key is guessable offline from one signed call (RFC 2104: at least the hash length). */
 const MIN_WEBHOOK_SECRET_BYTES = 32;
@@ -76,20 +74,6 @@ const environmentFields = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 
-/** The settings checked against each other, once each is valid alone (alongside other problems). */
-const crossCheckedFields = environmentFields.pick({
-  CONNECTOR_AUTH_MODE: true,
-  CONNECTOR_CLIENT_CA_FILE: true,
-  CONNECTOR_JWKS_URL: true,
-  CONNECTOR_JWKS_FILE: true,
-  CONNECTOR_JWT_ISSUER: true,
-  CONNECTOR_JWT_AUDIENCE: true,
-  CONNECTOR_WEBHOOK_URL: true,
-  CONNECTOR_WEBHOOK_SECRET_FILE: true,
-  CONNECTOR_WEBHOOK_BACKOFF_INITIAL_MS: true,
-  CONNECTOR_WEBHOOK_BACKOFF_MAX_MS: true,
-});
-
 const environmentSchema = environmentFields.superRefine(
   (settings, context) => {
     const missing = (setting: string, why: string) =>
@@ -113,21 +97,27 @@ const environmentSchema = environmentFields.superRefine(
     if (settings.CONNECTOR_WEBHOOK_URL !== undefined) {
       if (!settings.CONNECTOR_WEBHOOK_SECRET_FILE)
         missing('CONNECTOR_WEBHOOK_SECRET_FILE', 'with CONNECTOR_WEBHOOK_URL: the HMAC secret');
-      if (!webhookUrlAllowed(settings.CONNECTOR_WEBHOOK_URL))
+      if (
+        URL.canParse(settings.CONNECTOR_WEBHOOK_URL) &&
+        !webhookUrlAllowed(settings.CONNECTOR_WEBHOOK_URL)
+      )
         context.addIssue({
           code: 'custom',
           path: ['CONNECTOR_WEBHOOK_URL'],
           message: 'must be https (plain http only to a loopback address)',
         });
     }
-    if (settings.CONNECTOR_WEBHOOK_BACKOFF_MAX_MS < settings.CONNECTOR_WEBHOOK_BACKOFF_INITIAL_MS)
+    const { CONNECTOR_WEBHOOK_BACKOFF_INITIAL_MS: initial, CONNECTOR_WEBHOOK_BACKOFF_MAX_MS: max } =
+      settings;
+    if (typeof initial === 'number' && typeof max === 'number' && max < initial)
       context.addIssue({
         code: 'custom',
         path: ['CONNECTOR_WEBHOOK_BACKOFF_MAX_MS'],
         message: 'must be at least CONNECTOR_WEBHOOK_BACKOFF_INITIAL_MS',
       });
   },
-  { when: (payload) => crossCheckedFields.safeParse(payload.value).success },
+  // Alongside every other problem: each check reads only settings that are present.
+  { when: () => true },
 );
 
 type Environment = z.infer<typeof environmentSchema>;
@@ -141,35 +131,39 @@ function webhookUrlAllowed(url: string): boolean {
   );
 }
 
+type RawEnvironment = Readonly<Record<string, string | undefined>>;
+
 /**
  * Parses the connector's environment once at start-up and checks the files it names can be read:
  * every problem, the KAFKA_* ones included, in one `InvalidConnectorConfigurationError`. The TLS
  * files are checked for what they contain by `connectorHttpsOptions`.
  */
-export function parseConnectorSettings(
-  env: Readonly<Record<string, string | undefined>>,
-): ConnectorSettings {
+export function parseConnectorSettings(env: RawEnvironment): ConnectorSettings {
   const parsed = environmentSchema.safeParse(env);
   const connection = kafkaConnectionSchema.safeParse(env);
   const problems = [...(parsed.error?.issues ?? []), ...(connection.error?.issues ?? [])].map(
     (issue) => `${issue.path.join('.')}: ${issue.message}`,
   );
-  if (!parsed.success || !connection.success)
-    throw new InvalidConnectorConfigurationError(problems);
-  const settings = parsed.data;
-  const source = partnerSource(settings, problems);
-  const keysDirectory = path.resolve(settings.SAMENLOOP_KEYS_DIR);
-  checkKeys(keysDirectory, settings.CONNECTOR_PARTNER_ID, problems);
+  // The files are checked whatever else is wrong, so one round fixes everything.
+  const set = (name: string) => (env[name] === '' ? undefined : env[name]);
+  const partnerId = set('CONNECTOR_PARTNER_ID');
+  const source =
+    partnerId &&
+    partnerSource(partnerId, set('SAMENLOOP_PARTNERS_FILE') ?? DEFAULT_PARTNERS_FILE, problems);
+  const keysDirectory = set('SAMENLOOP_KEYS_DIR');
+  if (partnerId && keysDirectory) checkKeys(path.resolve(keysDirectory), partnerId, problems);
   for (const setting of [
     'CONNECTOR_TLS_CERT_FILE',
     'CONNECTOR_TLS_KEY_FILE',
     'CONNECTOR_CLIENT_CA_FILE',
     'CONNECTOR_JWKS_FILE',
-  ] as const)
-    checkReadable(setting, settings[setting], problems);
-  const webhook = webhookOf(settings, problems);
-  if (problems.length > 0 || source === undefined)
+  ])
+    checkReadable(setting, set(setting), problems);
+  const secretFile = set('CONNECTOR_WEBHOOK_SECRET_FILE');
+  const webhookSecret = secretFile && readWebhookSecret(secretFile, problems);
+  if (!parsed.success || !connection.success || problems.length > 0 || !source)
     throw new InvalidConnectorConfigurationError(problems);
+  const settings = parsed.data;
   return Object.freeze({
     partnerId: settings.CONNECTOR_PARTNER_ID,
     source,
@@ -177,37 +171,46 @@ export function parseConnectorSettings(
     connection: connection.data,
     topicNamespace: settings.SAMENLOOP_TOPIC_NAMESPACE,
     topics: topicNames(settings.SAMENLOOP_TOPIC_NAMESPACE),
-    keysDirectory,
+    keysDirectory: path.resolve(settings.SAMENLOOP_KEYS_DIR),
     http: Object.freeze({ host: settings.CONNECTOR_HTTP_HOST, port: settings.CONNECTOR_HTTP_PORT }),
     tls: Object.freeze({
       certFile: path.resolve(settings.CONNECTOR_TLS_CERT_FILE),
       keyFile: path.resolve(settings.CONNECTOR_TLS_KEY_FILE),
     }),
     authentication: authenticationOf(settings),
-    ...(webhook && { webhook }),
+    ...(settings.CONNECTOR_WEBHOOK_URL !== undefined &&
+      webhookSecret && {
+        webhook: Object.freeze({
+          url: settings.CONNECTOR_WEBHOOK_URL,
+          secret: webhookSecret,
+          initialBackoffMs: settings.CONNECTOR_WEBHOOK_BACKOFF_INITIAL_MS,
+          maxBackoffMs: settings.CONNECTOR_WEBHOOK_BACKOFF_MAX_MS,
+        }),
+      }),
     logLevel: settings.LOG_LEVEL,
   });
 }
 
-function partnerSource(settings: Environment, problems: string[]): string | undefined {
+function partnerSource(
+  partnerId: string,
+  partnersFile: string,
+  problems: string[],
+): string | undefined {
   let registry: PartnerRegistry;
   try {
-    registry = PartnerRegistry.fromYaml(
-      readFileSync(settings.SAMENLOOP_PARTNERS_FILE, 'utf8'),
-      settings.SAMENLOOP_PARTNERS_FILE,
-    );
+    registry = PartnerRegistry.fromYaml(readFileSync(partnersFile, 'utf8'), partnersFile);
   } catch (error) {
     problems.push(
-      `SAMENLOOP_PARTNERS_FILE: ${settings.SAMENLOOP_PARTNERS_FILE} cannot be used: ${
+      `SAMENLOOP_PARTNERS_FILE: ${partnersFile} cannot be used: ${
         error instanceof StartupError ? error.problems.join('; ') : (error as Error).message
       }`,
     );
     return undefined;
   }
-  const partner = registry.get(settings.CONNECTOR_PARTNER_ID);
+  const partner = registry.get(partnerId);
   if (!partner) {
     problems.push(
-      `CONNECTOR_PARTNER_ID: ${settings.CONNECTOR_PARTNER_ID} is not in ${settings.SAMENLOOP_PARTNERS_FILE}; known: ${registry.partners.map((known) => known.id).join(', ')}`,
+      `CONNECTOR_PARTNER_ID: ${partnerId} is not in ${partnersFile}; known: ${registry.partners.map((known) => known.id).join(', ')}`,
     );
     return undefined;
   }
@@ -256,16 +259,13 @@ function authenticationOf(settings: Environment): ConnectorAuthentication {
   });
 }
 
-function webhookOf(settings: Environment, problems: string[]): ConnectorWebhook | undefined {
-  const url = settings.CONNECTOR_WEBHOOK_URL;
-  const secretFile = settings.CONNECTOR_WEBHOOK_SECRET_FILE;
-  if (url === undefined || secretFile === undefined) return undefined;
+function readWebhookSecret(file: string, problems: string[]): Buffer | undefined {
   let secret: Buffer;
   try {
     // A trailing line break is what `openssl rand -hex 32 > file` leaves, not part of the secret.
-    secret = Buffer.from(readFileSync(secretFile, 'utf8').replace(/\r?\n$/, ''));
+    secret = Buffer.from(readFileSync(file, 'utf8').replace(/\r?\n$/, ''));
   } catch {
-    problems.push(`CONNECTOR_WEBHOOK_SECRET_FILE: ${secretFile} is missing or unreadable`);
+    problems.push(`CONNECTOR_WEBHOOK_SECRET_FILE: ${file} is missing or unreadable`);
     return undefined;
   }
   if (secret.length < MIN_WEBHOOK_SECRET_BYTES) {
@@ -274,10 +274,5 @@ function webhookOf(settings: Environment, problems: string[]): ConnectorWebhook 
     );
     return undefined;
   }
-  return Object.freeze({
-    url,
-    secret,
-    initialBackoffMs: settings.CONNECTOR_WEBHOOK_BACKOFF_INITIAL_MS,
-    maxBackoffMs: settings.CONNECTOR_WEBHOOK_BACKOFF_MAX_MS,
-  });
+  return secret;
 }

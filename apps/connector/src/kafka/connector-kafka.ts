@@ -1,4 +1,5 @@
 import type { Kafka } from 'kafkajs';
+import { StartupError } from '@samenloop/errors';
 import {
   createKafka,
   ensureTopics,
@@ -44,6 +45,25 @@ export async function connectorKafka(settings: ConnectorSettings, logger: Logger
     },
     logger,
   );
-  await ensureTopics(kafka, connectorTopicSpecs(settings));
+  try {
+    await ensureTopics(kafka, connectorTopicSpecs(settings));
+  } catch (error) {
+    if (error instanceof StartupError) throw error;
+    throw new ConnectorTopicsError(settings, error);
+  }
   return kafka;
+}
+
+/** The broker did not answer, or refused the partner what its connector needs. */
+export class ConnectorTopicsError extends StartupError {
+  constructor(settings: Pick<ConnectorSettings, 'brokers' | 'partnerId'>, cause: unknown) {
+    super(
+      `Cannot set up the connector's topics on ${settings.brokers.join(', ')} as ${settings.partnerId}`,
+      [cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)],
+      {
+        hint: "Check KAFKA_BROKERS and the KAFKA_* login; on a secure cluster `samenloop acl apply` grants the partner its connector's topics.",
+        cause,
+      },
+    );
+  }
 }
