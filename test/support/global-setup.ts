@@ -26,6 +26,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.SAMENLOOP_SECURE_KAFKA_BROKERS = secure.brokers;
   process.env.SAMENLOOP_SECURE_KAFKA_DIR = secure.directory;
   process.stdout.write(`secure-mode tests use Kafka at ${secure.brokers} (SASL_SSL)\n`);
-  // Process-level tests (hard kill and restart) run the built gateway, exactly as `npm start` does.
+  // Process-level tests (hard kill and restart) run the built gateway and connector, exactly as `npm start` does.
   execFileSync('npx', ['nest', 'build', 'gateway'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync('npx', ['nest', 'build', 'connector'], { cwd: ROOT, stdio: 'inherit' });
 }

@@ -1,1 +1,2 @@
 export { StartupError } from './startup-error';
+export { exitOnStartFailure } from './exit-on-start-failure';

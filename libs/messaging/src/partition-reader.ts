@@ -28,6 +28,8 @@ export interface ReadPartitionsOptions {
   /** Called in offset order per partition, with committed records only (read_committed). */
   readonly each: (partition: number, message: KafkaMessage) => void;
   readonly timeoutMs: number;
+  /** A one-off group of the reader's own, where its ACLs allow no `samenloop-read-` group (a partner's). */
+  readonly groupId?: string;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function readPartitions(kafka: Kafka, options: ReadPartitionsOption
   );
   if (pending.size === 0) return;
   const consumer = kafka.consumer({
-    groupId: `${GROUP_PREFIXES.partitionRead}${randomUUID()}`,
+    groupId: options.groupId ?? `${GROUP_PREFIXES.partitionRead}${randomUUID()}`,
     readUncommitted: false,
   });
   let timer: NodeJS.Timeout | undefined;

@@ -15,12 +15,18 @@ const of = (grants: readonly AclGrant[], user: string) =>
     .sort();
 
 describe(registryAcls.name, () => {
-  it('lets a partner write only its inbound topic and read only its delivery topic, with groups and transactional ids under its own prefix', () => {
+  it('lets a partner write only its inbound topic and read only its delivery topic, with groups, transactional ids and connector topics under its own prefix', () => {
     expect(of(registryAcls(environment), 'VT-ZOB')).toEqual([
+      'ALLOW User:VT-ZOB ALTER_CONFIGS TOPIC samenloop.connector.vt-zob. (PREFIXED)',
+      'ALLOW User:VT-ZOB CREATE TOPIC samenloop.connector.vt-zob. (PREFIXED)',
+      'ALLOW User:VT-ZOB DESCRIBE TOPIC samenloop.connector.vt-zob. (PREFIXED)',
       'ALLOW User:VT-ZOB DESCRIBE TOPIC samenloop.in.vt-zob.v1 (LITERAL)',
       'ALLOW User:VT-ZOB DESCRIBE TOPIC samenloop.out.vt-zob.v1 (LITERAL)',
+      'ALLOW User:VT-ZOB DESCRIBE_CONFIGS TOPIC samenloop.connector.vt-zob. (PREFIXED)',
       'ALLOW User:VT-ZOB READ GROUP VT-ZOB. (PREFIXED)',
+      'ALLOW User:VT-ZOB READ TOPIC samenloop.connector.vt-zob. (PREFIXED)',
       'ALLOW User:VT-ZOB READ TOPIC samenloop.out.vt-zob.v1 (LITERAL)',
+      'ALLOW User:VT-ZOB WRITE TOPIC samenloop.connector.vt-zob. (PREFIXED)',
       'ALLOW User:VT-ZOB WRITE TOPIC samenloop.in.vt-zob.v1 (LITERAL)',
       'ALLOW User:VT-ZOB WRITE TRANSACTIONAL_ID VT-ZOB. (PREFIXED)',
     ]);
@@ -83,8 +89,14 @@ describe(registryAcls.name, () => {
     expect(operator.some((grant) => grant.resourceName === topics.caseState)).toBe(false);
   });
 
-  it('grants topics by their exact name only: PREFIXED is kept for groups and transactional ids', () => {
-    const prefixed = registryAcls(environment).filter((grant) => grant.patternType === 'PREFIXED');
-    expect(prefixed.every((grant) => grant.resourceType !== 'TOPIC')).toBe(true);
+  it("grants topics by their exact name only, but for each partner's own connector topics", () => {
+    const prefixedTopics = registryAcls({ ...environment, topicNamespace: 'acceptatie' })
+      .filter((grant) => grant.patternType === 'PREFIXED' && grant.resourceType === 'TOPIC')
+      .map((grant) => `${grant.principal} ${grant.resourceName}`);
+    expect([...new Set(prefixedTopics)].sort()).toEqual([
+      'User:OM acceptatie.samenloop.connector.om.',
+      'User:POLITIE-OB acceptatie.samenloop.connector.politie-ob.',
+      'User:VT-ZOB acceptatie.samenloop.connector.vt-zob.',
+    ]);
   });
 });

@@ -24,7 +24,8 @@ export interface AclEnvironment {
 /**
  * Every ACL the partner registry grants in one environment. Topics are granted one by one
  * (LITERAL); PREFIXED only where a client makes up names as it goes: a partner's own groups and
- * transactional ids, and the one-off groups of the hub and the operator tools.
+ * transactional ids, its connector's own topics, and the one-off groups of the hub and the
+ * operator tools.
  */
 export function registryAcls(environment: AclEnvironment): AclGrant[] {
   return [
@@ -34,14 +35,21 @@ export function registryAcls(environment: AclEnvironment): AclGrant[] {
   ];
 }
 
-/** Partner P writes only its inbound topic and reads only its delivery topic. */
+/**
+ * Partner P writes only its inbound topic and reads only its delivery topic. Its connector keeps
+ * its state on topics of its own (`samenloop.connector.<p>.*`), which it creates and configures.
+ */
 function partnerAcls({ topicNamespace }: AclEnvironment, partnerId: string): AclGrant[] {
   const topics = topicNames(topicNamespace);
   const user = principalOf(partnerId);
   const prefix = partnerClientPrefix(partnerId);
+  const connectorTopics = commonPrefix(Object.values(topics.connector(partnerId)));
   return [
     ...topicAcls(user, topics.inbound(partnerId), ['WRITE', 'DESCRIBE']),
     ...topicAcls(user, topics.delivery(partnerId), ['READ', 'DESCRIBE']),
+    ...CONNECTOR_TOPIC_OPERATIONS.map((operation) =>
+      allow(user, operation, 'TOPIC', connectorTopics, 'PREFIXED'),
+    ),
     allow(user, 'READ', 'GROUP', prefix, 'PREFIXED'),
     allow(user, 'WRITE', 'TRANSACTIONAL_ID', prefix, 'PREFIXED'),
   ];
@@ -102,6 +110,25 @@ function operatorAcls({ topicNamespace, partnerIds }: AclEnvironment): AclGrant[
     allow(user, 'READ', 'GROUP', GROUP_PREFIXES.operator, 'PREFIXED'),
     allow(user, 'READ', 'GROUP', GROUP_PREFIXES.partitionRead, 'PREFIXED'),
   ];
+}
+
+/** What a connector does on its own topics: creates them, keeps them compacted, reads and writes. */
+const CONNECTOR_TOPIC_OPERATIONS: readonly AclOperation[] = [
+  'CREATE',
+  'DESCRIBE',
+  'DESCRIBE_CONFIGS',
+  'ALTER_CONFIGS',
+  'READ',
+  'WRITE',
+];
+
+/** What every name starts with: `samenloop.connector.vt-zob.` for a connector's topics. */
+function commonPrefix(names: readonly string[]): string {
+  return names.reduce((prefix, name) => {
+    let length = 0;
+    while (length < prefix.length && prefix[length] === name[length]) length += 1;
+    return prefix.slice(0, length);
+  });
 }
 
 function topicAcls(user: string, topic: string, operations: readonly AclOperation[]): AclGrant[] {

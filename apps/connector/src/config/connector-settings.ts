@@ -1,4 +1,5 @@
 import type { KafkaConnection, TopicNames } from '@samenloop/messaging';
+import type { LogLevel } from '@samenloop/observability';
 
 /** How the connector's HTTP API is told who calls it: every call is authenticated, over TLS. */
 export type ConnectorAuthentication =
@@ -43,6 +44,8 @@ export interface ConnectorSettings {
   /** `KAFKA_BROKERS` and the `KAFKA_*` connection settings: the partner's own login. */
   readonly brokers: readonly string[];
   readonly connection: KafkaConnection;
+  /** `SAMENLOOP_TOPIC_NAMESPACE`: also part of the connector's transactional and group ids. */
+  readonly topicNamespace: string;
   /** `SAMENLOOP_TOPIC_NAMESPACE`, applied. */
   readonly topics: TopicNames;
   /** `SAMENLOOP_KEYS_DIR`: the partner's private key and the hub's public key. */
@@ -53,4 +56,6 @@ export interface ConnectorSettings {
   readonly tls: { readonly certFile: string; readonly keyFile: string };
   readonly authentication: ConnectorAuthentication;
   readonly webhook?: ConnectorWebhook;
+  /** `LOG_LEVEL` (default info). */
+  readonly logLevel: LogLevel;
 }

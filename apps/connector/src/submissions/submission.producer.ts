@@ -1,0 +1,60 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { Kafka, Message, Producer } from 'kafkajs';
+import type { ConnectorSettings } from '../config/connector-settings';
+import { CONNECTOR_KAFKA, CONNECTOR_SETTINGS } from '../connector.tokens';
+import { connectorClientId } from '../kafka/connector-kafka';
+
+/**
+ * Writes a submission to the partner's inbound topic and its record to the submissions topic in
+ * one transaction: a crash leaves both or neither, so a retry never submits twice. One
+ * transactional id per connector: a restarted connector fences a zombie predecessor.
+ */
+@Injectable()
+export class SubmissionProducer implements OnModuleDestroy {
+  private readonly producer: Producer;
+  private connected: Promise<void> | undefined;
+
+  constructor(
+    @Inject(CONNECTOR_SETTINGS) private readonly settings: ConnectorSettings,
+    @Inject(CONNECTOR_KAFKA) kafka: Kafka,
+  ) {
+    this.producer = kafka.producer({
+      transactionalId: connectorClientId(settings, 'submissions'),
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+  }
+
+  /** Initialises the transactional id, aborting a transaction a crashed predecessor left open. */
+  connect(): Promise<void> {
+    this.connected ??= this.producer.connect();
+    return this.connected;
+  }
+
+  /** One transaction; the caller serialises calls (one transaction at a time per producer). */
+  async produce(submission: Message, submissionRecord: Message): Promise<void> {
+    await this.connect();
+    const topics = this.settings.topics;
+    const transaction = await this.producer.transaction();
+    try {
+      await transaction.sendBatch({
+        acks: -1,
+        topicMessages: [
+          { topic: topics.inbound(this.settings.partnerId), messages: [submission] },
+          {
+            topic: topics.connector(this.settings.partnerId).submissions,
+            messages: [submissionRecord],
+          },
+        ],
+      });
+      await transaction.commit();
+    } catch (error) {
+      await transaction.abort().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.connected) await this.producer.disconnect();
+  }
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { SubmittedMessages } from './submitted-messages';
+import { SubmissionProducer } from './submission.producer';
+import { SubmissionService } from './submission.service';
+import { SubmissionsController } from './submissions.controller';
+import { SubmissionsState } from './submissions-state';
+
+/** `POST /v1/berichten` and the submissions it made (`SubmittedMessages`, for the status API). */
+@Module({
+  controllers: [SubmissionsController],
+  providers: [
+    SubmissionProducer,
+    SubmissionService,
+    SubmissionsState,
+    { provide: SubmittedMessages, useExisting: SubmissionsState },
+  ],
+  exports: [SubmittedMessages],
+})
+export class SubmissionsModule {}
