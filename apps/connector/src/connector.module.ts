@@ -5,12 +5,20 @@ import { StartupError } from '@samenloop/errors';
 import type { Logger } from '@samenloop/observability';
 import { readPartnerKeys } from '@samenloop/partner-side';
 import type { ConnectorSettings } from './config/connector-settings';
-import { CONNECTOR_KAFKA, CONNECTOR_SETTINGS, PARTNER_KEYS } from './connector.tokens';
+import {
+  CONNECTOR_KAFKA,
+  CONNECTOR_LOGGER,
+  CONNECTOR_SETTINGS,
+  PARTNER_KEYS,
+} from './connector.tokens';
 import { HealthModule } from './health/health.module';
+import { InboxModule } from './inbox/inbox.module';
 import { connectorKafka } from './kafka/connector-kafka';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
 import { AuthenticationGuard } from './security/authentication.guard';
+import { StatusModule } from './status/status.module';
 import { SubmissionsModule } from './submissions/submissions.module';
+import { WebhookModule } from './webhook/webhook.module';
 
 class UnreadablePartnerKeysError extends StartupError {
   constructor(cause: unknown) {
@@ -32,12 +40,14 @@ export class ConnectorModule {
         // Access logs stay off: pino-http would log request headers, bearer tokens included.
         LoggerModule.forRoot({ pinoHttp: { logger, autoLogging: false } }),
         SubmissionsModule,
+        InboxModule,
+        StatusModule,
+        WebhookModule,
         HealthModule,
-        // ── Integrator: the receive side goes here: `InboxModule` (provides `Inbox` and
-        // CONNECTOR_TRANSPORT, which /health reports); see main.ts for its transport. ──
       ],
       providers: [
         { provide: CONNECTOR_SETTINGS, useValue: settings },
+        { provide: CONNECTOR_LOGGER, useValue: logger },
         {
           provide: CONNECTOR_KAFKA,
           useFactory: () => connectorKafka(settings, logger),
@@ -53,7 +63,7 @@ export class ConnectorModule {
         // Also hands record handlers' errors to the pipeline, as the gateway's filter does.
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
-      exports: [CONNECTOR_SETTINGS, CONNECTOR_KAFKA, PARTNER_KEYS],
+      exports: [CONNECTOR_SETTINGS, CONNECTOR_LOGGER, CONNECTOR_KAFKA, PARTNER_KEYS],
     };
   }
 }

@@ -67,6 +67,9 @@ const environmentFields = z.object({
   CONNECTOR_JWKS_FILE: optional(z.string()),
   CONNECTOR_JWT_ISSUER: optional(z.string()),
   CONNECTOR_JWT_AUDIENCE: optional(z.string()),
+  CONNECTOR_OAUTH2_TOKEN_URL: optional(
+    z.url({ protocol: /^https$/, error: 'must be the https URL of the token endpoint' }),
+  ),
   CONNECTOR_WEBHOOK_URL: optional(z.url({ error: 'must be a URL' })),
   CONNECTOR_WEBHOOK_SECRET_FILE: optional(z.string()),
   CONNECTOR_WEBHOOK_BACKOFF_INITIAL_MS: milliseconds(1_000),
@@ -256,6 +259,9 @@ function authenticationOf(settings: Environment): ConnectorAuthentication {
     ),
     issuer: settings.CONNECTOR_JWT_ISSUER!,
     audience: settings.CONNECTOR_JWT_AUDIENCE!,
+    ...(settings.CONNECTOR_OAUTH2_TOKEN_URL !== undefined
+      ? { tokenUrl: settings.CONNECTOR_OAUTH2_TOKEN_URL }
+      : {}),
   });
 }
 

@@ -7,16 +7,6 @@ const transportIn = (state: string) =>
   ({ health: { state } }) as unknown as TransactionalKafkaServer;
 
 describe(HealthController.name, () => {
-  it('is up without a receive pipeline, and says so', () => {
-    const answered = response();
-
-    expect(new HealthController(undefined).check(answered)).toEqual({
-      status: 'ok',
-      receive: 'not-configured',
-    });
-    expect(answered.statusCode).toBe(200);
-  });
-
   it('is up while the receive pipeline runs', () => {
     expect(new HealthController(transportIn('running')).check(response())).toEqual({
       status: 'ok',

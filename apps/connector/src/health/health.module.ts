@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { InboxModule } from '../inbox/inbox.module';
 import { HealthController } from './health.controller';
 
-@Module({ controllers: [HealthController] })
+@Module({ imports: [InboxModule], controllers: [HealthController] })
 export class HealthModule {}

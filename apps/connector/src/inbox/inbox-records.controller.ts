@@ -1,7 +1,6 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type { InboundRecord, OutboundRecord } from '@samenloop/messaging';
-import { PipelineErrorsFilter } from '@samenloop/messaging/nest';
 import { InboxIntake } from './inbox-intake';
 
 /** What the partner's delivery topic carries, as the receive pipeline's pattern names it. */
@@ -9,11 +8,10 @@ export const HUB_DOCUMENT_PATTERN = 'hub-document';
 
 /**
  * Every record of the partner's delivery topic; what the handler returns is written in the
- * transaction that commits the record's offset. The pipeline's filter sits here, not app-wide, so
- * the HTTP side keeps its own problem+json filter.
+ * transaction that commits the record's offset. The app's `ProblemDetailsFilter` hands a handler's
+ * errors to the pipeline unchanged.
  */
 @Controller()
-@UseFilters(PipelineErrorsFilter)
 export class InboxRecordsController {
   constructor(private readonly intake: InboxIntake) {}
 

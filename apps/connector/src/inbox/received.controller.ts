@@ -12,7 +12,7 @@ import {
 import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Inbox } from './inbox';
 import { isInboxCursor } from './inbox-cursor';
-import { ApiProblemResponse } from './problem-response';
+import { ApiProblemResponse } from '../problem/api-problem-response.decorator';
 import { Bevestiging, OntvangenPagina } from './received.dto';
 
 const DEFAULT_LIMIET = 20;

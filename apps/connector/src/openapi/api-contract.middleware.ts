@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_VERSION_HEADER, CONNECTOR_API_VERSION } from './connector-api';
-import { PROBLEM_CONTENT_TYPE } from './problem-response.decorator';
+import { PROBLEM_CONTENT_TYPE } from '../problem/problem-details';
 
 type Middleware = (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
 

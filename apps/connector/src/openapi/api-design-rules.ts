@@ -11,7 +11,7 @@ import {
   CONNECTOR_RESOURCE_NAMES,
   OPENAPI_DOCUMENT_PATHS,
 } from './connector-api';
-import { PROBLEM_CONTENT_TYPE } from './problem-response.decorator';
+import { PROBLEM_CONTENT_TYPE } from '../problem/problem-details';
 
 /**
  * The Dutch API Design Rules (Logius, https://logius-standaarden.github.io/API-Design-Rules/) the

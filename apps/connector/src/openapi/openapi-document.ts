@@ -14,7 +14,6 @@ import {
   CONNECTOR_API_CONTACT,
   CONNECTOR_API_VERSION,
 } from './connector-api';
-import { PROBLEM_SCHEMA_NAME, problemSchema } from './problem-response.decorator';
 
 const DESCRIPTION = [
   "The partner connector: a case system's way into the Samenloop hub over plain HTTPS.",
@@ -46,7 +45,6 @@ export function buildOpenApiDocument(
     paths: underBasePath(scanned.paths, CONNECTOR_API_BASE_PATH),
     components: {
       ...scanned.components,
-      schemas: { ...scanned.components?.schemas, [PROBLEM_SCHEMA_NAME]: problemSchema },
       headers: {
         ...scanned.components?.headers,
         [API_VERSION_HEADER]: {

@@ -1,7 +1,7 @@
 import { Controller, Get, NotFoundException, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { MessageAnswers } from '../inbox/message-answers';
-import { ApiProblemResponse } from '../inbox/problem-response';
+import { ApiProblemResponse } from '../problem/api-problem-response.decorator';
 import { SubmittedMessages } from '../submissions/submitted-messages';
 import { messageStatus } from './message-status';
 import { BerichtStatus } from './message-status.dto';

@@ -9,6 +9,7 @@ import {
 import type { ConnectorSettings } from '../config/connector-settings';
 import { CONNECTOR_SETTINGS } from '../connector.tokens';
 import { Inbox } from '../inbox/inbox';
+import { InboxModule } from '../inbox/inbox.module';
 import { WebhookPusher } from './webhook-pusher';
 
 /**
@@ -34,6 +35,6 @@ export class WebhookLifecycle implements OnApplicationBootstrap, OnModuleDestroy
   }
 }
 
-/** Needs `CONNECTOR_SETTINGS` and `Inbox` from the app (ConnectorModule, InboxModule). */
-@Module({ providers: [WebhookLifecycle] })
+/** Imports the inbox, so Nest stops the pusher before the inbox it reads. */
+@Module({ imports: [InboxModule], providers: [WebhookLifecycle] })
 export class WebhookModule {}
