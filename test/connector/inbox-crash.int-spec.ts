@@ -1,5 +1,6 @@
 import { InboxClient } from '../support/connector-inbox-client';
-import { InboxConnectorProcess } from '../support/connector-inbox-process';
+import { createConnectorCredentials } from '../support/connector-credentials';
+import { ConnectorProcess } from '../support/connector-process';
 import { restartableBroker } from '../support/local-broker-control';
 import { DeliveryWatcher } from '../support/delivery-watcher';
 import { newGatewayScenario } from '../support/gateway-scenario';
@@ -19,21 +20,22 @@ const MESSAGES = 12;
 describe('connector inbox after a crash', () => {
   const kafka = testKafka();
   const running = runningHub();
-  const connectors: InboxConnectorProcess[] = [];
+  const connectors: ConnectorProcess[] = [];
 
   afterEach(async () => {
-    for (const connector of connectors.splice(0)) await connector.kill();
+    for (const connector of connectors.splice(0)) await connector.kill('SIGKILL');
   });
 
+  /** VT-ZOB's connector as its own process, the real bundle, called as its case system would. */
   const startConnector = async () => {
-    const connector = await InboxConnectorProcess.create({
-      partnerId: 'VT-ZOB',
-      topicNamespace: running.scenario.settings.SAMENLOOP_TOPIC_NAMESPACE!,
-      keysDirectory: running.scenario.partners.keysDirectory,
-    });
+    const connector = await ConnectorProcess.create(
+      running.scenario,
+      'VT-ZOB',
+      await createConnectorCredentials(),
+    );
     connectors.push(connector);
     await connector.start();
-    return { connector, client: new InboxClient(connector.baseUrl) };
+    return { connector, client: InboxClient.of(connector.client()) };
   };
 
   /** Police zorgmeldingen as the police's own system submits them; their message ids. */
@@ -64,7 +66,7 @@ describe('connector inbox after a crash', () => {
     const sent = await submitZorgmeldingen(MESSAGES);
     // Killed as soon as it shows something: usually while the rest is still on its way.
     await first.client.until((items) => items.length > 0, 'a first delivery');
-    await first.connector.kill();
+    await first.connector.kill('SIGKILL');
     const delivered = await watcher.until(() => {
       const found = watcher.deliveries('VT-ZOB', 'zorgmelding');
       return found.length >= MESSAGES ? found : undefined;
@@ -83,7 +85,7 @@ describe('connector inbox after a crash', () => {
 
     const [taken] = items;
     expect((await second.client.acknowledge(taken!.id)).body).toMatchObject({ eerder: false });
-    await second.connector.kill();
+    await second.connector.kill('SIGKILL');
     const third = await startConnector();
 
     const after = await third.client.all();

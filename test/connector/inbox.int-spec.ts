@@ -63,8 +63,8 @@ describe('connector inbox', () => {
     running.gateway = await running.scenario.startGateway();
     vtConnector = await startConnector('VT-ZOB');
     politieConnector = await startConnector('POLITIE-OB');
-    vt = new InboxClient(vtConnector.baseUrl);
-    politie = new InboxClient(politieConnector.baseUrl);
+    vt = InboxClient.overHttp(vtConnector.baseUrl);
+    politie = InboxClient.overHttp(politieConnector.baseUrl);
   });
 
   afterAll(async () => {
@@ -169,7 +169,7 @@ describe('connector inbox', () => {
 
     await vtConnector.close();
     vtConnector = await startConnector('VT-ZOB');
-    vt = new InboxClient(vtConnector.baseUrl);
+    vt = InboxClient.overHttp(vtConnector.baseUrl);
 
     const after = await vt.all();
     expect(after.map(({ id, cursor, bevestigd }) => ({ id, cursor, bevestigd }))).toEqual(

@@ -52,10 +52,14 @@ describe('the partner connector on the secure broker', () => {
     };
     const headers = { 'Idempotency-Key': 'beveiligd-1' };
 
-    const first = await connector.client().post('/v1/berichten', body, headers);
+    const first = await connector
+      .client()
+      .call('POST', '/v1/berichten', { body: body, headers: headers });
     await connector.kill('SIGTERM');
     await connector.start();
-    const retry = await connector.client().post('/v1/berichten', body, headers);
+    const retry = await connector
+      .client()
+      .call('POST', '/v1/berichten', { body: body, headers: headers });
 
     expect(first.status).toBe(202);
     expect(retry).toMatchObject({ status: 202, body: { id: first.body.id } });

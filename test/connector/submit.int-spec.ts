@@ -77,9 +77,10 @@ describe('submitting through the partner connector', () => {
       ),
     ]);
 
-    const response = await connector
-      .client()
-      .post('/v1/berichten', requestBody(viaHttp), { 'Idempotency-Key': 'zorgmelding-1' });
+    const response = await connector.client().call('POST', '/v1/berichten', {
+      body: requestBody(viaHttp),
+      headers: { 'Idempotency-Key': 'zorgmelding-1' },
+    });
 
     expect(response.status).toBe(202);
     const id = String(response.body.id);
@@ -116,9 +117,10 @@ describe('submitting through the partner connector', () => {
     >;
     const before = await recordCount(kafka, running.scenario.topics.inbound('POLITIE-OB'));
 
-    const response = await connector
-      .client()
-      .post('/v1/berichten', requestBody(submission), { 'Idempotency-Key': 'ongeldig-1' });
+    const response = await connector.client().call('POST', '/v1/berichten', {
+      body: requestBody(submission),
+      headers: { 'Idempotency-Key': 'ongeldig-1' },
+    });
 
     expect(expected.exitCode).toBe(1);
     expect(response.status).toBe(400);
@@ -144,16 +146,21 @@ describe('submitting through the partner connector', () => {
     const before = await recordCount(kafka, inbound);
 
     const [first, concurrent] = await Promise.all([
-      connector.client().post('/v1/berichten', body, headers),
-      connector.client().post('/v1/berichten', body, headers),
+      connector.client().call('POST', '/v1/berichten', { body: body, headers: headers }),
+      connector.client().call('POST', '/v1/berichten', { body: body, headers: headers }),
     ]);
-    const again = await connector.client().post('/v1/berichten', { ...body }, headers);
+    const again = await connector
+      .client()
+      .call('POST', '/v1/berichten', { body: { ...body }, headers: headers });
     await connector.kill('SIGKILL');
     await connector.start();
-    const afterCrash = await connector.client().post('/v1/berichten', body, headers);
-    const otherBody = await connector
+    const afterCrash = await connector
       .client()
-      .post('/v1/berichten', { ...body, occurredAt: '2026-11-24T08:00:00+01:00' }, headers);
+      .call('POST', '/v1/berichten', { body: body, headers: headers });
+    const otherBody = await connector.client().call('POST', '/v1/berichten', {
+      body: { ...body, occurredAt: '2026-11-24T08:00:00+01:00' },
+      headers,
+    });
 
     const id = first.body.id;
     for (const response of [first, concurrent, again, afterCrash]) {
@@ -191,7 +198,7 @@ describe('submitting through the partner connector', () => {
   it('refuses a call without credentials with 401 problem+json', async () => {
     const response = await connector
       .client({ anonymous: true })
-      .post('/v1/berichten', {}, { 'Idempotency-Key': 'zonder-token' });
+      .call('POST', '/v1/berichten', { body: {}, headers: { 'Idempotency-Key': 'zonder-token' } });
 
     expect(response.status).toBe(401);
     expect(response.headers['www-authenticate']).toMatch(/^Bearer/);

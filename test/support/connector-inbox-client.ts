@@ -1,3 +1,5 @@
+import type { ConnectorApiClient } from '@samenloop/partner-side';
+
 /** One item of `GET /v1/ontvangen`. */
 export interface OntvangenItem {
   readonly id: string;
@@ -13,9 +15,31 @@ export interface HttpAnswer<T = unknown> {
   readonly body: T;
 }
 
-/** The case system's side of a connector's receiving API, over real HTTP. */
+type Call = (method: string, path: string) => Promise<HttpAnswer<unknown>>;
+
+/** The case system's side of a connector's receiving API, over real HTTP(S). */
 export class InboxClient {
-  constructor(private readonly baseUrl: string) {}
+  private constructor(private readonly send: Call) {}
+
+  /** The receiving modules alone, served over plain HTTP on loopback (connector-inbox-app). */
+  static overHttp(baseUrl: string): InboxClient {
+    return new InboxClient(async (method, path) => {
+      const response = await fetch(`${baseUrl}${path}`, { method });
+      return {
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        body: (await response.json()),
+      };
+    });
+  }
+
+  /** A running connector, as its case system calls it (TLS, authenticated). */
+  static of(api: ConnectorApiClient): InboxClient {
+    return new InboxClient(async (method, path) => {
+      const { status, headers, body } = await api.call<unknown>(method, path);
+      return { status, contentType: headers['content-type'] ?? null, body };
+    });
+  }
 
   async page(
     query: { na?: string; limiet?: string } = {},
@@ -72,11 +96,6 @@ export class InboxClient {
   }
 
   private async call<T>(method: string, path: string): Promise<HttpAnswer<T>> {
-    const response = await fetch(`${this.baseUrl}${path}`, { method });
-    return {
-      status: response.status,
-      contentType: response.headers.get('content-type'),
-      body: (await response.json()) as T,
-    };
+    return (await this.send(method, path)) as HttpAnswer<T>;
   }
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConnectorApiClient } from './connector-api-client';
+import { ConnectorApiClient } from '@samenloop/partner-side';
 import type { ConnectorCredentials } from './connector-credentials';
 import { freePort } from './free-port';
 import type { GatewayScenario } from './gateway-scenario';
@@ -71,8 +72,26 @@ export class ConnectorProcess {
   }
 
   /** The API as the partner's case system calls it; `anonymous` without any credentials. */
-  client(options: { anonymous?: boolean } = {}): ConnectorApiClient {
-    return ConnectorApiClient.of(this.baseUrl, this.credentials, this.mode, options);
+  client({ anonymous = false }: { anonymous?: boolean } = {}): ConnectorApiClient {
+    const ca = readFileSync(this.credentials.caFile);
+    // A connection per call: a killed connector leaves no kept-alive socket to stumble on.
+    const options = { keepAlive: false };
+    if (anonymous) return new ConnectorApiClient(this.baseUrl, { ca }, options);
+    return this.mode === 'mtls'
+      ? new ConnectorApiClient(
+          this.baseUrl,
+          {
+            ca,
+            cert: readFileSync(this.credentials.client.certFile),
+            key: readFileSync(this.credentials.client.keyFile),
+          },
+          options,
+        )
+      : new ConnectorApiClient(
+          this.baseUrl,
+          { ca },
+          { ...options, token: () => this.credentials.token() },
+        );
   }
 
   /** SIGKILL: a crash, nothing flushed; SIGTERM: a polite stop. Resolves once the process is gone. */
@@ -96,7 +115,7 @@ export class ConnectorProcess {
     void this.exit.then(() => (exited = true));
     while (Date.now() < deadline && !exited) {
       try {
-        if ((await this.client().get('/health')).status === 200) return;
+        if ((await this.client().call('GET', '/health')).status === 200) return;
       } catch {
         // Not listening yet.
       }

@@ -4,7 +4,7 @@ import { Agent, request } from 'node:https';
 import path from 'node:path';
 
 /** One answer of the connector's API: the status, the headers and the parsed JSON body. */
-export interface ConnectorAnswer<T = unknown> {
+export interface ConnectorAnswer<T = Record<string, unknown>> {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
   readonly body: T;
@@ -42,12 +42,22 @@ export interface OntvangenItem {
 export class ConnectorApiClient {
   private readonly agent: Agent;
 
+  private readonly bearerToken: (() => Promise<string | undefined>) | undefined;
+
+  /**
+   * `token` gives an OAuth2 access token per call; `keepAlive: false` opens a connection per call
+   * (a test that kills the connector wants no connection of the process before).
+   */
   constructor(
     private readonly baseUrl: string,
     tls: CaseSystemTls,
-    private readonly bearerToken?: () => Promise<string>,
+    {
+      token,
+      keepAlive = true,
+    }: { token?: () => Promise<string | undefined>; keepAlive?: boolean } = {},
   ) {
-    this.agent = new Agent({ keepAlive: true, ca: tls.ca, cert: tls.cert, key: tls.key });
+    this.bearerToken = token;
+    this.agent = new Agent({ keepAlive, ca: tls.ca, cert: tls.cert, key: tls.key });
   }
 
   /** The case system of a partner with development TLS as `deploy/local/connector-tls.sh` makes it. */
@@ -86,7 +96,7 @@ export class ConnectorApiClient {
     return this.call('POST', `/v1/ontvangen/${encodeURIComponent(documentId)}/bevestiging`);
   }
 
-  async call<T = unknown>(
+  async call<T = Record<string, unknown>>(
     method: string,
     pathAndQuery: string,
     options: { body?: unknown; headers?: Record<string, string> } = {},
@@ -94,7 +104,8 @@ export class ConnectorApiClient {
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (this.bearerToken) headers.authorization = `Bearer ${await this.bearerToken()}`;
+    const token = await this.bearerToken?.();
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
     return new Promise((resolve, reject) => {
       const call = request(
         new URL(pathAndQuery, this.baseUrl),

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Controller, Get, Module, type INestApplication } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, NestFactory } from '@nestjs/core';
 import { readFileSync } from 'node:fs';
-import { ConnectorApiClient } from '../../../../test/support/connector-api-client';
+import { ConnectorApiClient } from '@samenloop/partner-side';
 import {
   createConnectorCredentials,
   TEST_AUDIENCE,
@@ -70,19 +70,19 @@ describe(AuthenticationGuard.name, () => {
     let url: string;
     const ca = () => readFileSync(credentials.caFile);
     const withToken = (token: () => Promise<string | undefined>) =>
-      new ConnectorApiClient(url, { ca: ca(), token });
+      new ConnectorApiClient(url, { ca: ca() }, { token, keepAlive: false });
 
     beforeAll(async () => ({ app, url } = await startApi('oauth2')));
     afterAll(() => app.close());
 
     it('lets a valid token through', async () => {
-      const response = await withToken(() => credentials.token()).get('/v1/proef');
+      const response = await withToken(() => credentials.token()).call('GET', '/v1/proef');
 
       expect(response).toMatchObject({ status: 200, body: { bereikt: true } });
     });
 
     it('refuses a call without a token with 401 problem+json and a Bearer challenge', async () => {
-      const response = await withToken(() => Promise.resolve(undefined)).get('/v1/proef');
+      const response = await withToken(() => Promise.resolve(undefined)).call('GET', '/v1/proef');
 
       expect(response.status).toBe(401);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -102,7 +102,7 @@ describe(AuthenticationGuard.name, () => {
       ['signed with a key outside the JWKS', () => credentials.token({ signedByStranger: true })],
       ['that is no JWT at all', () => Promise.resolve('not.a.jwt')],
     ])('refuses a token %s with 401 and error="invalid_token"', async (_case, token) => {
-      const response = await withToken(token).get('/v1/proef');
+      const response = await withToken(token).call('GET', '/v1/proef');
 
       expect(response.status).toBe(401);
       expect(response.headers['www-authenticate']).toContain('error="invalid_token"');
@@ -110,7 +110,7 @@ describe(AuthenticationGuard.name, () => {
     });
 
     it('answers /health without a token', async () => {
-      const response = await withToken(() => Promise.resolve(undefined)).get('/health');
+      const response = await withToken(() => Promise.resolve(undefined)).call('GET', '/health');
 
       expect(response).toMatchObject({ status: 200, body: { status: 'ok' } });
     });
@@ -120,31 +120,30 @@ describe(AuthenticationGuard.name, () => {
     let app: INestApplication;
     let url: string;
     const clientOf = (files?: { certFile: string; keyFile: string }) =>
-      new ConnectorApiClient(url, {
-        ca: readFileSync(credentials.caFile),
-        ...(files && {
-          clientCertificate: {
-            cert: readFileSync(files.certFile),
-            key: readFileSync(files.keyFile),
-          },
-        }),
-      });
+      new ConnectorApiClient(
+        url,
+        {
+          ca: readFileSync(credentials.caFile),
+          ...(files && { cert: readFileSync(files.certFile), key: readFileSync(files.keyFile) }),
+        },
+        { keepAlive: false },
+      );
 
     beforeAll(async () => ({ app, url } = await startApi('mtls')));
     afterAll(() => app.close());
 
     it("lets a client certificate of the partner's CA through", async () => {
-      const response = await clientOf(credentials.client).get('/v1/proef');
+      const response = await clientOf(credentials.client).call('GET', '/v1/proef');
 
       expect(response).toMatchObject({ status: 200, body: { bereikt: true } });
     });
 
     it('refuses the TLS handshake without a client certificate', async () => {
-      await expect(clientOf().get('/v1/proef')).rejects.toThrow();
+      await expect(clientOf().call('GET', '/v1/proef')).rejects.toThrow();
     });
 
     it('refuses the TLS handshake with a certificate of another CA', async () => {
-      await expect(clientOf(credentials.strangerClient).get('/v1/proef')).rejects.toThrow();
+      await expect(clientOf(credentials.strangerClient).call('GET', '/v1/proef')).rejects.toThrow();
     });
   });
 });

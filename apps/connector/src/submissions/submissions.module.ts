@@ -1,11 +1,15 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { SubmittedMessages } from './submitted-messages';
 import { SubmissionProducer } from './submission.producer';
 import { SubmissionService } from './submission.service';
 import { SubmissionsController } from './submissions.controller';
 import { SubmissionsState } from './submissions-state';
 
-/** `POST /v1/berichten` and the submissions it made (`SubmittedMessages`, for the status API). */
+/**
+ * `POST /v1/berichten` and the submissions it made: `SubmittedMessages`, global for the status
+ * API, which tells a submission's fate from the hub's answers in the inbox.
+ */
+@Global()
 @Module({
   controllers: [SubmissionsController],
   providers: [
