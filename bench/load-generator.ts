@@ -190,7 +190,7 @@ export class ArrivalRecorder {
   }
 }
 
-function percentiles(samples: readonly number[]): LatencyPercentiles {
+export function percentiles(samples: readonly number[]): LatencyPercentiles {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (share: number) =>
     Number(

@@ -21,6 +21,7 @@ import {
   ZORGMELDING_FOR_VT,
   signedSubmissions,
 } from './bench-submissions';
+import { measureConnectorLatency, type ConnectorLatency } from './connector-latency';
 import { hubDocuments, measureCryptoFloor } from './crypto-floor';
 import { HubUnderLoad, type HubLoadFigures } from './hub-under-load';
 import type { LoadFigures, OfferedLoad } from './load-generator';
@@ -50,6 +51,8 @@ const PHASES: readonly { load: OfferedLoad; messages: number }[] = quick
 const REPLAY_NATIONAL_YEAR = 80_000;
 const REPLAY = quick ? 2_000 : REPLAY_NATIONAL_YEAR;
 const WARM_UP = 50;
+/** Zorgmeldingen through two partner connectors, then directly, at a case system's steady pace. */
+const CONNECTOR_PHASE = { messages: quick ? 50 : 300, perSecond: 10 };
 
 async function main(): Promise<void> {
   const validator = new ContractValidator();
@@ -88,11 +91,13 @@ async function main(): Promise<void> {
 
   const broker = await obtainBroker();
   process.env.KAFKA_BROKERS = broker.brokers;
-  execFileSync('npx', ['nest', 'build', 'gateway'], { cwd: ROOT, stdio: 'ignore' });
+  for (const app of ['gateway', 'connector'])
+    execFileSync('npx', ['nest', 'build', app], { cwd: ROOT, stdio: 'ignore' });
   const kafka = testKafka('samenloop-bench');
   let raw: LoadFigures[];
   let hub: HubLoadFigures[];
   let replay: HubLoadFigures;
+  let connectors: ConnectorLatency;
   progress('starting the gateway');
   const hubUnderLoad = await HubUnderLoad.start(kafka, broker.pid);
   try {
@@ -111,6 +116,11 @@ async function main(): Promise<void> {
     raw = await measureRawKafka(kafka, [{ load: 'saturation', records: warmUp }, ...phases]);
     raw.shift();
     await hubUnderLoad.offer(warmUp, 'saturation', ENTRY_RECIPIENTS.length);
+    // Before the load phases: the connectors read their partners' topics from the start.
+    progress(
+      `through two connectors, then directly: ${CONNECTOR_PHASE.messages} zorgmeldingen at ${CONNECTOR_PHASE.perSecond} msg/s`,
+    );
+    connectors = await measureConnectorLatency(hubUnderLoad, CONNECTOR_PHASE);
     hub = [];
     for (const { load, records } of phases) {
       progress(
@@ -165,6 +175,7 @@ async function main(): Promise<void> {
     crypto_floor: cryptoFloor,
     hub,
     policy: { ours: policyCost, cedar, shareOfCryptoFloorPercent: policyShare },
+    connectors,
     replay: {
       ...replay,
       zorgmeldingen: REPLAY,
@@ -185,6 +196,14 @@ async function main(): Promise<void> {
       ),
       hub_over_crypto_floor: hubOverCryptoFloor,
       cedar_over_ours: cedarOverOurs,
+      connectors_over_direct_p50: ratio(
+        connectors.throughConnectors.latencyMs.p50,
+        connectors.direct.latencyMs.p50,
+      ),
+      connectors_over_direct_p99: ratio(
+        connectors.throughConnectors.latencyMs.p99,
+        connectors.direct.latencyMs.p99,
+      ),
     },
     targets: {
       hubAtLeast80PercentOfCryptoFloor: hubOverCryptoFloor >= 0.8,

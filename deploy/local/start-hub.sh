@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm start`: a local Kafka (unless KAFKA_BROKERS names one), development keys, the policy gateway,
-# then the demo case through it; the gateway keeps running in the foreground until Ctrl-C.
+# partner connectors for POLITIE-OB and VT-ZOB, then the demo case through it (those two partners
+# through their connectors' HTTP API); all keep running in the foreground until Ctrl-C.
 # `SAMENLOOP_KAFKA_MODE=secure npm start` does the same on the secure local broker.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -31,19 +32,49 @@ export SAMENLOOP_KEYS_DIR="${SAMENLOOP_KEYS_DIR:-$HOME/.local/state/samenloop/ke
 export SAMENLOOP_PARTNER_KEYS_FILE="${SAMENLOOP_PARTNER_KEYS_FILE:-$(dirname "$SAMENLOOP_KEYS_DIR")/partner-keys.yaml}"
 node bin/samenloop.js keys generate --dir "$SAMENLOOP_KEYS_DIR" --pins "$SAMENLOOP_PARTNER_KEYS_FILE"
 npx nest build gateway
+npx nest build connector
 
 export GATEWAY_HTTP_PORT="${GATEWAY_HTTP_PORT:-3000}"
 mkdir -p .samenloop
 log=.samenloop/gateway.log
 node dist/apps/gateway/main.js >"$log" 2>&1 &
 gateway=$!
-trap 'kill -TERM "$gateway" 2>/dev/null; wait "$gateway"' INT TERM
+children=("$gateway")
+trap 'kill -TERM "${children[@]}" 2>/dev/null; wait "${children[@]}"' INT TERM
 
+# Waits until <url> answers 200 (TLS checked against <ca> when given), or says why not.
+wait_healthy() { # <name> <pid> <log> <url> [ca]
+  for _ in $(seq 1 120); do
+    NODE_EXTRA_CA_CERTS="${5:-}" node -e "fetch('$4').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))" && return 0
+    kill -0 "$2" 2>/dev/null || { echo "samenloop: the $1 stopped; its log:" >&2; tail -n 40 "$3" >&2; exit 1; }
+    sleep 0.5
+  done
+  echo "samenloop: the $1 did not become healthy within a minute; its log: $3" >&2
+  exit 1
+}
 health="http://127.0.0.1:${GATEWAY_HTTP_PORT}/health"
-for _ in $(seq 1 120); do
-  node -e "fetch('$health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))" && break
-  kill -0 "$gateway" 2>/dev/null || { echo "samenloop: the gateway stopped; its log:" >&2; tail -n 40 "$log" >&2; exit 1; }
-  sleep 0.5
+wait_healthy gateway "$gateway" "$log" "$health"
+
+# One connector per partner, as each partner would run it in its own network: its own key, its own
+# CA for the case system's client certificate (mTLS), its own port.
+tls_dir=.samenloop/connector-tls
+declare -A connector_port=([POLITIE-OB]="${CONNECTOR_POLITIE_PORT:-8441}" [VT-ZOB]="${CONNECTOR_VT_PORT:-8442}")
+connector_flags=()
+for partner in POLITIE-OB VT-ZOB; do
+  bash deploy/local/connector-tls.sh "$tls_dir" "$partner"
+  tls="$tls_dir/$partner"
+  connector_log=".samenloop/connector-${partner,,}.log"
+  (
+    # On the secure broker a connector logs in as its partner, never as the hub.
+    [ -z "$try_as" ] || eval "$(bash deploy/kafka/client-env.sh "$partner")"
+    CONNECTOR_PARTNER_ID="$partner" CONNECTOR_HTTP_PORT="${connector_port[$partner]}" \
+      CONNECTOR_TLS_CERT_FILE="$tls/connector.pem" CONNECTOR_TLS_KEY_FILE="$tls/connector.key" \
+      CONNECTOR_AUTH_MODE=mtls CONNECTOR_CLIENT_CA_FILE="$tls/ca.pem" \
+      exec node dist/apps/connector/main.js
+  ) >"$connector_log" 2>&1 &
+  children+=("$!")
+  wait_healthy "$partner connector" "$!" "$connector_log" "https://127.0.0.1:${connector_port[$partner]}/health" "$tls/ca.pem"
+  connector_flags+=(--connector "$partner=https://127.0.0.1:${connector_port[$partner]}")
 done
 
 cat <<INFO
@@ -51,6 +82,9 @@ cat <<INFO
 Samenloop runs:
   Kafka             ${KAFKA_BROKERS}  (${kafka_note})
   policy gateway    health at ${health}; JSON logs in ${log}
+  connectors        POLITIE-OB https://127.0.0.1:${connector_port[POLITIE-OB]}, VT-ZOB https://127.0.0.1:${connector_port[VT-ZOB]}
+                    (HTTP API of apps/connector; mTLS with ${tls_dir}/<PARTNER>/case-system.pem;
+                    logs in .samenloop/connector-<partner>.log)
   partners          deploy/partners/oost-brabant.yaml, keys in ${SAMENLOOP_KEYS_DIR},
                     key fingerprints pinned in ${SAMENLOOP_PARTNER_KEYS_FILE}
   policy            deploy/policies (edit it: the gateway reloads it; a policy that does not load is refused)
@@ -63,12 +97,16 @@ The demo case (deploy/demo): the suspect on the ZSM verdachtenmonitor and VT's v
 first, the police's zorgmelding later — at VT-ZOB in the same thread — then the OM's decision back to
 VT, 3RO, RVDK and the police (the conditions it enforces), and VT's feedback to the police.
 INFO
-node bin/samenloop.js demo deploy/demo
+node bin/samenloop.js demo deploy/demo --connector-tls "$tls_dir" "${connector_flags[@]}"
 cat <<INFO
 
-Try:  ${try_as}npx samenloop partner send --as POLITIE-OB --fresh-id deploy/demo/3-zorgmelding-politie.json
+Try the connectors' HTTP API as the case systems would (README, "Partner connector"):
+      curl --cacert ${tls_dir}/VT-ZOB/ca.pem --cert ${tls_dir}/VT-ZOB/case-system.pem \\
+           --key ${tls_dir}/VT-ZOB/case-system.key https://127.0.0.1:${connector_port[VT-ZOB]}/v1/ontvangen
+Or Kafka directly, as a partner with its own OpenPGP tooling would:
+      ${try_as}npx samenloop partner send --as POLITIE-OB --fresh-id deploy/demo/3-zorgmelding-politie.json
       ${try_as}npx samenloop partner receive --as VT-ZOB
       npx samenloop policy explain deploy/demo/4-afdoeningsbeslissing-om.json --recipient VT-ZOB --case deploy/demo/1-verdachtenmonitor-entry-politie.json
 Stop with Ctrl-C (the gateway finishes its in-flight messages first).
 INFO
-wait "$gateway"
+wait "${children[@]}"

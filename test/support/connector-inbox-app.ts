@@ -1,5 +1,6 @@
 import { Global, Module, type INestApplication } from '@nestjs/common';
 import type { MicroserviceOptions } from '@nestjs/microservices';
+import { APP_FILTER } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { topicNames } from '@samenloop/messaging';
 import { createLogger } from '@samenloop/observability';
@@ -14,6 +15,7 @@ import {
   PARTNER_KEYS,
 } from '../../apps/connector/src/connector.tokens';
 import { InboxModule } from '../../apps/connector/src/inbox/inbox.module';
+import { ProblemDetailsFilter } from '../../apps/connector/src/problem/problem-details.filter';
 import { StatusModule } from '../../apps/connector/src/status/status.module';
 import {
   SubmittedMessages,
@@ -80,6 +82,8 @@ export async function startInboxConnector(options: InboxConnectorOptions): Promi
         }),
       },
       { provide: SubmittedMessages, useValue: submitted },
+      // As the app registers it: problem+json for HTTP, handlers' errors to the pipeline unchanged.
+      { provide: APP_FILTER, useClass: ProblemDetailsFilter },
     ],
     exports: [
       CONNECTOR_SETTINGS,

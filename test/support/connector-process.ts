@@ -72,10 +72,13 @@ export class ConnectorProcess {
   }
 
   /** The API as the partner's case system calls it; `anonymous` without any credentials. */
-  client({ anonymous = false }: { anonymous?: boolean } = {}): ConnectorApiClient {
+  client({
+    anonymous = false,
+    keepAlive = false,
+  }: { anonymous?: boolean; keepAlive?: boolean } = {}): ConnectorApiClient {
     const ca = readFileSync(this.credentials.caFile);
-    // A connection per call: a killed connector leaves no kept-alive socket to stumble on.
-    const options = { keepAlive: false };
+    // By default a connection per call: a killed connector leaves no kept-alive socket to stumble on.
+    const options = { keepAlive };
     if (anonymous) return new ConnectorApiClient(this.baseUrl, { ca }, options);
     return this.mode === 'mtls'
       ? new ConnectorApiClient(

@@ -70,10 +70,15 @@ export class ConnectorApiClient {
     });
   }
 
-  submit(bericht: Bericht, idempotencyKey: string): Promise<ConnectorAnswer> {
+  /** `headers` may carry the case system's `traceparent`, which the submission continues. */
+  submit(
+    bericht: Bericht,
+    idempotencyKey: string,
+    headers: Record<string, string> = {},
+  ): Promise<ConnectorAnswer> {
     return this.call('POST', '/v1/berichten', {
       body: bericht,
-      headers: { 'idempotency-key': idempotencyKey },
+      headers: { ...headers, 'idempotency-key': idempotencyKey },
     });
   }
 

@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 
 /** The OpenAPI description of `ProblemError`. */
+@ApiSchema({ name: 'ProblemError' })
 export class ProblemErrorBody {
   @ApiProperty({ example: 'invalid-payload' })
   readonly code!: string;
@@ -16,6 +17,7 @@ export class ProblemErrorBody {
 }
 
 /** The OpenAPI description of `ProblemDetails`: `application/problem+json` (RFC 9457). */
+@ApiSchema({ name: 'Problem' })
 export class ProblemBody {
   @ApiProperty({ example: 'about:blank' })
   readonly type!: string;

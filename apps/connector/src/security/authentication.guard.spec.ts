@@ -12,16 +12,26 @@ import {
 } from '../../../../test/support/connector-credentials';
 import type { ConnectorSettings } from '../config/connector-settings';
 import { CONNECTOR_SETTINGS } from '../connector.tokens';
-import { HealthModule } from '../health/health.module';
 import { ProblemDetailsFilter } from '../problem/problem-details.filter';
 import { AuthenticationGuard } from './authentication.guard';
 import { connectorHttpsOptions } from './connector-https';
+import { PublicEndpoint } from './public-endpoint.decorator';
 
 @Controller('v1/proef')
 class ProbeController {
   @Get()
   probe() {
     return { bereikt: true };
+  }
+}
+
+/** As `/health` is: marked public, so the guard lets it through without credentials. */
+@Controller('health')
+class PublicProbeController {
+  @Get()
+  @PublicEndpoint()
+  probe() {
+    return { status: 'ok' };
   }
 }
 
@@ -46,8 +56,7 @@ async function startApi(mode: 'mtls' | 'oauth2'): Promise<{ app: INestApplicatio
           },
   } as ConnectorSettings;
   @Module({
-    imports: [HealthModule],
-    controllers: [ProbeController],
+    controllers: [ProbeController, PublicProbeController],
     providers: [
       { provide: CONNECTOR_SETTINGS, useValue: settings },
       { provide: APP_GUARD, useClass: AuthenticationGuard },

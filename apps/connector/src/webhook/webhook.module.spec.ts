@@ -4,11 +4,12 @@ import { Test } from '@nestjs/testing';
 import type { ConnectorSettings } from '../config/connector-settings';
 import { CONNECTOR_SETTINGS } from '../connector.tokens';
 import { Inbox } from '../inbox/inbox';
+import { InboxModule } from '../inbox/inbox.module';
 import { InMemoryInbox } from './fixtures/in-memory-inbox';
 import { WebhookReceiver } from './fixtures/webhook-receiver';
 import { WebhookModule } from './webhook.module';
 
-/** What the connector's own modules provide the webhook: its settings and the inbox. */
+/** What the connector's own modules provide the webhook: its settings, and the inbox in place of InboxModule. */
 function connectorStandIn(webhook: ConnectorSettings['webhook'], inbox: Inbox): DynamicModule {
   @Global()
   @Module({})
@@ -37,9 +38,10 @@ describe(WebhookModule.name, () => {
       initialBackoffMs: 20,
       maxBackoffMs: 80,
     };
-    const moduleRef = await Test.createTestingModule({
-      imports: [connectorStandIn(webhook, inbox), WebhookModule],
-    }).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [WebhookModule] })
+      .overrideModule(InboxModule)
+      .useModule(connectorStandIn(webhook, inbox))
+      .compile();
     const app = moduleRef.createNestApplication({ logger: false });
     await app.init();
     await inbox.untilAcknowledged(1);
@@ -52,9 +54,10 @@ describe(WebhookModule.name, () => {
 
   it('leaves the inbox alone without a webhook', async () => {
     const inbox = new InMemoryInbox();
-    const moduleRef = await Test.createTestingModule({
-      imports: [connectorStandIn(undefined, inbox), WebhookModule],
-    }).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [WebhookModule] })
+      .overrideModule(InboxModule)
+      .useModule(connectorStandIn(undefined, inbox))
+      .compile();
     const app = moduleRef.createNestApplication({ logger: false });
     await app.init();
 
