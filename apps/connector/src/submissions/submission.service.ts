@@ -86,7 +86,8 @@ export class SubmissionService implements OnApplicationBootstrap {
       if (concurrent) return this.repeated(concurrent, requestHash);
       const record: SubmissionRecord = {
         messageId,
-        type: validation.value.messageType,
+        // As the case system named it (`zorgmelding`), so the status answers in its own terms.
+        type: validation.value.messageType.replace(/^nl\.samenloop\./, ''),
         requestHash,
         submittedAt: new Date().toISOString(),
       };
