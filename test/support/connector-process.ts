@@ -1,31 +1,25 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { ConnectorApiClient } from '@samenloop/partner-side';
+import { BundleProcess, type ProcessExit } from './bundle-process';
 import type { ConnectorCredentials } from './connector-credentials';
 import { freePort } from './free-port';
 import type { GatewayScenario } from './gateway-scenario';
-import type { ProcessExit } from './gateway-process';
 import { brokersFromEnvironment } from './kafka-test-kit';
-
-const CONNECTOR_BUNDLE = path.resolve(__dirname, '../../dist/apps/connector/main.js');
 
 /**
  * The built connector of one partner as a separate OS process, in a gateway scenario's namespace
  * and with its keys, so a test can SIGKILL it like a crash would and start it again.
  */
-export class ConnectorProcess {
-  private process: ChildProcess | undefined;
-  private output = '';
-  private exit: Promise<ProcessExit> = Promise.resolve({ code: null, signal: null });
-
+export class ConnectorProcess extends BundleProcess {
   private constructor(
     readonly partnerId: string,
-    private readonly env: Record<string, string>,
+    env: Record<string, string>,
     private readonly credentials: ConnectorCredentials,
     readonly mode: 'mtls' | 'oauth2',
     readonly baseUrl: string,
-  ) {}
+  ) {
+    super('connector', env);
+  }
 
   static async create(
     scenario: GatewayScenario,
@@ -57,18 +51,10 @@ export class ConnectorProcess {
 
   /** Starts the process; resolves once /health answers 200 (submissions restored, listening). */
   async start(timeoutMs = 60_000): Promise<void> {
-    const child = spawn(process.execPath, [CONNECTOR_BUNDLE], {
-      cwd: path.resolve(__dirname, '../..'),
-      env: { PATH: process.env.PATH ?? '', ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.process = child;
-    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    this.exit = new Promise((resolve) =>
-      child.once('exit', (code, signal) => resolve({ code, signal })),
+    await this.launch(
+      async () => (await this.client().call('GET', '/health')).status === 200,
+      timeoutMs,
     );
-    await this.waitUntilHealthy(timeoutMs);
   }
 
   /** The API as the partner's case system calls it; `anonymous` without any credentials. */
@@ -106,26 +92,5 @@ export class ConnectorProcess {
   /** How the process ended, e.g. after a start-up error. */
   get exited(): Promise<ProcessExit> {
     return this.exit;
-  }
-
-  get logs(): string {
-    return this.output;
-  }
-
-  private async waitUntilHealthy(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let exited = false;
-    void this.exit.then(() => (exited = true));
-    while (Date.now() < deadline && !exited) {
-      try {
-        if ((await this.client().call('GET', '/health')).status === 200) return;
-      } catch {
-        // Not listening yet.
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(
-      `connector did not become healthy (exited: ${exited}); output:\n${this.output}`,
-    );
   }
 }

@@ -1,25 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import { BundleProcess, type ProcessExit } from './bundle-process';
 import { freePort } from './free-port';
 import { brokersFromEnvironment } from './kafka-test-kit';
 
-const GATEWAY_BUNDLE = path.resolve(__dirname, '../../dist/apps/gateway/main.js');
-
-export interface ProcessExit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-}
-
 /** The built gateway as a separate OS process, so a test can SIGKILL it like a crash would. */
-export class GatewayProcess {
-  private process: ChildProcess | undefined;
-  private output = '';
-  private exit: Promise<ProcessExit> = Promise.resolve({ code: null, signal: null });
-
+export class GatewayProcess extends BundleProcess {
   private constructor(
-    private readonly env: Record<string, string>,
+    env: Record<string, string>,
     private readonly port: number,
-  ) {}
+  ) {
+    super('gateway', env);
+  }
 
   static async create(settings: Record<string, string>): Promise<GatewayProcess> {
     const port = await freePort();
@@ -40,18 +30,10 @@ export class GatewayProcess {
    * `role: 'standby'` once it is healthy at all (a standby while another instance is active).
    */
   async start(timeoutMs = 60_000, role: 'active' | 'standby' = 'active'): Promise<void> {
-    const child = spawn(process.execPath, [GATEWAY_BUNDLE], {
-      cwd: path.resolve(__dirname, '../..'),
-      env: { PATH: process.env.PATH ?? '', ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.process = child;
-    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    this.exit = new Promise((resolve) =>
-      child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
-    await this.waitUntilHealthy(timeoutMs, role);
+    await this.launch(async () => {
+      const { status, state } = await this.health();
+      return status === 200 && (role === 'standby' || state === 'running');
+    }, timeoutMs);
   }
 
   /** What /health answers now: its HTTP status and the pipeline's state. */
@@ -82,38 +64,13 @@ export class GatewayProcess {
     return this.exit;
   }
 
-  /** The running process's id, e.g. to read its CPU time. */
-  get pid(): number | undefined {
-    return this.process?.pid;
-  }
-
-  get logs(): string {
-    return this.output;
-  }
-
   /** Resolves once the gateway has logged a line matching `pattern` (after `since` characters of output). */
   async logged(pattern: RegExp, since = 0, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (!pattern.test(this.output.slice(since))) {
+    while (!pattern.test(this.logs.slice(since))) {
       if (Date.now() > deadline)
-        throw new Error(`gateway did not log ${String(pattern)}; output:\n${this.output}`);
+        throw new Error(`gateway did not log ${String(pattern)}; output:\n${this.logs}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-  }
-
-  private async waitUntilHealthy(timeoutMs: number, role: 'active' | 'standby'): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let exited = false;
-    void this.exit.then(() => (exited = true));
-    while (Date.now() < deadline && !exited) {
-      try {
-        const { status, state } = await this.health();
-        if (status === 200 && (role === 'standby' || state === 'running')) return;
-      } catch {
-        // Not listening yet.
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`gateway did not become healthy (exited: ${exited}); output:\n${this.output}`);
   }
 }
