@@ -14,8 +14,12 @@ const POLL_MS = 10;
 export interface ConnectorLatency {
   readonly messages: number;
   readonly offeredPerSecond: number;
-  /** POST to the police connector until VT's connector lists the delivery. */
-  readonly throughConnectors: { readonly arrivals: number; readonly latencyMs: LatencyPercentiles };
+  /** POST to the police connector until VT's connector lists the delivery; `submitMs` the POST alone. */
+  readonly throughConnectors: {
+    readonly arrivals: number;
+    readonly latencyMs: LatencyPercentiles;
+    readonly submitMs: LatencyPercentiles;
+  };
   /** The same zorgmelding sealed and produced by the police itself, until it is on VT's delivery topic. */
   readonly direct: HubLoadFigures;
 }
@@ -67,6 +71,7 @@ async function submitAndReceive(
   const receiver = veiligThuis.client({ keepAlive: true });
   const sentAt = new Map<string, number>();
   const arrivedAt = new Map<string, number>();
+  const submitMs: number[] = [];
 
   let receiving = true;
   const polling = (async () => {
@@ -104,6 +109,7 @@ async function submitAndReceive(
       traceId,
       { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
     );
+    submitMs.push(Date.now() - sentAt.get(traceId)!);
     if (answer.status !== 202)
       throw new Error(
         `the police connector answered ${answer.status}: ${JSON.stringify(answer.body)}`,
@@ -120,5 +126,9 @@ async function submitAndReceive(
     const arrived = arrivedAt.get(traceId);
     return arrived === undefined ? [] : [arrived - sent];
   });
-  return { arrivals: latencies.length, latencyMs: percentiles(latencies) };
+  return {
+    arrivals: latencies.length,
+    latencyMs: percentiles(latencies),
+    submitMs: percentiles(submitMs),
+  };
 }

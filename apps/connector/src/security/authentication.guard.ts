@@ -58,11 +58,9 @@ export class AuthenticationGuard implements CanActivate {
       );
       throw problem(401, 'Unauthorized', 'A client certificate of the partner CA is required.');
     }
-    // The subject names the case system's certificate, never a person's data.
-    this.logger.debug(
-      { subject: socket.getPeerCertificate().subject },
-      'client certificate accepted',
-    );
+    // By fingerprint, not subject: a personal certificate's subject names a person.
+    const { fingerprint256, serialNumber } = socket.getPeerCertificate();
+    this.logger.debug({ fingerprint256, serialNumber }, 'client certificate accepted');
     return true;
   }
 
