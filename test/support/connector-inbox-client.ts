@@ -28,7 +28,7 @@ export class InboxClient {
       return {
         status: response.status,
         contentType: response.headers.get('content-type'),
-        body: (await response.json()),
+        body: await response.json(),
       };
     });
   }
