@@ -4,6 +4,7 @@ import { ContractValidator } from '@samenloop/contracts';
 import { validateFile } from '../../apps/cli/src/validate/validate-file';
 import { createConnectorCredentials } from '../support/connector-credentials';
 import { ConnectorProcess } from '../support/connector-process';
+import { requestBody } from '../support/connector-submission';
 import { DeliveryWatcher } from '../support/delivery-watcher';
 import { newGatewayScenario } from '../support/gateway-scenario';
 import { produce, recordCount, testKafka } from '../support/kafka-test-kit';
@@ -15,18 +16,6 @@ const INVALID_ZORGMELDING = path.join(
   ROOT,
   'schemas/zorgmelding/examples/invalid/incident-datum-30-februari.json',
 );
-
-/** `POST /v1/berichten`'s body for a submission file: the fields the case system gives. */
-function requestBody(submission: Record<string, unknown>): Record<string, unknown> {
-  const data = submission.data as Record<string, unknown>;
-  return {
-    type: String(submission.type).replace(/^nl\.samenloop\./, ''),
-    occurredAt: data.occurredAt,
-    zaakReferenties: data.zaakReferenties,
-    ...(data.relatesTo !== undefined && { relatesTo: data.relatesTo }),
-    payload: data.payload,
-  };
-}
 
 /**
  * On a real broker with a real gateway: the police's case system submits over HTTPS through the
