@@ -139,10 +139,11 @@ describe('two partner connectors', () => {
     const after = await answeredStatus(id);
 
     expect(before.status).toBe(200);
+    // Known at once; right after the 202 the hub's receipt is usually, not always, still on its way.
     expect(before.body).toMatchObject({
       id,
-      type: 'nl.samenloop.zorgmelding',
-      status: 'ingediend',
+      type: 'zorgmelding',
+      status: expect.stringMatching(/^(ingediend|afgeleverd)$/) as unknown,
     });
     expect(after).toMatchObject({ id, status: 'afgeleverd' });
     expect(after.afgeleverdAan).toContain('VT-ZOB');
