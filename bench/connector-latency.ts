@@ -14,11 +14,16 @@ const POLL_MS = 10;
 export interface ConnectorLatency {
   readonly messages: number;
   readonly offeredPerSecond: number;
-  /** POST to the police connector until VT's connector lists the delivery; `submitMs` the POST alone. */
+  /**
+   * POST to the police connector until VT's connector lists the delivery; `submitMs` the POST
+   * alone, `toHubDeliveryMs` until the hub stamped the delivery (`deliveredAt`): the police's side
+   * and the hub, the rest is VT's connector and its case system's polling.
+   */
   readonly throughConnectors: {
     readonly arrivals: number;
     readonly latencyMs: LatencyPercentiles;
     readonly submitMs: LatencyPercentiles;
+    readonly toHubDeliveryMs: LatencyPercentiles;
   };
   /** The same zorgmelding sealed and produced by the police itself, until it is on VT's delivery topic. */
   readonly direct: HubLoadFigures;
@@ -71,6 +76,7 @@ async function submitAndReceive(
   const receiver = veiligThuis.client({ keepAlive: true });
   const sentAt = new Map<string, number>();
   const arrivedAt = new Map<string, number>();
+  const deliveredAt = new Map<string, number>();
   const submitMs: number[] = [];
 
   let receiving = true;
@@ -79,12 +85,18 @@ async function submitAndReceive(
     while (receiving) {
       const query = cursor === undefined ? '' : `?na=${encodeURIComponent(cursor)}&limiet=100`;
       const { body } = await receiver.call<{
-        items: { cursor: string; type: string; document: { traceparent?: string } }[];
+        items: {
+          cursor: string;
+          type: string;
+          document: { traceparent?: string; deliveredAt?: string };
+        }[];
       }>('GET', `/v1/ontvangen${query}`);
       for (const item of body.items) {
         const traceId = item.document.traceparent?.split('-')[1];
-        if (item.type === 'delivery' && traceId && !arrivedAt.has(traceId))
+        if (item.type === 'delivery' && traceId && !arrivedAt.has(traceId)) {
           arrivedAt.set(traceId, Date.now());
+          deliveredAt.set(traceId, Date.parse(item.document.deliveredAt ?? ''));
+        }
         cursor = item.cursor;
       }
       if (body.items.length === 0) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -122,13 +134,16 @@ async function submitAndReceive(
   await polling;
   sender.close();
   receiver.close();
-  const latencies = [...sentAt].flatMap(([traceId, sent]) => {
-    const arrived = arrivedAt.get(traceId);
-    return arrived === undefined ? [] : [arrived - sent];
-  });
+  const since = (at: ReadonlyMap<string, number>) =>
+    [...sentAt].flatMap(([traceId, sent]) => {
+      const until = at.get(traceId);
+      return until === undefined || Number.isNaN(until) ? [] : [until - sent];
+    });
+  const latencies = since(arrivedAt);
   return {
     arrivals: latencies.length,
     latencyMs: percentiles(latencies),
     submitMs: percentiles(submitMs),
+    toHubDeliveryMs: percentiles(since(deliveredAt)),
   };
 }

@@ -2,7 +2,7 @@ import { Global, Module, type INestApplication } from '@nestjs/common';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { APP_FILTER } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import { topicNames } from '@samenloop/messaging';
+import { ensureTopics, topicNames } from '@samenloop/messaging';
 import { createLogger } from '@samenloop/observability';
 import { readPartnerKeys } from '@samenloop/partner-side';
 import type { Kafka } from 'kafkajs';
@@ -15,6 +15,7 @@ import {
   PARTNER_KEYS,
 } from '../../apps/connector/src/connector.tokens';
 import { InboxModule } from '../../apps/connector/src/inbox/inbox.module';
+import { connectorTopicSpecs } from '../../apps/connector/src/kafka/connector-kafka';
 import { ProblemDetailsFilter } from '../../apps/connector/src/problem/problem-details.filter';
 import { StatusModule } from '../../apps/connector/src/status/status.module';
 import {
@@ -23,7 +24,10 @@ import {
 } from '../../apps/connector/src/submissions/submitted-messages';
 
 /** What the receiving side reads of the settings; the rest belongs to submitting and the HTTP edge. */
-export type InboxConnectorSettings = Pick<ConnectorSettings, 'partnerId' | 'topics'>;
+export type InboxConnectorSettings = Pick<
+  ConnectorSettings,
+  'partnerId' | 'topics' | 'topicNamespace'
+>;
 
 /** Stands in for the submissions module: the test says which messages "were submitted". */
 export class TestSubmittedMessages extends SubmittedMessages {
@@ -65,7 +69,10 @@ export async function startInboxConnector(options: InboxConnectorOptions): Promi
   const settings: InboxConnectorSettings = {
     partnerId: options.partnerId,
     topics: topicNames(options.topicNamespace),
+    topicNamespace: options.topicNamespace,
   };
+  // What the app's Kafka client does at start: the connector's topics, as it configures them.
+  await ensureTopics(options.kafka, connectorTopicSpecs(settings));
   const submitted = new TestSubmittedMessages();
   const keys = await readPartnerKeys(options.keysDirectory, options.partnerId);
 

@@ -1,4 +1,4 @@
-import { ensureTopics, partnerClientPrefix, type KeyPseudonym } from '@samenloop/messaging';
+import type { KeyPseudonym } from '@samenloop/messaging';
 import { TransactionalKafkaServer } from '@samenloop/messaging/nest';
 import type { Logger } from '@samenloop/observability';
 import { partnerRecordKey, type PartnerKeys } from '@samenloop/partner-side';
@@ -6,7 +6,7 @@ import type { Kafka } from 'kafkajs';
 import type { ConnectorSettings } from '../config/connector-settings';
 import type { InboxIntake } from './inbox-intake';
 import { HUB_DOCUMENT_PATTERN } from './inbox-records.controller';
-import { inboxTopics } from './inbox-topics';
+import { connectorClientId } from '../kafka/connector-kafka';
 import type { KafkaInbox } from './kafka-inbox';
 
 /**
@@ -18,8 +18,10 @@ const SESSION_TIMEOUT_MS = 10_000;
 const MAX_DEAD_LETTER_ORIGINAL_BYTES = 1024 * 1024;
 
 /** The receive pipeline's consumer group on the partner's delivery topic, under the partner's prefix. */
-export function inboxConsumerGroup(settings: Pick<ConnectorSettings, 'partnerId' | 'topics'>) {
-  return `${partnerClientPrefix(settings.partnerId)}${settings.topics.delivery(settings.partnerId)}.connector`;
+export function inboxConsumerGroup(
+  settings: Pick<ConnectorSettings, 'partnerId' | 'topicNamespace'>,
+): string {
+  return connectorClientId(settings, 'receive');
 }
 
 export interface InboxTransportParts {
@@ -36,12 +38,9 @@ export interface InboxTransportParts {
  * their offsets, in one transaction per chunk — a killed connector neither loses nor repeats a
  * document. The inbox is read back after the producer fenced its predecessor and before consuming.
  */
-export async function inboxTransport(
-  parts: InboxTransportParts,
-): Promise<TransactionalKafkaServer> {
+export function inboxTransport(parts: InboxTransportParts): TransactionalKafkaServer {
   const { settings, kafka, keys, logger, inbox, intake } = parts;
   const topics = settings.topics.connector(settings.partnerId);
-  await ensureTopics(kafka, inboxTopics(topics));
   const groupId = inboxConsumerGroup(settings);
   // The hub keys its delivery records by ids, yet a dead letter names nothing it need not.
   const deadLetterKey: KeyPseudonym = (key) =>

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { partnerClientPrefix, type ConnectorTopicNames } from '@samenloop/messaging';
+import type { ConnectorTopicNames } from '@samenloop/messaging';
+import { connectorClientId } from '../kafka/connector-kafka';
 import type { Logger } from '@samenloop/observability';
 import { openHubDocument, type PartnerKeys } from '@samenloop/partner-side';
 import type { Kafka, KafkaMessage, Producer } from 'kafkajs';
@@ -58,7 +59,7 @@ export class KafkaInbox extends Inbox implements MessageAnswers, OnApplicationSh
       kafka,
       logger: this.logger,
       topics: [this.topics.inbox, this.topics.acknowledgements],
-      groupPrefix: `${partnerClientPrefix(settings.partnerId)}${this.topics.inbox}.reader.`,
+      groupPrefix: `${connectorClientId(settings, 'inbox-reader')}.`,
       each: (topic, message) => this.read(topic, message),
       batchRead: () => this.batchRead(),
     });

@@ -21,17 +21,33 @@ export function connectorClientId(
   return `${partnerClientPrefix(settings.partnerId)}${namespace}connector.${role}`;
 }
 
-/** One partition each: the connector is one process, and its inbox cursor is one offset. */
+/**
+ * The hub writes delivery records up to 4× its record limit (at least 4 MiB), and the inbox keeps
+ * each one as it came: room for several of the largest.
+ */
+const INBOX_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The connector's topics, with every override it owns (the broker replaces a topic's overrides as
+ * a whole). One partition each: the connector is one process, and its inbox cursor is one offset.
+ * The inbox is the connector's state, kept until deleted; submissions and acknowledgements keep the
+ * latest per key; dead letters as long as the broker's default.
+ */
 export function connectorTopicSpecs(
   settings: Pick<ConnectorSettings, 'partnerId' | 'topics'>,
 ): TopicSpec[] {
   const topics = settings.topics.connector(settings.partnerId);
   const compacted = [{ name: 'cleanup.policy', value: 'compact' }];
+  const largeRecords = { name: 'max.message.bytes', value: String(INBOX_MAX_MESSAGE_BYTES) };
   return [
     { topic: topics.submissions, numPartitions: 1, configEntries: compacted },
-    { topic: topics.inbox, numPartitions: 1 },
+    {
+      topic: topics.inbox,
+      numPartitions: 1,
+      configEntries: [{ name: 'retention.ms', value: '-1' }, largeRecords],
+    },
     { topic: topics.acknowledgements, numPartitions: 1, configEntries: compacted },
-    { topic: topics.deadLetter, numPartitions: 1 },
+    { topic: topics.deadLetter, numPartitions: 1, configEntries: [largeRecords] },
   ];
 }
 
