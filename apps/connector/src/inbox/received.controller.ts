@@ -13,7 +13,7 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestj
 import { Inbox } from './inbox';
 import { isInboxCursor } from './inbox-cursor';
 import { ApiProblemResponse } from '../problem/api-problem-response.decorator';
-import { Bevestiging, OntvangenPagina } from './received.dto';
+import { Bevestiging, OntvangenPagina, ontvangenItem } from './received.dto';
 
 const DEFAULT_LIMIET = 20;
 const MAX_LIMIET = 100;
@@ -43,13 +43,7 @@ export class ReceivedController {
       throw new BadRequestException('query parameter na is not a cursor this API handed out');
     const { entries, next } = await this.inbox.after(na, parseLimiet(limiet));
     return {
-      items: entries.map(({ id, type, cursor, acknowledged, document }) => ({
-        id,
-        type,
-        cursor,
-        bevestigd: acknowledged,
-        document,
-      })),
+      items: entries.map(ontvangenItem),
       ...(next === undefined ? {} : { volgende: next }),
     };
   }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { HUB_DOCUMENT_TYPES, type HubDocumentType } from '@samenloop/contracts';
+import type { InboxEntry } from './inbox';
 
 /** One hub document for the case system: decrypted and hub-signature-verified. */
 export class OntvangenItem {
@@ -25,6 +26,17 @@ export class OntvangenItem {
     additionalProperties: true,
   })
   readonly document!: Record<string, unknown>;
+}
+
+/** An inbox entry as the case system gets it, from `GET /v1/ontvangen` or pushed to its webhook. */
+export function ontvangenItem({
+  id,
+  type,
+  cursor,
+  acknowledged,
+  document,
+}: InboxEntry): OntvangenItem {
+  return { id, type, cursor, bevestigd: acknowledged, document };
 }
 
 export class OntvangenPagina {

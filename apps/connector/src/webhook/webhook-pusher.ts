@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { ConnectorWebhook } from '../config/connector-settings';
 import type { Inbox, InboxEntry } from '../inbox/inbox';
+import { ontvangenItem } from '../inbox/received.dto';
 import { webhookBackoffMs } from './webhook-backoff';
 import { DELIVERY_ID_HEADER, SIGNATURE_HEADER, signWebhookBody } from './webhook-signature';
 
@@ -134,13 +135,7 @@ export class WebhookPusher {
   }
 
   private async call(entry: InboxEntry): Promise<CallOutcome> {
-    const body = JSON.stringify({
-      id: entry.id,
-      type: entry.type,
-      cursor: entry.cursor,
-      bevestigd: entry.acknowledged,
-      document: entry.document,
-    });
+    const body = JSON.stringify(ontvangenItem(entry));
     const timestamp = Math.floor(Date.now() / 1000);
     try {
       const response = await fetch(this.webhook.url, {
