@@ -7,8 +7,8 @@ import { newGatewayScenario } from '../support/gateway-scenario';
 import { produce, readToEnd, testKafka } from '../support/kafka-test-kit';
 import { policeNumber, submissionFrom } from '../support/partner-kit';
 import { runningHub } from '../support/running-hub';
+import { zorgmeldingenOnKafka } from '../support/connector-submission';
 
-const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
 const MESSAGES = 12;
 
 /**
@@ -38,23 +38,8 @@ describe('connector inbox after a crash', () => {
     return { connector, client: InboxClient.of(connector.client()) };
   };
 
-  /** Police zorgmeldingen as the police's own system submits them; their message ids. */
-  const submitZorgmeldingen = async (count: number) => {
-    const { scenario } = running;
-    const sent: string[] = [];
-    for (let index = 0; index < count; index++) {
-      const reference = policeNumber();
-      const submission = submissionFrom(ZORGMELDING, {
-        sender: 'POLITIE-OB',
-        zaakReferenties: { politieRegistratienummer: reference },
-      });
-      sent.push(submission.id);
-      await produce(kafka, scenario.topics.inbound('POLITIE-OB'), [
-        await scenario.partners.sealed('POLITIE-OB', submission, reference),
-      ]);
-    }
-    return sent;
-  };
+  const submitZorgmeldingen = (count: number) =>
+    zorgmeldingenOnKafka(kafka, running.scenario, count);
 
   it('hands every document over again after a SIGKILL, each once, and keeps one acknowledgement', async () => {
     running.scenario = await newGatewayScenario(kafka);

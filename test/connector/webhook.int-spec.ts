@@ -16,8 +16,8 @@ import { newGatewayScenario } from '../support/gateway-scenario';
 import { produce, testKafka } from '../support/kafka-test-kit';
 import { policeNumber, submissionFrom } from '../support/partner-kit';
 import { runningHub } from '../support/running-hub';
+import { zorgmeldingenOnKafka } from '../support/connector-submission';
 
-const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
 /** Small, but above the settings' minimum of 100 ms. */
 const BACKOFF = {
   CONNECTOR_WEBHOOK_BACKOFF_INITIAL_MS: '100',
@@ -115,23 +115,8 @@ describe('connector webhook push', () => {
     return connector;
   };
 
-  /** Police zorgmeldingen straight onto Kafka, one after another; their message ids. */
-  const submitZorgmeldingen = async (count: number) => {
-    const { scenario } = running;
-    const sent: string[] = [];
-    for (let index = 0; index < count; index++) {
-      const reference = policeNumber();
-      const submission = submissionFrom(ZORGMELDING, {
-        sender: 'POLITIE-OB',
-        zaakReferenties: { politieRegistratienummer: reference },
-      });
-      sent.push(submission.id);
-      await produce(kafka, scenario.topics.inbound('POLITIE-OB'), [
-        await scenario.partners.sealed('POLITIE-OB', submission, reference),
-      ]);
-    }
-    return sent;
-  };
+  const submitZorgmeldingen = (count: number) =>
+    zorgmeldingenOnKafka(kafka, running.scenario, count);
 
   /** Waits until the endpoint has answered 2xx for `count` distinct delivery ids. */
   const untilHandled = async (calls: readonly WebhookCall[], count: number, timeoutMs = 60_000) => {
