@@ -4,8 +4,7 @@ import { ConnectorProcess } from '../support/connector-process';
 import { restartableBroker } from '../support/local-broker-control';
 import { DeliveryWatcher } from '../support/delivery-watcher';
 import { newGatewayScenario } from '../support/gateway-scenario';
-import { produce, readToEnd, testKafka } from '../support/kafka-test-kit';
-import { policeNumber, submissionFrom } from '../support/partner-kit';
+import { readToEnd, testKafka } from '../support/kafka-test-kit';
 import { runningHub } from '../support/running-hub';
 import { zorgmeldingenOnKafka } from '../support/connector-submission';
 

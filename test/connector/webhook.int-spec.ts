@@ -13,8 +13,7 @@ import { InboxClient, type OntvangenItem } from '../support/connector-inbox-clie
 import { ConnectorProcess } from '../support/connector-process';
 import { freePort } from '../support/free-port';
 import { newGatewayScenario } from '../support/gateway-scenario';
-import { produce, testKafka } from '../support/kafka-test-kit';
-import { policeNumber, submissionFrom } from '../support/partner-kit';
+import { testKafka } from '../support/kafka-test-kit';
 import { runningHub } from '../support/running-hub';
 import { zorgmeldingenOnKafka } from '../support/connector-submission';
 
