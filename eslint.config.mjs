@@ -73,6 +73,7 @@ export default tseslint.config(
       'libs/crypto/**/*.ts',
       'libs/partners/**/*.ts',
       'libs/partner-side/**/*.ts',
+      'libs/corv/**/*.ts',
     ],
     rules: restrictImports(notAppsOrTests, noKafka),
   },

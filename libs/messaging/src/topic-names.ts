@@ -46,6 +46,11 @@ export interface ConnectorTopicNames {
   readonly acknowledgements: string;
   /** Records of the delivery topic it could not accept, with their failure context. */
   readonly deadLetter: string;
+  /**
+   * What its file adapters sent per extract row identity (e.g. a ZSM case id), by HMACs of the
+   * identity and the row; compacted, written in the transaction of the submission it records.
+   */
+  readonly extractRows: string;
 }
 
 /** What every topic name of a namespace starts with, the dot included. */
@@ -78,6 +83,7 @@ export function topicNames(namespace = ''): TopicNames {
         inbox: `${connector}.inbox.${VERSION}`,
         acknowledgements: `${connector}.acknowledgements.${VERSION}`,
         deadLetter: `${connector}.deadletter.${VERSION}`,
+        extractRows: `${connector}.extract-rows.${VERSION}`,
       });
     },
   });

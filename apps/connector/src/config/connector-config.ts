@@ -6,6 +6,7 @@ import { StartupError } from '@samenloop/errors';
 import { hubSettingsFields, kafkaConnectionSchema, topicNames } from '@samenloop/messaging';
 import { PartnerRegistry } from '@samenloop/partners';
 import type { ConnectorAuthentication, ConnectorSettings } from './connector-settings';
+import { fileAdaptersOf } from './file-adapters-config';
 
 const DEFAULT_PARTNERS_FILE = 'deploy/partners/oost-brabant.yaml';
 
@@ -164,6 +165,7 @@ export function parseConnectorSettings(env: RawEnvironment): ConnectorSettings {
     checkReadable(setting, set(setting), problems);
   const secretFile = set('CONNECTOR_WEBHOOK_SECRET_FILE');
   const webhookSecret = secretFile && readWebhookSecret(secretFile, problems);
+  const files = fileAdaptersOf(env, problems);
   if (!parsed.success || !connection.success || problems.length > 0 || !source)
     throw new InvalidConnectorConfigurationError(problems);
   const settings = parsed.data;
@@ -190,6 +192,7 @@ export function parseConnectorSettings(env: RawEnvironment): ConnectorSettings {
           maxBackoffMs: settings.CONNECTOR_WEBHOOK_BACKOFF_MAX_MS,
         }),
       }),
+    files,
     logLevel: settings.LOG_LEVEL,
   });
 }

@@ -32,6 +32,44 @@ export interface ConnectorWebhook {
   readonly maxBackoffMs: number;
 }
 
+/** How a CSV file is decoded: `auto` takes UTF-8 (with or without BOM) when the bytes are valid UTF-8, else Windows-1252. */
+export type CsvEncoding = 'auto' | 'utf-8' | 'windows-1252';
+
+/**
+ * The connector's file adapters, for case systems that only export and import files. Each inbox is
+ * a folder the case system drops files in; the adapter moves each file it handled to `processed/`
+ * or `error/` inside that folder, with a report beside it. Every adapter is off unless set.
+ */
+export interface ConnectorFileAdapters {
+  /** `CONNECTOR_CORV_INBOX`: CORV-style XML zorgmeldingen (`schemas/corv/`). */
+  readonly corvInbox?: string;
+  /** ZSM verdachtenmonitor extracts (CSV), one `verdachtenmonitor-entry` per new or changed row. */
+  readonly zsmExtract?: {
+    /** `CONNECTOR_ZSM_INBOX` */
+    readonly inbox: string;
+    /** `CONNECTOR_ZSM_COLUMN_MAP`: the region's column map (YAML), e.g. `deploy/zsm-kolommen/oost-brabant.yaml`. */
+    readonly columnMapFile: string;
+    /** `CONNECTOR_ZSM_ENCODING` (default auto). */
+    readonly encoding: CsvEncoding;
+  };
+  /** A case system's exports: JSON submission bodies (as `POST /v1/berichten` takes), or CSV rows mapped to them. */
+  readonly export?: {
+    /** `CONNECTOR_EXPORT_INBOX` */
+    readonly inbox: string;
+    /** `CONNECTOR_EXPORT_CSV_MAP` (optional): the column map for CSV exports; without it only JSON is taken. */
+    readonly csvMapFile?: string;
+    /** `CONNECTOR_EXPORT_ENCODING` (default auto). */
+    readonly encoding: CsvEncoding;
+  };
+  /** What the hub sends the partner, written as files (instead of a webhook). */
+  readonly outbox?: {
+    /** `CONNECTOR_OUTBOX`: the folder; one file per document, named by its id, never overwritten. */
+    readonly directory: string;
+    /** `CONNECTOR_OUTBOX_FORMAT` (default json): `json`, or `xml` (`schemas/corv/`). */
+    readonly format: 'json' | 'xml';
+  };
+}
+
 /**
  * One connector's settings, parsed and checked at start-up (`parseConnectorSettings`). One
  * connector runs per partner, in the partner's network, with the partner's own key and Kafka login.
@@ -56,6 +94,7 @@ export interface ConnectorSettings {
   readonly tls: { readonly certFile: string; readonly keyFile: string };
   readonly authentication: ConnectorAuthentication;
   readonly webhook?: ConnectorWebhook;
+  readonly files: ConnectorFileAdapters;
   /** `LOG_LEVEL` (default info). */
   readonly logLevel: LogLevel;
 }

@@ -30,8 +30,8 @@ const INBOX_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 /**
  * The connector's topics, with every override it owns (the broker replaces a topic's overrides as
  * a whole). One partition each: the connector is one process, and its inbox cursor is one offset.
- * The inbox is the connector's state, kept until deleted; submissions and acknowledgements keep the
- * latest per key; dead letters as long as the broker's default.
+ * The inbox is the connector's state, kept until deleted; submissions, acknowledgements and extract
+ * rows keep the latest per key; dead letters as long as the broker's default.
  */
 export function connectorTopicSpecs(
   settings: Pick<ConnectorSettings, 'partnerId' | 'topics'>,
@@ -48,10 +48,11 @@ export function connectorTopicSpecs(
     },
     { topic: topics.acknowledgements, numPartitions: 1, configEntries: compacted },
     { topic: topics.deadLetter, numPartitions: 1, configEntries: [largeRecords] },
+    { topic: topics.extractRows, numPartitions: 1, configEntries: compacted },
   ];
 }
 
-/** The partner's Kafka login, with the connector's four topics created if missing. */
+/** The partner's Kafka login, with the connector's topics created if missing. */
 export async function connectorKafka(settings: ConnectorSettings, logger: Logger): Promise<Kafka> {
   const kafka = createKafka(
     {

@@ -4,6 +4,13 @@ import type { ConnectorSettings } from '../config/connector-settings';
 import { CONNECTOR_KAFKA, CONNECTOR_SETTINGS } from '../connector.tokens';
 import { connectorClientId } from '../kafka/connector-kafka';
 
+/** A record of one of the connector's own state topics (ids and HMACs only, never a value in clear). */
+export interface StateRecord {
+  readonly topic: string;
+  readonly key: string;
+  readonly value: string;
+}
+
 /**
  * Writes a submission to the partner's inbound topic and its record to the submissions topic in
  * one transaction: a crash leaves both or neither, so a retry never submits twice. One
@@ -31,8 +38,15 @@ export class SubmissionProducer implements OnModuleDestroy {
     return this.connected;
   }
 
-  /** One transaction; the caller serialises calls (one transaction at a time per producer). */
-  async produce(submission: Message, submissionRecord: Message): Promise<void> {
+  /**
+   * One transaction; the caller serialises calls (one transaction at a time per producer).
+   * `alongside`: records of the connector's own state that must commit with the submission.
+   */
+  async produce(
+    submission: Message,
+    submissionRecord: Message,
+    alongside: readonly StateRecord[] = [],
+  ): Promise<void> {
     await this.connect();
     const topics = this.settings.topics;
     const transaction = await this.producer.transaction();
@@ -45,6 +59,7 @@ export class SubmissionProducer implements OnModuleDestroy {
             topic: topics.connector(this.settings.partnerId).submissions,
             messages: [submissionRecord],
           },
+          ...alongside.map(({ topic, key, value }) => ({ topic, messages: [{ key, value }] })),
         ],
       });
       await transaction.commit();

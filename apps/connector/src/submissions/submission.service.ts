@@ -6,7 +6,7 @@ import type { ConnectorSettings } from '../config/connector-settings';
 import { CONNECTOR_SETTINGS, PARTNER_KEYS } from '../connector.tokens';
 import { IdempotencyFingerprints } from './idempotency';
 import { submissionEvent, type SubmissionBody } from './submission-event';
-import { SubmissionProducer } from './submission.producer';
+import { SubmissionProducer, type StateRecord } from './submission.producer';
 import { SubmissionsState, type SubmissionRecord } from './submissions-state';
 
 /** The message does not meet its contract: every error, as `samenloop validate` names them. */
@@ -60,10 +60,15 @@ export class SubmissionService implements OnApplicationBootstrap {
     await this.state.restore();
   }
 
+  /**
+   * `alongside`: records of the connector's own state that commit in the submission's transaction
+   * (a file adapter's memory of what it sent); not written when the submission is a repeat.
+   */
   async submit(
     body: SubmissionBody,
     idempotencyKey: string,
     traceparent: string,
+    alongside: readonly StateRecord[] = [],
   ): Promise<SubmissionOutcome> {
     const key = this.fingerprints.key(idempotencyKey);
     const requestHash = this.fingerprints.requestHash(body);
@@ -100,6 +105,7 @@ export class SubmissionService implements OnApplicationBootstrap {
           value: sealed,
         },
         { key, value: JSON.stringify(record) },
+        alongside,
       );
       this.state.remember(key, record);
       this.logger.log(
