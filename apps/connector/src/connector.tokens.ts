@@ -8,3 +8,5 @@ export const PARTNER_KEYS = Symbol('PartnerKeys');
 export const CONNECTOR_TRANSPORT = Symbol('ConnectorTransport');
 /** The connector's root pino `Logger`: ids and field paths only, never content. */
 export const CONNECTOR_LOGGER = Symbol('ConnectorLogger');
+/** The file adapters' inbox folders and their handlers (`FileDrop[]`), one drop folder each. */
+export const FILE_DROPS = Symbol('FileDrops');

@@ -31,3 +31,9 @@ export interface FileHandler {
   readonly kind: string;
   handle(file: DroppedFile): Promise<FileOutcome>;
 }
+
+/** An inbox folder and the handler of the files dropped in it. */
+export interface FileDrop {
+  readonly directory: string;
+  readonly handler: FileHandler;
+}

@@ -7,7 +7,8 @@ import { SubmissionsState } from './submissions-state';
 
 /**
  * `POST /v1/berichten` and the submissions it made: `SubmittedMessages`, global for the status
- * API, which tells a submission's fate from the hub's answers in the inbox.
+ * API, which tells a submission's fate from the hub's answers in the inbox; `SubmissionService`,
+ * global for the file adapters, which submit what they read the same way.
  */
 @Global()
 @Module({
@@ -18,6 +19,6 @@ import { SubmissionsState } from './submissions-state';
     SubmissionsState,
     { provide: SubmittedMessages, useExisting: SubmissionsState },
   ],
-  exports: [SubmittedMessages],
+  exports: [SubmittedMessages, SubmissionService],
 })
 export class SubmissionsModule {}
