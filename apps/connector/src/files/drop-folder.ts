@@ -129,10 +129,17 @@ export class DropFolder {
   /** Starts draining unless it runs; a file added as the last drain ended starts the next. */
   private kick(): void {
     if (this.working || this.stopping || this.pending.size === 0) return;
-    this.working = this.drain().finally(() => {
-      this.working = undefined;
-      this.kick();
-    });
+    this.working = this.drain()
+      .catch((error: unknown) => {
+        this.logger.warn(
+          { kind: this.drop.handler.kind, failure: describeError(error) },
+          'reading the inbox folder failed',
+        );
+      })
+      .finally(() => {
+        this.working = undefined;
+        this.kick();
+      });
   }
 
   private async drain(): Promise<void> {
