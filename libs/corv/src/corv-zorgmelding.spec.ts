@@ -2,7 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { ContractValidator } from '@samenloop/contracts';
-import { readCorvZorgmelding, writeCorvZorgmelding, type CorvSubmission } from './corv-zorgmelding';
+import {
+  readCorvZorgmelding,
+  writeCorvZorgmelding,
+  zorgmeldingPayload,
+  type CorvSubmission,
+} from './corv-zorgmelding';
+import { parseXml } from './xml-document';
 import { validateCorvFile } from './validate-corv-file';
 
 const SCHEMAS = path.resolve(__dirname, '../../../schemas');
@@ -58,25 +64,23 @@ describe(readCorvZorgmelding.name, () => {
     },
   );
 
-  it('round-trips any free text of the zorgmelding, escaped as XML needs', async () => {
+  it('maps any free text of the zorgmelding back as it was, escaped as XML needs', () => {
     const { oin, submission } = zorgmeldingFixture('partnergeweld-met-kinderen.json');
     const freeText = fc
       .string({ unit: 'grapheme', minLength: 1, maxLength: 300 })
       .filter((text) => text === text.trim() && ![...text].some(isControlCharacter));
 
-    await fc.assert(
-      fc.asyncProperty(freeText, async (omschrijving) => {
+    // The mapping alone (no XSD run per case, which takes a worker thread each time).
+    fc.assert(
+      fc.property(freeText, (omschrijving) => {
         const payload = submission.payload as { incident: object };
-        const changed: CorvSubmission = {
-          ...submission,
-          payload: { ...payload, incident: { ...payload.incident, omschrijving } },
-        };
+        const changed = { ...payload, incident: { ...payload.incident, omschrijving } };
+        const xml = writeCorvZorgmelding(kop(oin), { ...submission, payload: changed });
 
-        const reading = await readCorvZorgmelding(writeCorvZorgmelding(kop(oin), changed));
+        const bericht = parseXml(xml).Bericht as { Inhoud: { Zorgmelding: unknown } };
 
-        expect(reading.ok && reading.submission).toEqual(changed);
+        expect(zorgmeldingPayload(bericht.Inhoud.Zorgmelding)).toEqual(changed);
       }),
-      { numRuns: 20 },
     );
   });
 

@@ -17,6 +17,7 @@ const builder = new XMLBuilder({
   format: true,
   indentBy: '  ',
   suppressEmptyNode: true,
+  suppressBooleanAttributes: false,
 });
 
 export function parseXml(xml: string): Record<string, unknown> {
