@@ -40,6 +40,9 @@ const kop = (afzenderOin: string) => ({
 const isControlCharacter = (character: string): boolean =>
   character.charCodeAt(0) < 0x20 || character === '\u007f';
 
+const validExample = (): string =>
+  readFileSync(path.join(SCHEMAS, 'corv/examples/valid/partnergeweld-met-kinderen.xml'), 'utf8');
+
 /** Every element's text in a file: none of it may show up in a problem line. */
 function textsOf(xml: string): string[] {
   return [...xml.matchAll(/>([^<>]+)</g)]
@@ -85,10 +88,7 @@ describe(readCorvZorgmelding.name, () => {
   });
 
   it('takes a Bericht with a namespace prefix', async () => {
-    const xml = readFileSync(
-      path.join(SCHEMAS, 'corv/examples/valid/partnergeweld-met-kinderen.xml'),
-      'utf8',
-    )
+    const xml = validExample()
       .replace('xmlns=', 'xmlns:zm=')
       .replace(/<(\/?)([A-Z])/g, '<$1zm:$2');
 
@@ -127,10 +127,7 @@ describe(validateCorvFile.name, () => {
   );
 
   it('rewrites libxml2 messages that quote a value', async () => {
-    const xml = readFileSync(
-      path.join(SCHEMAS, 'corv/examples/valid/partnergeweld-met-kinderen.xml'),
-      'utf8',
-    )
+    const xml = validExample()
       .replace('<Rol>pleger</Rol>', "<Rol>buur'man</Rol>")
       .replace(
         '<KinderenAanwezig>true</KinderenAanwezig>',
@@ -142,8 +139,39 @@ describe(validateCorvFile.name, () => {
 
     expect(lines).toEqual([
       'corv-zorgmelding line 17 /Bericht/Inhoud/Zorgmelding/Melder/Contactpersoon/Naam: must be at least 1 characters long',
-      'corv-zorgmelding line 40 /Bericht/Inhoud/Zorgmelding/Betrokkenen/Betrokkene/Rol: must be one of pleger, slachtoffer, kind, getuige, ouder, overig',
+      'corv-zorgmelding line 40 /Bericht/Inhoud/Zorgmelding/Betrokkenen/Betrokkene[1]/Rol: must be one of pleger, slachtoffer, kind, getuige, ouder, overig',
       'corv-zorgmelding line 96 /Bericht/Inhoud/Zorgmelding/KinderenAanwezig: is not a valid boolean',
     ]);
+  });
+
+  it('names every element a line could mean when the file is written on one line', async () => {
+    const xml = validExample()
+      .replace(/\n\s*/g, '')
+      .replace(
+        '<Postcode>5611 AB</Postcode><Woonplaats>Eindhoven</Woonplaats><Gemeentecode>GM0772</Gemeentecode></Adres>',
+        '<Postcode>5611</Postcode><Woonplaats>Eindhoven</Woonplaats><Gemeentecode>GM0772</Gemeentecode></Adres>',
+      );
+
+    await expect(validateCorvFile(xml, validator)).resolves.toEqual([
+      'corv-zorgmelding line 1 /Bericht/Inhoud/Zorgmelding/Incident/Plaats/Postcode or /Bericht/Inhoud/Zorgmelding/Huishouden/Adres/Postcode: does not match the pattern [1-9][0-9]{3} ?[A-Z]{2}',
+    ]);
+  });
+
+  it('takes UTF-8 with a byte-order mark and refuses other encodings', async () => {
+    const utf8 = Buffer.from(validExample());
+    const latin1 = Buffer.from(
+      validExample().replace('encoding="UTF-8"', 'encoding="windows-1252"'),
+      'latin1',
+    );
+
+    await expect(
+      validateCorvFile(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8]), validator),
+    ).resolves.toEqual([]);
+    await expect(validateCorvFile(Buffer.from(latin1), validator)).resolves.toEqual([
+      'corv-zorgmelding line 1 /: declares an encoding other than UTF-8: save the file as UTF-8',
+    ]);
+    await expect(
+      validateCorvFile(Buffer.from([0x3c, 0x61, 0xe9, 0x3e]), validator),
+    ).resolves.toEqual(['corv-zorgmelding line 1 /: is not UTF-8 text: save the file as UTF-8']);
   });
 });

@@ -1,6 +1,6 @@
 import { ZORGMELDING_BERICHT_XSD } from './corv-schemas';
 import { toXmlElements, fromXmlElements, type Field } from './xml-mapping';
-import { buildXml, parseXml } from './xml-document';
+import { buildXml, parseXml, xmlText } from './xml-document';
 import { xsdProblems, type XsdCheck } from './xsd-validation';
 import {
   SUBMISSION_KOP_FIELDS,
@@ -55,8 +55,14 @@ const KOP_FIELDS: readonly Field[] = [
  * The payload is not checked against the JSON contract here: that is the submission's own check.
  */
 export async function readCorvZorgmelding(xml: string | Buffer): Promise<CorvReading> {
-  // xmllint reads UTF-8 only; CORV messages are UTF-8.
-  const text = typeof xml === 'string' ? xml : xml.toString('utf8');
+  const decoded = xmlText(xml);
+  if ('problem' in decoded) {
+    return {
+      ok: false,
+      problems: [`${CORV_ZORGMELDING_CHECK.label} line 1 /: ${decoded.problem}`],
+    };
+  }
+  const { text } = decoded;
   const problems = await xsdProblems(text, CORV_ZORGMELDING_CHECK);
   if (problems.length > 0) return { ok: false, problems };
   const bericht = parseXml(text).Bericht as { Kop: object; Inhoud: { Zorgmelding: object } };

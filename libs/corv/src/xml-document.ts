@@ -29,6 +29,26 @@ export function buildXml(document: Readonly<Record<string, unknown>>): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build(document)}`;
 }
 
+/**
+ * The text of an XML file's bytes: UTF-8 only, as xmllint reads it; a byte-order mark is dropped.
+ * `problem` when the bytes are not UTF-8 or the declaration names another encoding.
+ */
+export function xmlText(xml: string | Buffer): { text: string } | { problem: string } {
+  let text: string;
+  try {
+    text = typeof xml === 'string' ? xml : utf8.decode(xml);
+  } catch {
+    return { problem: 'is not UTF-8 text: save the file as UTF-8' };
+  }
+  const declared = /^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']/.exec(text)?.[1];
+  if (declared !== undefined && declared.toLowerCase() !== 'utf-8') {
+    return { problem: 'declares an encoding other than UTF-8: save the file as UTF-8' };
+  }
+  return { text };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
 /** Where the text stops being well-formed XML, without quoting any of it. */
 export function wellFormednessProblem(xml: string): { line: number; message: string } | undefined {
   const result = XMLValidator.validate(xml);

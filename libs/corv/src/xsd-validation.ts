@@ -112,7 +112,11 @@ const locator = new XMLParser({
 
 type OrderedNode = Record<string, unknown> & { [metadata]?: { startIndex?: number } };
 
-/** Each element's path by the line its start tag is on, as libxml2 numbers lines. */
+/**
+ * Each element's path by the line its start tag is on, as libxml2 numbers lines; a repeated
+ * element gets its position (`Betrokkene[2]`). When one line holds several elements of the name
+ * (XML written on one line), libxml2's line cannot tell them apart: every candidate is named.
+ */
 function elementPaths(xml: string): ElementPaths {
   const lineStarts = [0];
   for (let i = xml.indexOf('\n'); i !== -1; i = xml.indexOf('\n', i + 1)) lineStarts.push(i + 1);
@@ -121,19 +125,27 @@ function elementPaths(xml: string): ElementPaths {
     while (line + 1 < lineStarts.length && (lineStarts[line + 1] ?? Infinity) <= index) line += 1;
     return line + 1;
   };
-  const byLine = new Map<string, string>();
+  const byLine = new Map<string, string[]>();
   const visit = (nodes: readonly OrderedNode[], parent: string): void => {
-    for (const node of nodes) {
-      const name = Object.keys(node).find((key) => key !== ':@' && key !== '#text');
+    const named = nodes.map((node) => ({
+      node,
+      name: Object.keys(node).find((key) => key !== ':@' && key !== '#text'),
+    }));
+    const counts = new Map<string, number>();
+    for (const { name } of named) if (name) counts.set(name, (counts.get(name) ?? 0) + 1);
+    const positions = new Map<string, number>();
+    for (const { node, name } of named) {
       if (name === undefined) continue;
-      const elementPath = `${parent}/${name}`;
+      const position = (positions.get(name) ?? 0) + 1;
+      positions.set(name, position);
+      const elementPath = `${parent}/${name}${(counts.get(name) ?? 0) > 1 ? `[${position}]` : ''}`;
       const start = node[metadata]?.startIndex;
       const key = `${start === undefined ? 0 : lineOf(start)} ${name}`;
-      if (!byLine.has(key)) byLine.set(key, elementPath);
+      byLine.set(key, [...(byLine.get(key) ?? []), elementPath]);
       const children = node[name];
       if (Array.isArray(children)) visit(children as OrderedNode[], elementPath);
     }
   };
   visit(locator.parse(xml) as OrderedNode[], '');
-  return { find: (line, name) => byLine.get(`${line} ${name}`) };
+  return { find: (line, name) => byLine.get(`${line} ${name}`)?.join(' or ') };
 }
