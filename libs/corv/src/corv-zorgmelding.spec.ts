@@ -174,4 +174,18 @@ describe(validateCorvFile.name, () => {
       validateCorvFile(Buffer.from([0x3c, 0x61, 0xe9, 0x3e]), validator),
     ).resolves.toEqual(['corv-zorgmelding line 1 /: is not UTF-8 text: save the file as UTF-8']);
   });
+
+  it('refuses a DOCTYPE and undefined entities, without expanding them', async () => {
+    const withDoctype = validExample()
+      .replace('<Bericht', '<!DOCTYPE Bericht [<!ENTITY x "y">]>\n<Bericht')
+      .replace('Lindelaan', '&x;');
+    const undefinedEntity = validExample().replace('Lindelaan', 'Linde&nbsp;laan');
+
+    await expect(validateCorvFile(withDoctype, validator)).resolves.toEqual([
+      'corv-zorgmelding line 2 /: may not have a DOCTYPE (no DTDs or entity declarations)',
+    ]);
+    await expect(validateCorvFile(undefinedEntity, validator)).resolves.toEqual([
+      'corv-zorgmelding line 27 /: uses an entity XML does not define: escape & as &amp;',
+    ]);
+  });
 });
