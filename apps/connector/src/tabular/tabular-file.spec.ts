@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ContractValidator } from '@samenloop/contracts';
-import { submissionEvent, type SubmissionBody } from '../submissions/submission-event';
+import type { SubmissionBody } from '../submissions/submission-event';
 import { loadColumnMap, parseColumnMap } from './column-map';
+import { contractErrorsOf } from './fixtures/recording-submissions';
 import { readTabularFile, rowContractProblems, type TabularRow } from './tabular-file';
 
 const DEPLOY = path.resolve(__dirname, '../../../../deploy');
@@ -10,18 +10,7 @@ const fixture = (name: string) => readFileSync(path.join(__dirname, 'fixtures', 
 const obMap = loadColumnMap(path.join(DEPLOY, 'zsm-kolommen/oost-brabant.yaml'));
 const zwbMap = loadColumnMap(path.join(DEPLOY, 'zsm-kolommen/zeeland-west-brabant.yaml'));
 const vtMap = loadColumnMap(path.join(DEPLOY, 'export-kolommen/vt-veiligheidsbeoordeling.yaml'));
-const validator = new ContractValidator();
-
-function contractErrors(body: SubmissionBody | undefined) {
-  const event = submissionEvent(body ?? {}, {
-    id: '4f7c3c2e-8d5a-4a57-9a43-0c6d1f0e9b11',
-    source: 'urn:nld:oin:00000099000000001001',
-    time: '2026-11-24T15:00:00+01:00',
-    traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
-  });
-  const validation = validator.validateSubmissionJson(JSON.stringify(event));
-  return validation.ok ? [] : validation.errors;
-}
+const contractErrors = (body: SubmissionBody | undefined) => contractErrorsOf(body ?? {});
 
 function rowsOf(bytes: Buffer, map = obMap): readonly TabularRow[] {
   const reading = readTabularFile(bytes, map, 'auto');

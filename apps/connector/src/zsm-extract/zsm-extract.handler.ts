@@ -4,6 +4,7 @@ import type { ConnectorSettings, CsvEncoding } from '../config/connector-setting
 import { CONNECTOR_SETTINGS, PARTNER_KEYS } from '../connector.tokens';
 import type { DroppedFile, FileHandler, FileOutcome } from '../files/file-handler';
 import { IdempotencyFingerprints } from '../submissions/idempotency';
+import type { SubmissionBody } from '../submissions/submission-event';
 import type { StateRecord } from '../submissions/submission.producer';
 import { InvalidSubmissionError, SubmissionService } from '../submissions/submission.service';
 import { submissionTraceparent } from '../submissions/traceparent';
@@ -59,7 +60,7 @@ export class ZsmExtractHandler implements FileHandler {
       superseded: 0,
     };
     // An extract lists a case once; should it list one twice, the later row is the newer state.
-    const latest = new Map<string, TabularRow & { readonly body: object }>();
+    const latest = new Map<string, { readonly row: TabularRow; readonly body: SubmissionBody }>();
     for (const row of reading.rows) {
       const zsmZaakId = (row.body?.payload as { zsmZaakId?: unknown } | undefined)?.zsmZaakId;
       if (row.body === undefined || typeof zsmZaakId !== 'string') {
@@ -68,10 +69,10 @@ export class ZsmExtractHandler implements FileHandler {
         continue;
       }
       if (latest.has(zsmZaakId)) count.superseded++;
-      latest.set(zsmZaakId, { ...row, body: row.body });
+      latest.set(zsmZaakId, { row, body: row.body });
     }
-    await inParallel([...latest], ROWS_IN_FLIGHT, async ([zsmZaakId, row]) => {
-      const { fate, rowProblems } = await this.submitRow(zsmZaakId, row);
+    await inParallel([...latest], ROWS_IN_FLIGHT, async ([zsmZaakId, { row, body }]) => {
+      const { fate, rowProblems } = await this.submitRow(zsmZaakId, row, body);
       count[fate]++;
       problems.set(row, rowProblems);
     });
@@ -86,9 +87,10 @@ export class ZsmExtractHandler implements FileHandler {
 
   private async submitRow(
     zsmZaakId: string,
-    row: TabularRow & { readonly body: object },
+    row: TabularRow,
+    body: SubmissionBody,
   ): Promise<{ fate: RowFate; rowProblems: string[] }> {
-    const rowHash = this.fingerprints.requestHash(row.body);
+    const rowHash = this.fingerprints.requestHash(body);
     const earlier = this.memory.recall(zsmZaakId);
     if (earlier?.rowHash === rowHash) return { fate: 'unchanged', rowProblems: [] };
     // The previous message id makes A → B → A send A again; a retry after a crash sends it once.
@@ -96,7 +98,7 @@ export class ZsmExtractHandler implements FileHandler {
     let record: StateRecord | undefined;
     try {
       const outcome = await this.submissions.submit(
-        row.body,
+        body,
         idempotencyKey,
         submissionTraceparent(undefined),
         (messageId) => {
