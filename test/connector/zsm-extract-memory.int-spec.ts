@@ -124,4 +124,23 @@ describe('ZSM extract memory', () => {
     expect(JSON.stringify(memory)).not.toMatch(/ZSM-OB|999990|Dijk|GM0796/);
     expect(new Set(memory.map((record) => record.key)).size).toBe(3);
   });
+
+  it('submits a 500-row extract, each row in a transaction of its own, in reasonable time', async () => {
+    const [header, ...rows] = EXTRACT.toString('utf-8').split('\r\n');
+    const template = rows[0]!;
+    const extract = [
+      header,
+      ...Array.from({ length: 500 }, (_, index) =>
+        template.replace('ZSM-OB-2026-004301', `ZSM-OB-2026-${String(500_000 + index)}`),
+      ),
+    ].join('\r\n');
+    const adapter = await startAdapter();
+
+    const started = performance.now();
+    const outcome = await adapter.handle({ name: 'extract-500.csv', bytes: Buffer.from(extract) });
+    const seconds = (performance.now() - started) / 1000;
+
+    expect(outcome).toMatchObject({ summary: { rows: 500, submitted: 500, rejected: 0 } });
+    expect(seconds).toBeLessThan(60);
+  });
 });
