@@ -15,7 +15,7 @@ import { connectorTopicSpecs } from '../../apps/connector/src/kafka/connector-ka
 import { SubmissionsModule } from '../../apps/connector/src/submissions/submissions.module';
 import { ZsmExtractHandler } from '../../apps/connector/src/zsm-extract/zsm-extract.handler';
 import { ZsmExtractModule } from '../../apps/connector/src/zsm-extract/zsm-extract.module';
-import { testKafka, uniqueName } from '../support/kafka-test-kit';
+import { consumeUntil, testKafka, uniqueName } from '../support/kafka-test-kit';
 import { PartnerKit, registry, ROOT } from '../support/partner-kit';
 
 const POLITIE = 'POLITIE-OB';
@@ -117,7 +117,10 @@ describe('ZSM extract memory', () => {
 
     expect(again).toMatchObject({ summary: { rows: 3, submitted: 0, unchanged: 3 } });
     expect(changed).toMatchObject({ summary: { rows: 3, submitted: 1, unchanged: 2 } });
+    // A commit's markers reach the partitions just after it returns: wait until all four show.
+    await consumeUntil(kafka, topics.inbound(POLITIE), (records) => records.length >= 4);
     expect(await committed(topics.inbound(POLITIE))).toHaveLength(4);
+    await consumeUntil(kafka, topics.connector(POLITIE).extractRows, (r) => r.length >= 4);
     const memory = await committed(topics.connector(POLITIE).extractRows);
     expect(memory).toHaveLength(4);
     // Keys and values name no case and no person: HMACs, ids and a time only.
