@@ -1,4 +1,5 @@
 import { encode } from 'iconv-lite';
+import { csvText } from './csv-text';
 import { registry } from './partner-kit';
 
 /**
@@ -25,7 +26,7 @@ export interface ZsmExtractRow {
   readonly huiselijkGeweld: boolean;
   readonly minderjarigenBetrokken: boolean;
   readonly status: 'aangehouden' | 'in-verzekering-gesteld' | 'heengezonden' | 'voorgeleid';
-  readonly relatie: string;
+  readonly relatie: 'partner' | 'overig';
   /** The victim's household's municipality (decides the VT); empty when ZSM does not know it. */
   readonly gemeentecodeSlachtoffer: string;
 }
@@ -39,7 +40,7 @@ export function vtServing(gemeentecode: string): string | undefined {
 const COLUMNS: readonly (readonly [string, (row: ZsmExtractRow) => string])[] = [
   ['ZSM-zaaknummer', (row) => row.zsmZaakId],
   ['Parketnummer', (row) => row.parketnummer],
-  ['Registratienummer politie', (row) => row.politieRegistratienummer],
+  ['BVH-registratienummer', (row) => row.politieRegistratienummer],
   ['BSN verdachte', (row) => row.bsn],
   ['Voornamen', (row) => row.voornamen],
   ['Tussenvoegsel', (row) => row.tussenvoegsel],
@@ -53,11 +54,12 @@ const COLUMNS: readonly (readonly [string, (row: ZsmExtractRow) => string])[] = 
   ['HG-indicatie', (row) => yesNo(row.huiselijkGeweld)],
   ['Minderjarigen betrokken', (row) => yesNo(row.minderjarigenBetrokken)],
   ['Status', (row) => STATUS[row.status]],
-  ['Relatie tot slachtoffer', (row) => row.relatie],
+  ['Relatie tot slachtoffer', (row) => RELATIE[row.relatie]],
   ['Gemeentecode slachtoffer', (row) => row.gemeentecodeSlachtoffer],
 ];
 
 const SOORT = { aangehouden: 'Aangehouden', 'ontboden-en-gehoord': 'Ontboden en gehoord' };
+const RELATIE = { partner: 'Partner', overig: 'Overig' };
 const STATUS = {
   aangehouden: 'Aangehouden',
   'in-verzekering-gesteld': 'In verzekering gesteld',
@@ -146,11 +148,10 @@ export class ZsmExtract {
   text(
     cells: (row: ZsmExtractRow, column: string, value: string) => string = (_r, _c, v) => v,
   ): string {
-    const lines = [
+    return csvText([
       COLUMNS.map(([name]) => name),
       ...this.rows.map((row) => COLUMNS.map(([name, value]) => cells(row, name, value(row)))),
-    ];
-    return lines.map((cellsOfLine) => cellsOfLine.map(quoted).join(';')).join('\r\n') + '\r\n';
+    ]);
   }
 
   /** The file as exported: UTF-8 with a byte-order mark, or Windows-1252. */
@@ -224,5 +225,3 @@ const dutchDateTime = (local: string) => {
   return `${dutchDate(date!)} ${time}`;
 };
 const yesNo = (value: boolean) => (value ? 'Ja' : 'Nee');
-/** Quoted as RFC 4180 says, only when a cell needs it. */
-const quoted = (cell: string) => (/[;"\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell);
