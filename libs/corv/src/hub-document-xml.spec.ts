@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { HUB_DOCUMENT_TYPES, type HubDocumentType } from '@samenloop/contracts';
-import { zorgmeldingPayload } from './corv-zorgmelding';
-import { AFLEVERING_CHECK, hubDocumentXml } from './hub-document-xml';
+import { AFLEVERING_CHECK, hubDocumentXml, readHubDocumentXml } from './hub-document-xml';
 import { parseXml } from './xml-document';
 import { xsdProblems } from './xsd-validation';
 
@@ -24,10 +23,7 @@ function validExamples(type: HubDocumentType): [string, HubDocument][] {
 const zorgmeldingDelivery = (): HubDocument =>
   validExamples('delivery').find(([name]) => name.startsWith('zorgmelding'))?.[1] ?? {};
 
-function deliveredZorgmelding(xml: string): unknown {
-  const aflevering = parseXml(xml).Aflevering as { Inhoud: { Zorgmelding: unknown } };
-  return zorgmeldingPayload(aflevering.Inhoud.Zorgmelding);
-}
+const deliveredZorgmelding = (xml: string): unknown => readHubDocumentXml(xml).document.payload;
 
 describe(hubDocumentXml.name, () => {
   const cases = HUB_DOCUMENT_TYPES.flatMap((type) =>
@@ -116,5 +112,34 @@ describe(hubDocumentXml.name, () => {
         '  </Document>',
       ].join('\n'),
     );
+  });
+});
+
+describe(readHubDocumentXml.name, () => {
+  it('reads back the type, id, Kop and typed zorgmelding payload a case system routes by', () => {
+    const delivery = zorgmeldingDelivery();
+
+    const read = readHubDocumentXml(hubDocumentXml(delivery, 'delivery'));
+
+    expect(read.type).toBe('delivery');
+    expect(read.id).toBe(delivery.deliveryId);
+    expect(read.document).toMatchObject({
+      messageId: delivery.messageId,
+      messageType: 'nl.samenloop.zorgmelding',
+      sender: delivery.sender,
+      recipient: delivery.recipient,
+      niveau: delivery.niveau,
+      zaakReferenties: delivery.zaakReferenties,
+      payload: delivery.payload,
+    });
+  });
+
+  it('reads back the id of a receipt, which carries no payload', () => {
+    const [[, receipt]] = validExamples('receipt') as [[string, HubDocument]];
+
+    const read = readHubDocumentXml(hubDocumentXml(receipt, 'receipt'));
+
+    expect({ type: read.type, id: read.id }).toEqual({ type: 'receipt', id: receipt.receiptId });
+    expect(read.document.payload).toBeUndefined();
   });
 });

@@ -1,9 +1,9 @@
 import type { HubDocumentType } from '@samenloop/contracts';
 import { AFLEVERING_XSD, ZORGMELDING_BERICHT_XSD } from './corv-schemas';
-import { zorgmeldingElements } from './corv-zorgmelding';
+import { zorgmeldingElements, zorgmeldingPayload } from './corv-zorgmelding';
 import { genericElements } from './generic-xml';
-import { buildXml } from './xml-document';
-import { toXmlElements, type Field } from './xml-mapping';
+import { buildXml, parseXml } from './xml-document';
+import { fromXmlElements, toXmlElements, type Field } from './xml-mapping';
 import type { XsdCheck } from './xsd-validation';
 import { SUBMISSION_KOP_FIELDS, ZORGMELDING_NAMESPACE } from './zorgmelding-mapping';
 
@@ -77,4 +77,37 @@ function inhoud(payload: Readonly<Record<string, unknown>>, messageType: unknown
 
 function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * An Aflevering read back, as a case system taking the outbox's XML would: the document's type,
+ * id and Kop fields (`messageType`, `messageId`, `zaakReferenties`, …) and its payload — a
+ * zorgmelding by its mapping table, typed as delivered; any other payload in the generic mapping's
+ * element form (text values, lists as `item` elements).
+ */
+export function readHubDocumentXml(xml: string): {
+  type: string;
+  id: string;
+  document: Record<string, unknown>;
+} {
+  const aflevering = parseXml(xml).Aflevering as {
+    Kop: Record<string, unknown>;
+    Inhoud?: { Zorgmelding?: unknown; Gegevens?: unknown };
+  };
+  const {
+    soort,
+    documentId,
+    tijdstip: _tijdstip,
+    ...kop
+  } = fromXmlElements(KOP_FIELDS, aflevering.Kop) as Record<string, unknown>;
+  const content = aflevering.Inhoud;
+  const payload =
+    content?.Zorgmelding !== undefined
+      ? zorgmeldingPayload(content.Zorgmelding)
+      : content?.Gegevens;
+  return {
+    type: String(soort),
+    id: String(documentId),
+    document: { ...kop, ...(payload !== undefined && { payload }) },
+  };
 }
