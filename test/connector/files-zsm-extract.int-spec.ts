@@ -176,13 +176,13 @@ describe('ZSM verdachtenmonitor extracts through the police connector', () => {
     const before = await recordCount(kafka, inbound());
 
     const dropped = chain.zsmInbox.put(name, batch.bytes('windows-1252'));
-    // Each row is one record and one transaction marker on the inbound topic.
+    // Rows are committed in groups: each row one record, each group one transaction marker.
     const written = await waitFor(
       async () => {
         const count = (await recordCount(kafka, inbound())) - before;
         return count >= 100 ? count : undefined;
       },
-      'a fifth of the rows on the police inbound topic',
+      'the first rows on the police inbound topic',
       120_000,
       20,
     );
@@ -190,7 +190,8 @@ describe('ZSM verdachtenmonitor extracts through the police connector', () => {
     const atKill = (await recordCount(kafka, inbound())) - before;
 
     expect(chain.zsmInbox.waiting()).toEqual([name]);
-    expect(atKill).toBeLessThan(1000);
+    // Fewer offsets than rows: the batch was not all written when the connector died.
+    expect(atKill).toBeLessThan(500);
     expect(written).toBeGreaterThan(0);
 
     await police.start();
@@ -201,7 +202,9 @@ describe('ZSM verdachtenmonitor extracts through the police connector', () => {
     const summary = handled.summary;
     expect(summary).toMatchObject({ rows: 500 });
     expect((summary.submitted ?? 0) + (summary.unchanged ?? 0)).toBe(500);
+    // Halfway indeed: some rows were sent before the kill, the others only after the restart.
     expect(summary.unchanged ?? 0).toBeGreaterThan(0);
+    expect(summary.submitted ?? 0).toBeGreaterThan(0);
     await settled(() => atOm().length, 'OM deliveries');
     const counts = countsOf(atOm());
     expect(batch.rows.filter((row) => counts.get(row.zsmZaakId) !== 1)).toEqual([]);
