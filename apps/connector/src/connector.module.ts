@@ -1,16 +1,22 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { StartupError } from '@samenloop/errors';
 import type { Logger } from '@samenloop/observability';
 import { readPartnerKeys } from '@samenloop/partner-side';
-import type { ConnectorSettings } from './config/connector-settings';
+import type { ConnectorFileAdapters, ConnectorSettings } from './config/connector-settings';
 import {
   CONNECTOR_KAFKA,
   CONNECTOR_LOGGER,
   CONNECTOR_SETTINGS,
   PARTNER_KEYS,
 } from './connector.tokens';
+import { CorvZorgmeldingHandler } from './corv/corv-zorgmelding.handler';
+import { CorvModule } from './corv/corv.module';
+import { ExportHandler } from './export/export.handler';
+import { ExportModule } from './export/export.module';
+import type { FileHandler } from './files/file-handler';
+import { FileDropsModule } from './files/file-drops.module';
 import { HealthModule } from './health/health.module';
 import { InboxModule } from './inbox/inbox.module';
 import { connectorKafka } from './kafka/connector-kafka';
@@ -18,7 +24,10 @@ import { ProblemDetailsFilter } from './problem/problem-details.filter';
 import { AuthenticationGuard } from './security/authentication.guard';
 import { StatusModule } from './status/status.module';
 import { SubmissionsModule } from './submissions/submissions.module';
+import { OutboxModule } from './outbox/outbox.module';
 import { WebhookModule } from './webhook/webhook.module';
+import { ZsmExtractHandler } from './zsm-extract/zsm-extract.handler';
+import { ZsmExtractModule } from './zsm-extract/zsm-extract.module';
 
 class UnreadablePartnerKeysError extends StartupError {
   constructor(cause: unknown) {
@@ -43,6 +52,7 @@ export class ConnectorModule {
         InboxModule,
         StatusModule,
         WebhookModule,
+        ...fileAdapterModules(settings.files),
         HealthModule,
       ],
       providers: [
@@ -66,4 +76,43 @@ export class ConnectorModule {
       exports: [CONNECTOR_SETTINGS, CONNECTOR_LOGGER, CONNECTOR_KAFKA, PARTNER_KEYS],
     };
   }
+}
+
+/**
+ * The file adapters that are set: the outbox, and one drop folder per inbox with its adapter's
+ * handler. An adapter's module is imported only when set: each reads its settings (a column map)
+ * when it is made.
+ */
+function fileAdapterModules(files: ConnectorFileAdapters): (DynamicModule | Type)[] {
+  const adapters: { module: Type; handler: Type<FileHandler>; directory: string }[] = [];
+  if (files.corvInbox !== undefined)
+    adapters.push({
+      module: CorvModule,
+      handler: CorvZorgmeldingHandler,
+      directory: files.corvInbox,
+    });
+  if (files.zsmExtract)
+    adapters.push({
+      module: ZsmExtractModule,
+      handler: ZsmExtractHandler,
+      directory: files.zsmExtract.inbox,
+    });
+  if (files.export)
+    adapters.push({ module: ExportModule, handler: ExportHandler, directory: files.export.inbox });
+  return [
+    ...(files.outbox ? [OutboxModule] : []),
+    ...(adapters.length === 0
+      ? []
+      : [
+          FileDropsModule.forDrops({
+            imports: adapters.map((adapter) => adapter.module),
+            inject: adapters.map((adapter) => adapter.handler),
+            useFactory: (...handlers: FileHandler[]) =>
+              handlers.map((handler, index) => ({
+                directory: adapters[index]!.directory,
+                handler,
+              })),
+          }),
+        ]),
+  ];
 }

@@ -11,3 +11,5 @@ export type { CaseStage } from './case-stage';
 export { SCHEMA_CATALOGUE } from './generated/schema-catalogue';
 export { dataschemaOf } from './dataschema';
 export * from './wire';
+export { submissionEvent } from './submission-event';
+export type { EnvelopeContext, SubmissionBody } from './submission-event';

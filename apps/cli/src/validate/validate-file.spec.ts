@@ -69,4 +69,30 @@ describe(validateFile.name, () => {
     expect(outcome.exitCode).toBe(1);
     expect(outcome.lines).toContain('rejection /rejectionId: must be a UUID');
   });
+
+  it('validates a CORV zorgmelding file by its .xml name', async () => {
+    const file = path.join(SCHEMAS, 'corv/examples/valid/partnergeweld-met-kinderen.xml');
+
+    await expect(validateFile(validator, file)).resolves.toEqual({ exitCode: 0, lines: ['OK'] });
+  });
+
+  it('prints what is wrong with a CORV file, by line and element path, and exits 1', async () => {
+    const file = path.join(SCHEMAS, 'corv/examples/invalid/postcode-in-kleine-letters.xml');
+
+    await expect(validateFile(validator, file)).resolves.toEqual({
+      exitCode: 1,
+      lines: [
+        'corv-zorgmelding line 29 /Bericht/Inhoud/Zorgmelding/Incident/Plaats/Postcode: does not match the pattern [1-9][0-9]{3} ?[A-Z]{2}',
+      ],
+    });
+  });
+
+  it('prints the contract errors of a CORV file that its XSD lets through', async () => {
+    const file = path.join(SCHEMAS, 'corv/examples/invalid/incident-datum-30-februari.xml');
+
+    await expect(validateFile(validator, file)).resolves.toEqual({
+      exitCode: 1,
+      lines: ['zorgmelding /incident/datum: must be a date (YYYY-MM-DD)'],
+    });
+  });
 });

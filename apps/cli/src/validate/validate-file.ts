@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ContractValidator, formatContractError, type Validation } from '@samenloop/contracts';
+import { validateCorvFile } from '@samenloop/corv';
 
 export interface CommandOutcome {
   readonly exitCode: 0 | 1;
@@ -11,7 +12,8 @@ export const DOCUMENT_SCHEMAS = ['delivery', 'receipt', 'rejection'] as const;
 export type DocumentSchema = (typeof DOCUMENT_SCHEMAS)[number];
 
 /**
- * `samenloop validate <file>`: checks a submission (envelope and payload) or, with a document
+ * `samenloop validate <file>`: checks a submission (envelope and payload), a CORV zorgmelding
+ * (`*.xml`: XML, XSD, then the submission the connector would make of it) or, with a document
  * schema, a delivery, receipt or rejection; prints OK or every error.
  */
 export async function validateFile(
@@ -26,6 +28,12 @@ export async function validateFile(
     const reason =
       (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read';
     return { exitCode: 1, lines: [`${file}: ${reason}`] };
+  }
+  if (!documentSchema && file.toLowerCase().endsWith('.xml')) {
+    const problems = await validateCorvFile(text, validator);
+    return problems.length === 0
+      ? { exitCode: 0, lines: ['OK'] }
+      : { exitCode: 1, lines: problems };
   }
   const result: Validation<unknown> = documentSchema
     ? validateDocumentText(validator, documentSchema, text)

@@ -8,7 +8,10 @@ export function registerValidateCommand(program: Command): void {
     .description(
       'Check a message against the Samenloop schemas; prints OK (exit 0) or every error (exit 1).',
     )
-    .argument('<file>', 'a JSON file: a submission (CloudEvents envelope with payload) by default')
+    .argument(
+      '<file>',
+      'a JSON submission (CloudEvents envelope with payload) by default, or a CORV zorgmelding (.xml)',
+    )
     .addOption(
       new Option('--schema <name>', 'validate a hub document instead of a submission').choices(
         DOCUMENT_SCHEMAS,

@@ -1,7 +1,7 @@
 import type { KafkaMessage } from 'kafkajs';
 
-/** Who took a document over: the case system through the API, or by accepting a webhook call. */
-export type AcknowledgedBy = 'api' | 'webhook';
+/** Who took a document over: the case system through the API, by accepting a webhook call, or as a file in its outbox. */
+export type AcknowledgedBy = 'api' | 'webhook' | 'outbox';
 
 /** What the acknowledgements topic keeps per document: ids and a time, nothing of its content. */
 export interface AcknowledgementRecord {

@@ -1,4 +1,5 @@
 import type { HubDocumentType } from '@samenloop/contracts';
+import type { AcknowledgedBy } from './acknowledgement-record';
 
 /** One hub document in the connector's inbox, opened for the case system. */
 export interface InboxEntry {
@@ -16,7 +17,7 @@ export type Acknowledgement = 'acknowledged' | 'already-acknowledged' | 'unknown
 
 /**
  * What the connector received from the hub, in the order it arrived, each document once. The
- * receive API and the webhook both read it; either may acknowledge an entry, once.
+ * receive API, the webhook and the outbox read it; any of them may acknowledge an entry, once.
  */
 export abstract class Inbox {
   /** Up to `limit` entries after `cursor` (from the start without one), in order. */
@@ -25,7 +26,7 @@ export abstract class Inbox {
     limit: number,
   ): Promise<{ readonly entries: readonly InboxEntry[]; readonly next: string | undefined }>;
   /** Records that the case system took the entry over; durable before it resolves. */
-  abstract acknowledge(id: string, by: 'api' | 'webhook'): Promise<Acknowledgement>;
+  abstract acknowledge(id: string, by: AcknowledgedBy): Promise<Acknowledgement>;
   /** Calls `listener` after new entries were appended; returns the unsubscribe. */
   abstract onAppended(listener: () => void): () => void;
 }

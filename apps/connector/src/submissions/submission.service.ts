@@ -62,13 +62,14 @@ export class SubmissionService implements OnApplicationBootstrap {
 
   /**
    * `alongside`: records of the connector's own state that commit in the submission's transaction
-   * (a file adapter's memory of what it sent); not written when the submission is a repeat.
+   * (a file adapter's memory of what it sent); not written when the submission is a repeat. A
+   * function is given the new message's id, for a memory that names what it sent.
    */
   async submit(
     body: SubmissionBody,
     idempotencyKey: string,
     traceparent: string,
-    alongside: readonly StateRecord[] = [],
+    alongside: readonly StateRecord[] | ((messageId: string) => readonly StateRecord[]) = [],
   ): Promise<SubmissionOutcome> {
     const key = this.fingerprints.key(idempotencyKey);
     const requestHash = this.fingerprints.requestHash(body);
@@ -105,7 +106,7 @@ export class SubmissionService implements OnApplicationBootstrap {
           value: sealed,
         },
         { key, value: JSON.stringify(record) },
-        alongside,
+        typeof alongside === 'function' ? alongside(messageId) : alongside,
       );
       this.state.remember(key, record);
       this.logger.log(

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { partitionOffsets, readPartitions } from '@samenloop/messaging';
 import type { ConnectorSettings } from '../config/connector-settings';
-import { connectorClientId } from '../kafka/connector-kafka';
+import { readConnectorStateTopic } from '../kafka/connector-state-topic';
 import { CONNECTOR_KAFKA, CONNECTOR_SETTINGS } from '../connector.tokens';
 import { SubmittedMessages, type SubmittedMessage } from './submitted-messages';
 
@@ -11,8 +10,6 @@ export interface SubmissionRecord extends SubmittedMessage {
   /** HMAC of the request body (`IdempotencyFingerprints.requestHash`). */
   readonly requestHash: string;
 }
-
-const RESTORE_TIMEOUT_MS = 60_000;
 
 /**
  * The submissions this connector made, by message id and by Idempotency-Key HMAC: read back from
@@ -48,29 +45,12 @@ export class SubmissionsState extends SubmittedMessages {
     this.byMessageId.set(record.messageId, record);
   }
 
-  /**
-   * Reads the topic to its end, committed records only. Call after the submission producer has
-   * connected: its transactional id aborts what a crashed predecessor left open, which would
-   * otherwise hold the read back until the transaction times out.
-   */
+  /** Reads the topic to its end (`readConnectorStateTopic`: after the submission producer connected). */
   async restore(): Promise<void> {
     const topic = this.settings.topics.connector(this.settings.partnerId).submissions;
-    const ranges = (await partitionOffsets(this.kafka, topic)).map(({ partition, low, high }) => ({
-      partition,
-      from: low,
-      to: high,
-    }));
-    await readPartitions(this.kafka, {
-      topic,
-      ranges,
-      timeoutMs: RESTORE_TIMEOUT_MS,
-      groupId: connectorClientId(this.settings, `restore-${Date.now()}`),
-      each: (_partition, message) => {
-        const key = message.key?.toString();
-        if (key === undefined || message.value === null) return;
-        this.remember(key, JSON.parse(message.value.toString()) as SubmissionRecord);
-      },
-    });
+    await readConnectorStateTopic(this.kafka, this.settings, topic, (key, value) =>
+      this.remember(key, JSON.parse(value) as SubmissionRecord),
+    );
     this.logger.log({ topic, submissions: this.byKey.size }, 'submissions restored');
   }
 }

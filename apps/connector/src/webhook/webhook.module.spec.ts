@@ -1,28 +1,10 @@
 import 'reflect-metadata';
-import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import type { ConnectorSettings } from '../config/connector-settings';
-import { CONNECTOR_SETTINGS } from '../connector.tokens';
-import { Inbox } from '../inbox/inbox';
 import { InboxModule } from '../inbox/inbox.module';
+import { connectorStandIn } from './fixtures/connector-stand-in';
 import { InMemoryInbox } from './fixtures/in-memory-inbox';
 import { WebhookReceiver } from './fixtures/webhook-receiver';
 import { WebhookModule } from './webhook.module';
-
-/** What the connector's own modules provide the webhook: its settings, and the inbox in place of InboxModule. */
-function connectorStandIn(webhook: ConnectorSettings['webhook'], inbox: Inbox): DynamicModule {
-  @Global()
-  @Module({})
-  class ConnectorStandIn {}
-  return {
-    module: ConnectorStandIn,
-    providers: [
-      { provide: CONNECTOR_SETTINGS, useValue: { webhook } },
-      { provide: Inbox, useValue: inbox },
-    ],
-    exports: [CONNECTOR_SETTINGS, Inbox],
-  };
-}
 
 describe(WebhookModule.name, () => {
   const receiver = new WebhookReceiver();
@@ -40,7 +22,7 @@ describe(WebhookModule.name, () => {
     };
     const moduleRef = await Test.createTestingModule({ imports: [WebhookModule] })
       .overrideModule(InboxModule)
-      .useModule(connectorStandIn(webhook, inbox))
+      .useModule(connectorStandIn({ webhook }, inbox))
       .compile();
     const app = moduleRef.createNestApplication({ logger: false });
     await app.init();
@@ -56,7 +38,7 @@ describe(WebhookModule.name, () => {
     const inbox = new InMemoryInbox();
     const moduleRef = await Test.createTestingModule({ imports: [WebhookModule] })
       .overrideModule(InboxModule)
-      .useModule(connectorStandIn(undefined, inbox))
+      .useModule(connectorStandIn({}, inbox))
       .compile();
     const app = moduleRef.createNestApplication({ logger: false });
     await app.init();
