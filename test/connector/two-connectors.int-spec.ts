@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ConnectorApiClient } from '@samenloop/partner-side';
-import { policyExplain } from '../../apps/cli/src/policy/policy-commands';
 import { createConnectorCredentials } from '../support/connector-credentials';
 import { InboxClient, type OntvangenItem } from '../support/connector-inbox-client';
 import { ConnectorProcess } from '../support/connector-process';
@@ -12,6 +10,7 @@ import { DeliveryWatcher } from '../support/delivery-watcher';
 import { newGatewayScenario } from '../support/gateway-scenario';
 import { produce, recordCount, testKafka } from '../support/kafka-test-kit';
 import { policeNumber, ROOT, submissionFrom } from '../support/partner-kit';
+import { deliveredFields, explainedFields, sameForEveryCase } from '../support/policy-fields';
 import { runningHub } from '../support/running-hub';
 
 const ZORGMELDING = 'zorgmelding/examples/valid/partnergeweld-met-kinderen.json';
@@ -20,24 +19,6 @@ const INVALID_ZORGMELDING = 'zorgmelding/examples/invalid/incident-datum-30-febr
 /** A unique parketnummer: a case reference the police know that the policy keeps from VT. */
 function parketnummer(): string {
   return `01/${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}-26`;
-}
-
-/**
- * What differs between two deliveries of the same content in two cases: their own ids, times and
- * trace, the case references each case was submitted with and the case thread's key.
- */
-function sameForEveryCase(document: Record<string, unknown>): Record<string, unknown> {
-  const {
-    deliveryId: _deliveryId,
-    messageId: _messageId,
-    deliveredAt: _deliveredAt,
-    traceparent: _traceparent,
-    zaakReferenties: _zaakReferenties,
-    caseThread,
-    ...rest
-  } = document;
-  const { caseKey: _caseKey, ...thread } = caseThread as Record<string, unknown>;
-  return { ...rest, caseThread: thread };
 }
 
 /**
@@ -164,34 +145,14 @@ describe('two partner connectors', () => {
     expect(connected.document.payload).toEqual((viaHttp.data as { payload: unknown }).payload);
 
     // And what the policy says VT-ZOB gets: these payload fields and case references, no others.
-    const explainFile = path.join(
-      mkdtempSync(path.join(tmpdir(), 'samenloop-explain-')),
-      'zm.json',
-    );
-    writeFileSync(explainFile, JSON.stringify(viaHttp));
-    const explained = policyExplain(path.join(ROOT, 'deploy'), explainFile, 'VT-ZOB');
-    expect(explained.exitCode).toBe(0);
-    const listed = (verb: string) =>
-      explained.lines
-        .filter((line) => line.startsWith(`  ${verb} `))
-        .map((line) => line.trim().split(/\s+/)[1]!)
-        .sort();
-    const payloadFields = listed('deliver');
-    expect(payloadFields.length).toBeGreaterThan(0);
-    for (const delivery of [connected, direct]) {
-      const payload = delivery.document.payload as Record<string, unknown>;
-      expect(
-        Object.keys(payload)
-          .map((key) => `/${key}`)
-          .sort(),
-      ).toEqual(payloadFields);
-      expect(
-        Object.keys(delivery.document.zaakReferenties as Record<string, string>)
-          .map((key) => `/zaakReferenties/${key}`)
-          .sort(),
-      ).toEqual(listed('share'));
-    }
-    expect(listed('keep')).toEqual(['/zaakReferenties/parketnummer']);
+    const explained = explainedFields(viaHttp, 'VT-ZOB');
+    expect(explained.deliver.length).toBeGreaterThan(0);
+    for (const delivery of [connected, direct])
+      expect(deliveredFields(delivery.document)).toEqual({
+        deliver: explained.deliver,
+        share: explained.share,
+      });
+    expect(explained.keep).toEqual(['/zaakReferenties/parketnummer']);
     expect(connected.document.zaakReferenties).toEqual({
       politieRegistratienummer: httpReferences.politieRegistratienummer,
     });

@@ -3,6 +3,7 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { hubDocumentTypeOf, type HubDocumentType } from '@samenloop/contracts';
 import type { GatewayScenario } from './gateway-scenario';
 import { toConsumedRecord, uniqueName } from './kafka-test-kit';
+import { waitFor } from './wait-for';
 
 /** A hub document as a partner decrypts it: delivery, receipt or rejection. */
 export interface HubDocument {
@@ -84,15 +85,8 @@ export class DeliveryWatcher {
   }
 
   /** Waits until `find` returns something for what the partners received so far. */
-  async until<T>(find: () => T | undefined, description: string, timeoutMs = 60_000): Promise<T> {
-    const started = Date.now();
-    for (;;) {
-      const found = find();
-      if (found !== undefined) return found;
-      if (Date.now() - started > timeoutMs)
-        throw new Error(`not received within ${timeoutMs} ms: ${description}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+  until<T>(find: () => T | undefined, description: string, timeoutMs = 60_000): Promise<T> {
+    return waitFor(find, `received: ${description}`, timeoutMs);
   }
 
   /** Waits for the receipt or rejection a sender got for one of its messages. */
