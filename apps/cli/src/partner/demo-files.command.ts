@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { XMLParser } from 'fast-xml-parser';
 import { ConnectorFolder, OutboxWatch, type DropOutcome } from '@samenloop/partner-side';
 import { freshCaseReferences } from './fresh-case-references';
 
@@ -88,17 +89,36 @@ function describeOutcome({ outcome, file, report }: DropOutcome): string {
   return lines.join('\n');
 }
 
-/** An outbox file by its path, and for JSON what it is (the document type and message type). */
+/** An outbox file by its path and what it is: the hub document's type and the message's type. */
 function describeArrival(file: string): string {
-  if (!file.endsWith('.json')) return relative(file);
-  const item = JSON.parse(readFileSync(file, 'utf8')) as {
+  const text = readFileSync(file, 'utf8');
+  const { type, messageType } = file.endsWith('.json') ? jsonItem(text) : aflevering(text);
+  const what = [type, messageType?.replace('nl.samenloop.', '')].filter(Boolean).join(' ');
+  return `${relative(file)} (${what})`;
+}
+
+interface ArrivalKind {
+  readonly type?: string;
+  readonly messageType?: string;
+}
+
+/** A JSON outbox file: the body the webhook posts (`GET /v1/ontvangen`'s item). */
+function jsonItem(text: string): ArrivalKind {
+  const { type, document } = JSON.parse(text) as {
     type?: string;
     document?: { messageType?: string };
   };
-  const what = [item.type, item.document?.messageType?.replace('nl.samenloop.', '')]
-    .filter(Boolean)
-    .join(' ');
-  return `${relative(file)} (${what})`;
+  return { type, messageType: document?.messageType };
+}
+
+/** An XML outbox file: an Aflevering (`schemas/corv/aflevering.v1.xsd`). */
+function aflevering(text: string): ArrivalKind {
+  const kop = (
+    new XMLParser().parse(text) as {
+      Aflevering?: { Kop?: { Soort?: string; Berichttype?: string } };
+    }
+  ).Aflevering?.Kop;
+  return { type: kop?.Soort, messageType: kop?.Berichttype };
 }
 
 function relative(file: string): string {
