@@ -128,7 +128,9 @@ describe('ZSM extract memory', () => {
     expect(new Set(memory.map((record) => record.key)).size).toBe(3);
   });
 
-  it('submits a 500-row extract, each row in a transaction of its own, in reasonable time', async () => {
+  it('submits a 500-row extract once, its rows committed in groups, each with its memory record', async () => {
+    const topics = settings.topics;
+    const before = (await committed(topics.inbound(POLITIE))).length;
     const [header, ...rows] = EXTRACT.toString('utf-8').split('\r\n');
     const template = rows[0]!;
     const extract = [
@@ -139,11 +141,15 @@ describe('ZSM extract memory', () => {
     ].join('\r\n');
     const adapter = await startAdapter();
 
-    const started = performance.now();
     const outcome = await adapter.handle({ name: 'extract-500.csv', bytes: Buffer.from(extract) });
-    const seconds = (performance.now() - started) / 1000;
+    const again = await adapter.handle({ name: 'extract-500.csv', bytes: Buffer.from(extract) });
 
     expect(outcome).toMatchObject({ summary: { rows: 500, submitted: 500, rejected: 0 } });
-    expect(seconds).toBeLessThan(60);
+    expect(again).toMatchObject({ summary: { rows: 500, submitted: 0, unchanged: 500 } });
+    await consumeUntil(kafka, topics.inbound(POLITIE), (records) => records.length >= before + 500);
+    expect(await committed(topics.inbound(POLITIE))).toHaveLength(before + 500);
+    const memory = await committed(topics.connector(POLITIE).extractRows);
+    const keys = new Set(memory.map((record) => record.key));
+    expect(keys.size).toBe(3 + 500);
   });
 });

@@ -17,6 +17,7 @@ import { ExportHandler } from './export/export.handler';
 import { ExportModule } from './export/export.module';
 import type { FileHandler } from './files/file-handler';
 import { FileDropsModule } from './files/file-drops.module';
+import { HandOverModule } from './hand-over/hand-over.module';
 import { HealthModule } from './health/health.module';
 import { InboxModule } from './inbox/inbox.module';
 import { connectorKafka } from './kafka/connector-kafka';
@@ -24,8 +25,6 @@ import { ProblemDetailsFilter } from './problem/problem-details.filter';
 import { AuthenticationGuard } from './security/authentication.guard';
 import { StatusModule } from './status/status.module';
 import { SubmissionsModule } from './submissions/submissions.module';
-import { OutboxModule } from './outbox/outbox.module';
-import { WebhookModule } from './webhook/webhook.module';
 import { ZsmExtractHandler } from './zsm-extract/zsm-extract.handler';
 import { ZsmExtractModule } from './zsm-extract/zsm-extract.module';
 
@@ -51,7 +50,7 @@ export class ConnectorModule {
         SubmissionsModule,
         InboxModule,
         StatusModule,
-        WebhookModule,
+        HandOverModule,
         ...fileAdapterModules(settings.files),
         HealthModule,
       ],
@@ -79,8 +78,8 @@ export class ConnectorModule {
 }
 
 /**
- * The file adapters that are set: the outbox, and one drop folder per inbox with its adapter's
- * handler. An adapter's module is imported only when set: each reads its settings (a column map)
+ * The file adapters' drop folders that are set, each with its adapter's handler (the outbox is a
+ * hand-over, beside the webhook). An adapter's module is imported only when set: each reads its settings (a column map)
  * when it is made.
  */
 function fileAdapterModules(files: ConnectorFileAdapters): (DynamicModule | Type)[] {
@@ -99,20 +98,17 @@ function fileAdapterModules(files: ConnectorFileAdapters): (DynamicModule | Type
     });
   if (files.export)
     adapters.push({ module: ExportModule, handler: ExportHandler, directory: files.export.inbox });
-  return [
-    ...(files.outbox ? [OutboxModule] : []),
-    ...(adapters.length === 0
-      ? []
-      : [
-          FileDropsModule.forDrops({
-            imports: adapters.map((adapter) => adapter.module),
-            inject: adapters.map((adapter) => adapter.handler),
-            useFactory: (...handlers: FileHandler[]) =>
-              handlers.map((handler, index) => ({
-                directory: adapters[index]!.directory,
-                handler,
-              })),
-          }),
-        ]),
-  ];
+  return adapters.length === 0
+    ? []
+    : [
+        FileDropsModule.forDrops({
+          imports: adapters.map((adapter) => adapter.module),
+          inject: adapters.map((adapter) => adapter.handler),
+          useFactory: (...handlers: FileHandler[]) =>
+            handlers.map((handler, index) => ({
+              directory: adapters[index]!.directory,
+              handler,
+            })),
+        }),
+      ];
 }

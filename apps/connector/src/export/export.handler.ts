@@ -14,11 +14,8 @@ import {
 import { InvalidSubmissionError, SubmissionService } from '../submissions/submission.service';
 import { submissionTraceparent } from '../submissions/traceparent';
 import { ColumnMapError, loadColumnMap, type ColumnMap } from '../tabular/column-map';
-import { inParallel } from '../tabular/in-parallel';
+import { inParallel, ROWS_IN_FLIGHT } from '../tabular/in-parallel';
 import { readTabularFile, rowContractProblems, type TabularRow } from '../tabular/tabular-file';
-
-/** Rows sealed while another row's transaction runs; the transactions themselves stay one at a time. */
-const ROWS_IN_FLIGHT = 8;
 
 /**
  * A case system's export (a VT system's veiligheidsbeoordeling, say): a `.json` file is one

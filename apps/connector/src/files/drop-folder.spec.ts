@@ -12,7 +12,7 @@ import {
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RecordingLogger } from '../webhook/fixtures/recording-logger';
+import { RecordingLogger } from '../fixtures/recording-logger';
 import { DropFolder, type DropFolderOptions } from './drop-folder';
 import type { FileOutcome } from './file-handler';
 import { PROCESSED, ScriptedFileHandler, type Script } from './fixtures/scripted-file-handler';

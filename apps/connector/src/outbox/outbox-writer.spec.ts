@@ -2,8 +2,8 @@ import { mkdtemp, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ontvangenItem } from '../inbox/received.dto';
-import { InMemoryInbox } from '../webhook/fixtures/in-memory-inbox';
-import { RecordingLogger } from '../webhook/fixtures/recording-logger';
+import { InMemoryInbox } from '../fixtures/in-memory-inbox';
+import { RecordingLogger } from '../fixtures/recording-logger';
 import { OutboxWriter, type HubDocumentXmlRenderer, type OutboxSettings } from './outbox-writer';
 
 /** Stands in for `hubDocumentXml`: names what it was given, so the test sees what went in. */

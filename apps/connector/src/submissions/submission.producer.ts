@@ -12,6 +12,13 @@ export interface StateRecord {
   readonly value: string;
 }
 
+/** A sealed submission, its record on the submissions topic, and state records that go with it. */
+export interface ProducedSubmission {
+  readonly submission: Message;
+  readonly submissionRecord: Message;
+  readonly alongside: readonly StateRecord[];
+}
+
 /**
  * Writes a submission to the partner's inbound topic and its record to the submissions topic in
  * one transaction: a crash leaves both or neither, so a retry never submits twice. One
@@ -42,14 +49,10 @@ export class SubmissionProducer implements OnModuleDestroy {
   }
 
   /**
-   * One transaction; the caller serialises calls (one transaction at a time per producer).
-   * `alongside`: records of the connector's own state that must commit with the submission.
+   * One transaction for the batch, each submission with its record and `alongside` records of the
+   * connector's own state; the caller runs one transaction at a time per producer.
    */
-  async produce(
-    submission: Message,
-    submissionRecord: Message,
-    alongside: readonly StateRecord[] = [],
-  ): Promise<void> {
+  async produce(batch: readonly ProducedSubmission[]): Promise<void> {
     await this.connect();
     const topics = this.settings.topics;
     const transaction = await this.producer.transaction();
@@ -57,12 +60,17 @@ export class SubmissionProducer implements OnModuleDestroy {
       await transaction.sendBatch({
         acks: -1,
         topicMessages: [
-          { topic: topics.inbound(this.settings.partnerId), messages: [submission] },
+          {
+            topic: topics.inbound(this.settings.partnerId),
+            messages: batch.map(({ submission }) => submission),
+          },
           {
             topic: topics.connector(this.settings.partnerId).submissions,
-            messages: [submissionRecord],
+            messages: batch.map(({ submissionRecord }) => submissionRecord),
           },
-          ...alongside.map(({ topic, key, value }) => ({ topic, messages: [{ key, value }] })),
+          ...batch.flatMap(({ alongside }) =>
+            alongside.map(({ topic, key, value }) => ({ topic, messages: [{ key, value }] })),
+          ),
         ],
       });
       await transaction.commit();

@@ -34,16 +34,39 @@ export interface SubmissionOutcome {
 }
 
 /**
+ * Below the inbound topic's `max.message.bytes` (the gateway's record limit, 512 KiB), which the
+ * broker applies to a partition's batch of records as a whole.
+ */
+const MAX_BATCH_BYTES = 256 * 1024;
+
+/** A sealed submission with what its transaction writes, and its caller's answer. */
+interface WaitingSubmission {
+  /** HMAC of the Idempotency-Key. */
+  readonly key: string;
+  readonly requestHash: string;
+  readonly traceparent: string;
+  readonly record: SubmissionRecord;
+  readonly submission: { readonly key: string | null; readonly value: Buffer };
+  readonly alongside: readonly StateRecord[];
+  readonly settle: {
+    readonly resolve: (outcome: SubmissionOutcome) => void;
+    readonly reject: (error: unknown) => void;
+  };
+}
+
+/**
  * Turns a case system's request into a sealed submission to the hub, once per Idempotency-Key.
- * Requests are handled one at a time after sealing: a second request with a key sees the first's
- * outcome, and the producer runs one transaction at a time anyway.
+ * Requests are sealed concurrently, then committed in order, one transaction at a time: a second
+ * request with a key sees the first's outcome.
  */
 @Injectable()
 export class SubmissionService implements OnApplicationBootstrap {
   private readonly logger = new Logger(SubmissionService.name);
   private readonly validator = new ContractValidator();
   private readonly fingerprints: IdempotencyFingerprints;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Sealed submissions waiting for the next transaction, in the order they were sealed. */
+  private readonly waiting: WaitingSubmission[] = [];
+  private committing = false;
 
   constructor(
     @Inject(CONNECTOR_SETTINGS) private readonly settings: ConnectorSettings,
@@ -87,44 +110,105 @@ export class SubmissionService implements OnApplicationBootstrap {
     if (!validation.ok) throw new InvalidSubmissionError(validation.errors);
     const sealed = await sealSubmission(text, this.keys);
     const caseReference = Object.values(validation.value.envelope.data.zaakReferenties)[0];
-    return this.serialised(async () => {
-      const concurrent = this.state.byIdempotencyKey(key);
-      if (concurrent) return this.repeated(concurrent, requestHash);
-      const record: SubmissionRecord = {
+    return this.committed({
+      key,
+      requestHash,
+      traceparent,
+      record: {
         messageId,
         // As the case system named it (`zorgmelding`), so the status answers in its own terms.
         type: validation.value.messageType.replace(/^nl\.samenloop\./, ''),
         requestHash,
         submittedAt: new Date().toISOString(),
-      };
+      },
+      submission: {
+        key:
+          caseReference === undefined
+            ? null
+            : partnerRecordKey(this.keys.privateArmored, caseReference),
+        value: sealed,
+      },
+      alongside: typeof alongside === 'function' ? alongside(messageId) : alongside,
+    });
+  }
+
+  /**
+   * Queues a sealed submission for the next transaction. Group commit: while one transaction runs,
+   * the submissions sealed meanwhile wait, and the next transaction takes them all (up to
+   * `MAX_BATCH_BYTES`) — each still with its own records, so a crash leaves each whole or absent.
+   */
+  private committed(submission: Omit<WaitingSubmission, 'settle'>): Promise<SubmissionOutcome> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ ...submission, settle: { resolve, reject } });
+      if (!this.committing) void this.commitWaiting();
+    });
+  }
+
+  private async commitWaiting(): Promise<void> {
+    this.committing = true;
+    try {
+      while (this.waiting.length > 0) await this.commitNextBatch();
+    } finally {
+      this.committing = false;
+    }
+  }
+
+  /** Takes what waits into one batch: repeats answered at once, a key's second request left for later. */
+  private async commitNextBatch(): Promise<void> {
+    const batch: WaitingSubmission[] = [];
+    const later: WaitingSubmission[] = [];
+    let bytes = 0;
+    for (const submission of this.waiting.splice(0)) {
+      const earlier = this.state.byIdempotencyKey(submission.key);
+      if (earlier) {
+        this.settleRepeated(submission, earlier);
+        continue;
+      }
+      const size = submission.submission.value.length;
+      const full = batch.length > 0 && bytes + size > MAX_BATCH_BYTES;
+      if (full || batch.some((other) => other.key === submission.key)) later.push(submission);
+      else {
+        batch.push(submission);
+        bytes += size;
+      }
+    }
+    this.waiting.unshift(...later);
+    if (batch.length > 0) await this.commitBatch(batch);
+  }
+
+  private async commitBatch(batch: readonly WaitingSubmission[]): Promise<void> {
+    try {
       await this.producer.produce(
-        {
-          key:
-            caseReference === undefined
-              ? null
-              : partnerRecordKey(this.keys.privateArmored, caseReference),
-          value: sealed,
-        },
-        { key, value: JSON.stringify(record) },
-        typeof alongside === 'function' ? alongside(messageId) : alongside,
+        batch.map(({ key, record, submission, alongside }) => ({
+          submission,
+          submissionRecord: { key, value: JSON.stringify(record) },
+          alongside,
+        })),
       );
+    } catch (error) {
+      for (const { settle } of batch) settle.reject(error);
+      return;
+    }
+    for (const { key, record, traceparent, settle } of batch) {
       this.state.remember(key, record);
       this.logger.log(
-        { messageId, type: record.type, traceId: traceparent.split('-')[1] },
+        { messageId: record.messageId, type: record.type, traceId: traceparent.split('-')[1] },
         'submission produced',
       );
-      return { messageId, repeated: false };
-    });
+      settle.resolve({ messageId: record.messageId, repeated: false });
+    }
+  }
+
+  private settleRepeated(submission: WaitingSubmission, earlier: SubmissionRecord): void {
+    try {
+      submission.settle.resolve(this.repeated(earlier, submission.requestHash));
+    } catch (error) {
+      submission.settle.reject(error);
+    }
   }
 
   private repeated(earlier: SubmissionRecord, requestHash: string): SubmissionOutcome {
     if (earlier.requestHash !== requestHash) throw new IdempotencyKeyReusedError(earlier.messageId);
     return { messageId: earlier.messageId, repeated: true };
-  }
-
-  private serialised<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(work);
-    this.queue = result.catch(() => undefined);
-    return result;
   }
 }

@@ -1,4 +1,10 @@
 /**
+ * Rows of a file sealed at a time: while one transaction commits, the rows sealed meanwhile wait
+ * and go together in the next (`SubmissionService` commits in groups).
+ */
+export const ROWS_IN_FLIGHT = 32;
+
+/**
  * Runs `work` for each item, at most `limit` at a time. After a failure no new item starts; the
  * running ones finish, then the first failure is thrown.
  */

@@ -1,7 +1,7 @@
 import { freePort } from '../../../../test/support/free-port';
 import type { ConnectorWebhook } from '../config/connector-settings';
-import { InMemoryInbox } from './fixtures/in-memory-inbox';
-import { RecordingLogger } from './fixtures/recording-logger';
+import { InMemoryInbox } from '../fixtures/in-memory-inbox';
+import { RecordingLogger } from '../fixtures/recording-logger';
 import { WebhookReceiver } from './fixtures/webhook-receiver';
 import { WebhookPusher, type WebhookPusherOptions } from './webhook-pusher';
 import { verifyWebhookSignature } from './webhook-signature';

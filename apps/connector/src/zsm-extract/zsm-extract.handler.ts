@@ -9,13 +9,11 @@ import type { StateRecord } from '../submissions/submission.producer';
 import { InvalidSubmissionError, SubmissionService } from '../submissions/submission.service';
 import { submissionTraceparent } from '../submissions/traceparent';
 import { ColumnMapError, loadColumnMap, type ColumnMap } from '../tabular/column-map';
-import { inParallel } from '../tabular/in-parallel';
+import { inParallel, ROWS_IN_FLIGHT } from '../tabular/in-parallel';
 import { readTabularFile, rowContractProblems, type TabularRow } from '../tabular/tabular-file';
 import { ZsmExtractMemory } from './zsm-extract-memory';
 
 const ZSM_ZAAK_ID = '/payload/zsmZaakId';
-/** Rows sealed while another row's transaction runs; the transactions themselves stay one at a time. */
-const ROWS_IN_FLIGHT = 8;
 
 type RowFate = 'submitted' | 'unchanged' | 'rejected';
 
