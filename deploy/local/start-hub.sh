@@ -43,10 +43,15 @@ gateway=$!
 children=("$gateway")
 trap 'kill -TERM "${children[@]}" 2>/dev/null; wait "${children[@]}"' INT TERM
 
-# Waits until <url> answers 200 (TLS checked against <ca> when given), or says why not.
-wait_healthy() { # <name> <pid> <log> <url> [ca]
+# Waits until <url> answers 200, or says why not. With <tls dir> (a connector's, mTLS) it checks the
+# server against <tls dir>/ca.pem and shows the case system's client certificate, as mTLS requires.
+wait_healthy() { # <name> <pid> <log> <url> [tls dir]
+  local probe="fetch('$4').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+  [ -z "${5:-}" ] || probe="const fs = require('node:fs');
+    require('node:https').get('$4', { ca: fs.readFileSync('$5/ca.pem'), cert: fs.readFileSync('$5/case-system.pem'), key: fs.readFileSync('$5/case-system.key') },
+      (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))"
   for _ in $(seq 1 120); do
-    NODE_EXTRA_CA_CERTS="${5:-}" node -e "fetch('$4').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))" && return 0
+    node -e "$probe" && return 0
     kill -0 "$2" 2>/dev/null || { echo "samenloop: the $1 stopped; its log:" >&2; tail -n 40 "$3" >&2; exit 1; }
     sleep 0.5
   done
@@ -84,7 +89,7 @@ for partner in POLITIE-OB VT-ZOB VT-BNO; do
       exec env ${connector_files[$partner]} node dist/apps/connector/main.js
   ) >"$connector_log" 2>&1 &
   children+=("$!")
-  wait_healthy "$partner connector" "$!" "$connector_log" "https://127.0.0.1:${connector_port[$partner]}/health" "$tls/ca.pem"
+  wait_healthy "$partner connector" "$!" "$connector_log" "https://127.0.0.1:${connector_port[$partner]}/health" "$tls"
   # The demo case goes through the police's and VT-ZOB's connectors; VT-BNO's only writes its outbox.
   [ "$partner" = VT-BNO ] || connector_flags+=(--connector "$partner=https://127.0.0.1:${connector_port[$partner]}")
 done
