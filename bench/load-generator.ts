@@ -159,6 +159,20 @@ export class ArrivalRecorder {
     });
   }
 
+  /**
+   * Resolves once `count` distinct ids arrived, whatever they are (for records whose ids another
+   * process chose), with each one's first arrival; fails after `timeoutMs` with the count.
+   */
+  async distinct(count: number, timeoutMs: number): Promise<number[]> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.arrivals.size < count) {
+      if (performance.now() > deadline)
+        throw new Error(`only ${this.arrivals.size} of ${count} arrived within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, TICK_MS));
+    }
+    return [...this.arrivals.values()].map((times) => times[0]!);
+  }
+
   figures(
     offered: OfferedLoad,
     ids: readonly string[],

@@ -23,6 +23,7 @@ import {
 } from './bench-submissions';
 import { measureConnectorLatency, type ConnectorLatency } from './connector-latency';
 import { hubDocuments, measureCryptoFloor } from './crypto-floor';
+import { measureExtractThroughput, type ExtractThroughput } from './extract-throughput';
 import { HubUnderLoad, type HubLoadFigures } from './hub-under-load';
 import type { LoadFigures, OfferedLoad } from './load-generator';
 import { measureCedarPolicy } from './policy-cedar';
@@ -53,6 +54,8 @@ const REPLAY = quick ? 2_000 : REPLAY_NATIONAL_YEAR;
 const WARM_UP = 50;
 /** Zorgmeldingen through two partner connectors, then directly, at a case system's steady pace. */
 const CONNECTOR_PHASE = { messages: quick ? 50 : 300, perSecond: 10 };
+/** Rows of the ZSM verdachtenmonitor extract, through the police connector's file folder and directly. */
+const EXTRACT_ROWS = quick ? 500 : 2_000;
 
 async function main(): Promise<void> {
   const validator = new ContractValidator();
@@ -98,6 +101,7 @@ async function main(): Promise<void> {
   let hub: HubLoadFigures[];
   let replay: HubLoadFigures;
   let connectors: ConnectorLatency;
+  let extract: ExtractThroughput;
   progress('starting the gateway');
   const hubUnderLoad = await HubUnderLoad.start(kafka, broker.pid);
   try {
@@ -121,6 +125,10 @@ async function main(): Promise<void> {
       `through two connectors, then directly: ${CONNECTOR_PHASE.messages} zorgmeldingen at ${CONNECTOR_PHASE.perSecond} msg/s`,
     );
     connectors = await measureConnectorLatency(hubUnderLoad, CONNECTOR_PHASE);
+    progress(
+      `a ${EXTRACT_ROWS}-row ZSM extract through the police connector's folder, then directly`,
+    );
+    extract = await measureExtractThroughput(hubUnderLoad, kafka, EXTRACT_ROWS);
     hub = [];
     for (const { load, records } of phases) {
       progress(
@@ -176,6 +184,7 @@ async function main(): Promise<void> {
     hub,
     policy: { ours: policyCost, cedar, shareOfCryptoFloorPercent: policyShare },
     connectors,
+    extract,
     replay: {
       ...replay,
       zorgmeldingen: REPLAY,
@@ -203,6 +212,10 @@ async function main(): Promise<void> {
       connectors_over_direct_p99: ratio(
         connectors.throughConnectors.latencyMs.p99,
         connectors.direct.latencyMs.p99,
+      ),
+      extract_file_over_direct: ratio(
+        extract.throughFile.rowsPerSecond,
+        extract.direct.rowsPerSecond,
       ),
     },
     targets: {

@@ -19,6 +19,7 @@ export { ensureTopics, TopicConfigurationError } from './topic-admin';
 export { waitForBroker } from './broker-readiness';
 export type { TopicSpec } from './topic-admin';
 export {
+  BACK_TO_BACK_TRANSACTIONS_RETRY,
   DEFAULT_COMMIT_STALL_MS,
   DEFAULT_RESTART_BACKOFF,
   TransactionalPipeline,

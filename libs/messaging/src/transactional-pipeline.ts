@@ -75,6 +75,18 @@ export const DEFAULT_RESTART_BACKOFF: RestartBackoff = {
 };
 
 /**
+ * The retries of a producer that runs transactions back to back: each meets CONCURRENT_TRANSACTIONS
+ * while the broker writes the previous commit markers, and kafkajs's default 300 ms first backoff
+ * made each transaction cost ~120 ms. Unlimited retries: while the broker is away the producer
+ * waits rather than dropping work.
+ */
+export const BACK_TO_BACK_TRANSACTIONS_RETRY = {
+  initialRetryTime: 10,
+  maxRetryTime: 5_000,
+  retries: Number.MAX_SAFE_INTEGER,
+} as const;
+
+/**
  * kafkajs retries a producer request without limit while the broker is away (see
  * `createClients`), so a transaction can hang rather than fail: longer than this counts as failing.
  */
@@ -256,10 +268,7 @@ export class TransactionalPipeline {
       idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
-      // Back-to-back transactions meet CONCURRENT_TRANSACTIONS while the broker writes the previous
-      // commit markers; kafkajs's default 300 ms first backoff made each transaction cost ~120 ms.
-      // Unlimited retries: while the broker is away the pipeline waits rather than dropping work.
-      retry: { initialRetryTime: 10, maxRetryTime: 5_000, retries: Number.MAX_SAFE_INTEGER },
+      retry: BACK_TO_BACK_TRANSACTIONS_RETRY,
     });
     // Events of clients already replaced by a restart are ignored.
     consumer.on(consumer.events.GROUP_JOIN, () => {

@@ -5,6 +5,7 @@ import { ConnectorApiClient } from '@samenloop/partner-side';
 import { PartnerRegistry } from '@samenloop/partners';
 import { cliSettings } from '../cli-settings';
 import { ConnectorPartner } from './connector-partner';
+import { freshCaseReferences } from './fresh-case-references';
 import {
   PartnerClient,
   describeReceived,
@@ -134,26 +135,4 @@ export function registerDemoCommand(program: Command): void {
         }
       },
     );
-}
-
-/** Fresh values, in the same format, for every case reference the demo files name. */
-function freshCaseReferences(texts: readonly string[]): (text: string) => string {
-  const digits = (count: number) =>
-    Array.from({ length: count }, () => Math.floor(Math.random() * 10)).join('');
-  const fresh: Record<string, (value: string) => string> = {
-    politieRegistratienummer: (value) => `${value.slice(0, 7)}${digits(10)}`,
-    zsmZaakId: (value) => `${value.slice(0, -6)}${digits(6)}`,
-    parketnummer: (value) => `${value.slice(0, 3)}${digits(6)}${value.slice(-3)}`,
-    vtZaakReferentie: (value) => `${value.slice(0, -4)}${digits(4)}`,
-  };
-  const replacements = new Map<string, string>();
-  for (const text of texts) {
-    const references =
-      (JSON.parse(text) as { data?: { zaakReferenties?: Record<string, string> } }).data
-        ?.zaakReferenties ?? {};
-    for (const [kind, value] of Object.entries(references))
-      if (!replacements.has(value) && fresh[kind]) replacements.set(value, fresh[kind](value));
-  }
-  return (text) =>
-    [...replacements].reduce((result, [from, to]) => result.split(from).join(to), text);
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Kafka, Message, Producer } from 'kafkajs';
+import { BACK_TO_BACK_TRANSACTIONS_RETRY } from '@samenloop/messaging';
 import type { ConnectorSettings } from '../config/connector-settings';
 import { CONNECTOR_KAFKA, CONNECTOR_SETTINGS } from '../connector.tokens';
 import { connectorClientId } from '../kafka/connector-kafka';
@@ -36,6 +37,8 @@ export class SubmissionProducer implements OnModuleDestroy {
       transactionalId: connectorClientId(settings, 'submissions'),
       idempotent: true,
       maxInFlightRequests: 1,
+      // A file adapter submits row after row, each in a transaction of its own.
+      retry: BACK_TO_BACK_TRANSACTIONS_RETRY,
     });
   }
 
