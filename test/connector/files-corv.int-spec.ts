@@ -153,7 +153,7 @@ describe('CORV-style XML zorgmeldingen through the connectors', () => {
     expect(validated.code).toBe(1);
     expect(lines.length).toBeGreaterThan(0);
     expect(handled.problems).toBe(lines.length);
-    expect(handled.report!.slice(-lines.length)).toEqual(lines);
+    expect(handled.report.slice(-lines.length)).toEqual(lines);
     return lines;
   };
 
@@ -166,7 +166,7 @@ describe('CORV-style XML zorgmeldingen through the connectors', () => {
     expect(await expectReportedAsValidateSays(handled)).toEqual([
       'zorgmelding /incident/datum: must be a date (YYYY-MM-DD)',
     ]);
-    expect(handled.report!.join('\n')).not.toContain('2026-02-30');
+    expect(handled.report.join('\n')).not.toContain('2026-02-30');
     expect(await recordCount(kafka, inbound())).toBe(before);
     for (const vt of ['VT-ZOB', 'VT-BNO'] as const) {
       await chain.outboxes[vt].quiet();

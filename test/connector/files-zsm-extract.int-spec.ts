@@ -157,12 +157,12 @@ describe('ZSM verdachtenmonitor extracts through the police connector', () => {
 
     expect(handled.outcome).toBe('processed');
     expect(handled.summary).toMatchObject({ rows: 50, submitted: 49, rejected: 1 });
-    const problems = (handled.report ?? []).filter((line) => line.startsWith('line '));
+    const problems = handled.report.filter((line) => line.startsWith('line '));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(
       new RegExp(`^line ${batch.lineOf(bad.zsmZaakId)}, column "Geboortedatum": `),
     );
-    const report = (handled.report ?? []).join('\n');
+    const report = handled.report.join('\n');
     for (const value of ['31-02-1980', bad.bsn, bad.achternaam, bad.voornamen])
       expect(report).not.toContain(value);
     await settled(() => atOm().length, 'OM deliveries');
@@ -175,7 +175,7 @@ describe('ZSM verdachtenmonitor extracts through the police connector', () => {
     const police = chain.connector('POLITIE-OB');
     const before = await recordCount(kafka, inbound());
 
-    const dropped = chain.zsmInbox.put(name, batch.bytes('windows-1252'));
+    const dropped = await chain.zsmInbox.put(name, batch.bytes('windows-1252'));
     // Rows are committed in groups: each row one record, each group one transaction marker.
     const written = await waitFor(
       async () => {

@@ -1,131 +1,75 @@
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readHubDocumentXml } from '@samenloop/corv';
+import { ConnectorFolder, reportCounts } from '@samenloop/partner-side';
 import { settled, waitFor } from './wait-for';
 
-/** Where the connector put a file it handled: `processed/` or `error/` inside the inbox. */
-export type FileOutcomeFolder = 'processed' | 'error';
-
-/** A file the connector handled: where it moved it, the report beside it, the counts it logged. */
+/** A file the connector handled: where it moved it, and the report beside it. */
 export interface HandledFile {
-  readonly outcome: FileOutcomeFolder;
+  readonly outcome: 'processed' | 'error';
   /** Its moved name: a UTC time prefix, then the name it was dropped under. */
   readonly name: string;
   readonly path: string;
-  /** The report's lines, without empty ones; undefined when the connector wrote none. */
-  readonly report: readonly string[] | undefined;
-  /** The counts the connector logged, e.g. `{ rows: 500, submitted: 0, unchanged: 500 }`. */
+  /** The report's lines, without empty ones. */
+  readonly report: readonly string[];
+  /** The report's counts, e.g. `{ rows: 500, submitted: 0, unchanged: 500 }`. */
   readonly summary: Readonly<Record<string, number>>;
-  /** How many problems it logged (and reported). */
+  /** How many problems it reported. */
   readonly problems: number;
 }
-
-/** The connector's log line for a handled file: ids and counts only, the file by a fingerprint. */
-interface FileHandledLog {
-  readonly msg: string;
-  readonly fingerprint: string;
-  readonly outcome: FileOutcomeFolder;
-  readonly summary?: Record<string, number>;
-  readonly problems: number;
-}
-
-const REPORT = '.report.txt';
 
 /** A fresh folder of its own under the system's temp folder, for one connector setting. */
 export function newFolder(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), `samenloop-${prefix}-`));
 }
 
-/** How the connector logs a file: by the first 12 hex digits of its bytes' SHA-256. */
-function fingerprintOf(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex').slice(0, 12);
-}
-
 /**
- * An adapter's inbox folder as a case system sees it: it drops files (atomically, as an export
- * job should: written under a temp name the connector ignores, then renamed) and finds them
- * again in `processed/` or `error/`. `logs` are the connector's: it logs each file it handled
- * once the file is moved and its report written.
+ * An adapter's inbox folder as a case system sees it (`ConnectorFolder` of the partner side): it
+ * drops files whole and finds them again in `processed/` or `error/` with their report.
  */
 export class DropInbox {
   readonly directory: string;
+  private readonly folder: ConnectorFolder;
 
-  constructor(
-    prefix: string,
-    private readonly logs: () => string,
-  ) {
+  constructor(prefix: string) {
     this.directory = newFolder(prefix);
+    this.folder = new ConnectorFolder(this.directory);
   }
 
   /** Drops `bytes` as `name` and waits until the connector handled that file. */
-  drop(name: string, bytes: Buffer | string, timeoutMs = 120_000): Promise<HandledFile> {
-    return this.put(name, bytes).handled(timeoutMs);
+  async drop(name: string, bytes: Buffer | string, timeoutMs = 120_000): Promise<HandledFile> {
+    return (await this.put(name, bytes)).handled(timeoutMs);
   }
 
   /**
    * Puts a file in the inbox; `handled` waits for the connector to handle it — a file with the
-   * same name and bytes as one before waits for a handling of its own.
+   * same name as one before waits for a handling of its own.
    */
-  put(name: string, bytes: Buffer | string): { handled(timeoutMs?: number): Promise<HandledFile> } {
-    const content = Buffer.from(bytes);
-    const fingerprint = fingerprintOf(content);
-    const logged = this.handledLogs(fingerprint).length;
-    const moved = new Set(this.moves(name).map((file) => file.path));
-    const temporary = path.join(this.directory, `.${name}.part`);
-    writeFileSync(temporary, content);
-    renameSync(temporary, path.join(this.directory, name));
+  async put(
+    name: string,
+    bytes: Buffer | string,
+  ): Promise<{ handled(timeoutMs?: number): Promise<HandledFile> }> {
+    const dropped = await this.folder.drop(name, bytes);
     return {
       handled: async (timeoutMs = 120_000) => {
-        const log = await waitFor(
-          () => this.handledLogs(fingerprint)[logged],
-          `${path.basename(this.directory)}: ${name} handled`,
-          timeoutMs,
-          100,
-        );
-        const file = this.moves(name).find((candidate) => !moved.has(candidate.path));
-        if (!file) throw new Error(`${name} was handled but is not in processed/ or error/`);
-        return { ...file, summary: log.summary ?? {}, problems: log.problems };
+        const { outcome, file, report } = await dropped.outcome({ timeoutMs });
+        const { summary, problems } = reportCounts(report);
+        return {
+          outcome,
+          name: path.basename(file),
+          path: file,
+          report: report.split('\n').filter((line) => line.trim() !== ''),
+          summary,
+          problems: problems.length,
+        };
       },
     };
   }
 
   /** The files still waiting in the inbox itself. */
   waiting(): string[] {
-    return filesIn(this.directory).filter((name) => !name.startsWith('.'));
-  }
-
-  /** Every move of a file dropped as `name`, oldest first (the time prefix sorts). */
-  private moves(name: string): Omit<HandledFile, 'summary' | 'problems'>[] {
-    return (['processed', 'error'] as const)
-      .flatMap((outcome) =>
-        filesIn(path.join(this.directory, outcome))
-          .filter((moved) => moved.endsWith(`-${name}`) && !moved.endsWith(REPORT))
-          .map((moved) => {
-            const movedPath = path.join(this.directory, outcome, moved);
-            return { outcome, name: moved, path: movedPath, report: reportOf(movedPath) };
-          }),
-      )
-      .sort((a, b) => a.name.localeCompare(b.name));
-  }
-
-  private handledLogs(fingerprint: string): FileHandledLog[] {
-    return this.logs()
-      .split('\n')
-      .filter((line) => line.startsWith('{') && line.includes(fingerprint))
-      .map((line) => JSON.parse(line) as FileHandledLog)
-      .filter((log) => log.msg === 'file handled' && log.fingerprint === fingerprint);
-  }
-}
-
-function reportOf(movedPath: string): string[] | undefined {
-  try {
-    return readFileSync(`${movedPath}${REPORT}`, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '');
-  } catch {
-    return undefined;
+    return filesIn(this.directory).filter((name) => !/^\.|\.(part|tmp)$/.test(name));
   }
 }
 

@@ -14,9 +14,9 @@ import type { RunningHub } from './running-hub';
  * documents from a JSON outbox, VT-BNO from an XML outbox.
  */
 export class FileChain {
-  readonly corvInbox = new DropInbox('corv-in', () => this.connector('POLITIE-OB').logs);
-  readonly zsmInbox = new DropInbox('zsm-in', () => this.connector('POLITIE-OB').logs);
-  readonly exportInbox = new DropInbox('export-in', () => this.connector('VT-ZOB').logs);
+  readonly corvInbox = new DropInbox('corv-in');
+  readonly zsmInbox = new DropInbox('zsm-in');
+  readonly exportInbox = new DropInbox('export-in');
   readonly outboxes = {
     'VT-ZOB': new Outbox('vt-zob-outbox', 'json'),
     'VT-BNO': new Outbox('vt-bno-outbox', 'xml'),

@@ -26,15 +26,22 @@ describe(ConnectorFolder.name, () => {
   it('finds the file in processed/ once the connector moved it, not an earlier one of that name', async () => {
     writeFileSync(path.join(inbox, 'processed', '20261203T080000Z-melding.xml'), 'earlier');
     const dropped = await new ConnectorFolder(inbox).drop('melding.xml', '<Bericht/>');
-    setTimeout(() => handle('processed', '20261203T090000Z-melding.xml'), 50);
+    setTimeout(() => {
+      handle('processed', '20261203T090000Z-melding.xml');
+      writeFileSync(
+        path.join(inbox, 'processed', '20261203T090000Z-melding.xml.report.txt'),
+        'problems: 0\n',
+      );
+    }, 50);
 
     await expect(dropped.outcome({ timeoutMs: 2_000, pollMs: 10 })).resolves.toEqual({
       outcome: 'processed',
       file: path.join(inbox, 'processed', '20261203T090000Z-melding.xml'),
+      report: 'problems: 0\n',
     });
   });
 
-  it('waits for the report of a file moved to error/', async () => {
+  it('waits for the report, which follows the move', async () => {
     const dropped = await new ConnectorFolder(inbox).drop('melding.xml', '<Bericht/>');
     handle('error', '20261203T090000Z-melding.xml');
     setTimeout(

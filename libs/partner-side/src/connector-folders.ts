@@ -2,13 +2,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-/** Where the connector put a dropped file once it handled it, and the report beside it, if any. */
+/** Where the connector put a dropped file once it handled it, and the report beside it. */
 export interface DropOutcome {
   readonly outcome: 'processed' | 'error';
   /** The moved file: `<inbox>/processed/<time>-<name>` or `<inbox>/error/<time>-<name>`. */
   readonly file: string;
-  /** The report's text (problem lines, never a value from the file). */
-  readonly report?: string;
+  /** The report's text: the counts and the problem lines, never a value from the file. */
+  readonly report: string;
 }
 
 export interface WaitOptions {
@@ -58,10 +58,9 @@ export class DroppedFile {
         const file = this.folder
           .handled(outcome)
           .find((moved) => !this.handledBefore.has(moved) && moved.endsWith(`-${this.name}`));
-        // The report may follow the move; an error always has one.
+        // The report follows the move.
         const report = file && readIfPresent(`${file}${REPORT}`);
-        if (file && (report !== undefined || outcome === 'processed'))
-          return { outcome, file, ...(report !== undefined && { report }) };
+        if (file && report !== undefined) return { outcome, file, report };
       }
       if (Date.now() > deadline)
         throw new Error(
@@ -111,6 +110,28 @@ export class OutboxWatch {
     // Temporary files of a write in progress are not arrivals yet.
     return this.outboxes.flatMap(filesIn).filter((file) => !path.basename(file).startsWith('.'));
   }
+}
+
+/**
+ * A report's counts (`rows: 500`, `submitted: 3`, …, between its `outcome:` and `problems:` lines)
+ * and its problem lines.
+ */
+export function reportCounts(report: string): {
+  readonly summary: Readonly<Record<string, number>>;
+  readonly problems: readonly string[];
+} {
+  const lines = report.split('\n');
+  const from = lines.findIndex((line) => line.startsWith('outcome: '));
+  const to = lines.findIndex((line) => /^problems: \d+$/.test(line));
+  const summary: Record<string, number> = {};
+  for (const line of lines.slice(from + 1, to)) {
+    const count = /^([a-zA-Z]+): (\d+)$/.exec(line);
+    if (count) summary[count[1]!] = Number(count[2]);
+  }
+  return {
+    summary,
+    problems: lines.slice(to + 1).filter((line) => line.trim() !== ''),
+  };
 }
 
 function filesIn(folder: string): string[] {

@@ -77,16 +77,14 @@ function parseDrop(named: string): Drop {
 }
 
 function describeOutcome({ outcome, file, report }: DropOutcome): string {
-  const lines = [`  ${outcome}: ${relative(file)}`];
-  if (report !== undefined)
-    lines.push(
-      `  report ${relative(file)}.report.txt:`,
-      ...report
-        .trimEnd()
-        .split('\n')
-        .map((line) => `    ${line}`),
-    );
-  return lines.join('\n');
+  return [
+    `  ${outcome}: ${relative(file)}`,
+    `  report ${relative(file)}.report.txt:`,
+    ...report
+      .trimEnd()
+      .split('\n')
+      .map((line) => `    ${line}`),
+  ].join('\n');
 }
 
 /** An outbox file by its path and what it is: the hub document's type and the message's type. */

@@ -63,7 +63,7 @@ describe(DropFolder.name, () => {
   const listing = async (sub: string) => (await readdir(join(directory, sub))).sort();
   const handled = (count: number) => logger.untilDelivered(count);
 
-  it('moves a processed file into processed/ under a UTC time prefix, without a report when there were no problems', async () => {
+  it('moves a processed file into processed/ under a UTC time prefix, with a report of its counts', async () => {
     await startFolder();
     await writeFile(join(directory, 'melding-jansen.xml'), '<zorgmelding/>');
     await handled(1);
@@ -72,10 +72,19 @@ describe(DropFolder.name, () => {
       { name: 'melding-jansen.xml', bytes: Buffer.from('<zorgmelding/>') },
     ]);
     expect(await listing('.')).toEqual(['error', 'processed']);
-    expect(await listing('processed')).toEqual([`${STAMP}-melding-jansen.xml`]);
+    expect(await listing('processed')).toEqual([
+      `${STAMP}-melding-jansen.xml`,
+      `${STAMP}-melding-jansen.xml.report.txt`,
+    ]);
     expect(
       await readFile(join(directory, 'processed', `${STAMP}-melding-jansen.xml`), 'utf8'),
     ).toBe('<zorgmelding/>');
+    const report = await readFile(
+      join(directory, 'processed', `${STAMP}-melding-jansen.xml.report.txt`),
+      'utf8',
+    );
+    expect(report).toContain('outcome: processed');
+    expect(report).toContain('problems: 0');
   });
 
   it('moves a file nothing of which was submitted into error/, with a report naming each problem', async () => {
@@ -143,7 +152,9 @@ describe(DropFolder.name, () => {
 
     expect(await listing('processed')).toEqual([
       `${STAMP}-2-melding.xml`,
+      `${STAMP}-2-melding.xml.report.txt`,
       `${STAMP}-3-melding.xml`,
+      `${STAMP}-3-melding.xml.report.txt`,
       `${STAMP}-melding.xml`,
     ]);
     expect(await readFile(join(directory, 'processed', `${STAMP}-melding.xml`), 'utf8')).toBe(
@@ -183,7 +194,10 @@ describe(DropFolder.name, () => {
       },
     ]);
     expect(handler.calls).toHaveLength(4);
-    expect(await listing('processed')).toEqual([`${STAMP}-melding.xml`]);
+    expect(await listing('processed')).toEqual([
+      `${STAMP}-melding.xml`,
+      `${STAMP}-melding.xml.report.txt`,
+    ]);
   });
 
   it('logs a fingerprint of the file, never its name or content', async () => {
@@ -256,7 +270,10 @@ describe(DropFolder.name, () => {
     await stopped;
 
     expect(handler.names()).toEqual(['eerste.xml']);
-    expect(await listing('processed')).toEqual([`${STAMP}-eerste.xml`]);
+    expect(await listing('processed')).toEqual([
+      `${STAMP}-eerste.xml`,
+      `${STAMP}-eerste.xml.report.txt`,
+    ]);
     expect(await listing('.')).toEqual(['error', 'processed', 'tweede.xml']);
   });
 

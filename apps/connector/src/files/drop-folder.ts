@@ -33,8 +33,8 @@ const UNFINISHED = /\.(tmp|part)$/i;
 /**
  * Runs one `FileHandler` over one inbox folder: every file dropped there (and every file already
  * there at start), once it stopped growing, one at a time, oldest first. The file then moves to
- * `processed/` or `error/` under a name that overwrites nothing, with a report beside it when
- * there were problems. A handler that throws (the broker down) leaves the file where it is, to be
+ * `processed/` or `error/` under a name that overwrites nothing, with a report beside it (the
+ * counts and every problem: a case system that only exchanges files sees nothing else). A handler that throws (the broker down) leaves the file where it is, to be
  * tried again after a growing wait. Logs name a file by a fingerprint of its content, never by
  * its name (a case system may put a person's name in it) and never with its content.
  */
@@ -226,7 +226,6 @@ export class DropFolder {
     outcome: FileOutcome,
     fingerprint: string,
   ): Promise<void> {
-    if (outcome.status === 'processed' && outcome.problems.length === 0) return;
     const content = fileReport({
       kind: this.drop.handler.kind,
       originalName: file.name,

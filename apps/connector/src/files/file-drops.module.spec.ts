@@ -39,8 +39,9 @@ describe(FileDropsModule.name, () => {
     await app.close();
 
     expect(handler.names()).toEqual(['al-daar.xml']);
-    expect(await readdir(join(directory, 'processed'))).toEqual([
+    expect((await readdir(join(directory, 'processed'))).sort()).toEqual([
       expect.stringMatching(/^\d{8}T\d{6}Z-al-daar\.xml$/),
+      expect.stringMatching(/^\d{8}T\d{6}Z-al-daar\.xml\.report\.txt$/),
     ]);
   });
 
