@@ -28,6 +28,16 @@ export interface SignAndEncryptOptions {
  */
 export async function signAndEncrypt(
   plaintext: Uint8Array,
+  options: SignAndEncryptOptions,
+): Promise<Uint8Array> {
+  return signAndEncryptWithOpenpgp(plaintext, options);
+}
+
+/**
+ * The same message written by openpgp.js: the reference the native writer is measured against.
+ */
+export async function signAndEncryptWithOpenpgp(
+  plaintext: Uint8Array,
   { signingKey, encryptionKeys }: SignAndEncryptOptions,
 ): Promise<Uint8Array> {
   requireUse(signingKey, 'sign');

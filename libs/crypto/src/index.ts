@@ -14,7 +14,7 @@ export type {
   SubmissionFailure,
 } from './submission-decryption';
 export type { SignatureCheck, SignatureFailure } from './signature-check';
-export { signAndEncrypt, decryptAndVerify } from './envelope';
+export { signAndEncrypt, signAndEncryptWithOpenpgp, decryptAndVerify } from './envelope';
 export type { SignAndEncryptOptions, DecryptAndVerifyOptions, DecryptedMessage } from './envelope';
 export {
   CryptoError,
