@@ -7,7 +7,15 @@ import {
   type Message,
 } from 'openpgp';
 import { DecryptionError, EnvelopeError } from './errors';
-import { explainFailure, requireUse, type PgpPrivateKey, type PgpPublicKey } from './keys';
+import {
+  explainFailure,
+  nativeEncryptionAt,
+  nativeSignerAt,
+  requireUse,
+  type PgpPrivateKey,
+  type PgpPublicKey,
+} from './keys';
+import { commonSessionCipher, writeSignedAndEncrypted } from './native-writer';
 import { HUB_OPENPGP_CONFIG } from './openpgp-config';
 import { asBytes, classifyPgpInput } from './pgp-input';
 import { checkSignatures, type SignatureFailure } from './signature-check';
@@ -25,12 +33,34 @@ export interface SignAndEncryptOptions {
 /**
  * One binary OpenPGP message: `plaintext` signed by `signingKey`, then encrypted once for all
  * `encryptionKeys` (one encryption for every recipient of the same projection is the cheap path).
+ * Written natively from the key material derived when the keys were read; a key that has expired
+ * since is refused with `UnusableKeyError` (kind 'expired').
  */
 export async function signAndEncrypt(
   plaintext: Uint8Array,
-  options: SignAndEncryptOptions,
+  { signingKey, encryptionKeys }: SignAndEncryptOptions,
 ): Promise<Uint8Array> {
-  return signAndEncryptWithOpenpgp(plaintext, options);
+  const now = new Date();
+  const signer = nativeSignerAt(signingKey, now);
+  const recipients = encryptionKeys.map((key) => nativeEncryptionAt(key, now));
+  if (recipients.length === 0) {
+    throw new EnvelopeError('a delivery needs at least one recipient');
+  }
+  const cipher = commonSessionCipher(recipients.map(({ sessionCiphers }) => sessionCiphers));
+  if (cipher === undefined) {
+    throw new EnvelopeError(
+      `recipients ${encryptionKeys.map((key) => key.fingerprint).join(', ')} share no session cipher (AES-256 or AES-128)`,
+    );
+  }
+  // Synchronous and cheap (well under a millisecond for a delivery): no thread pool hop.
+  return Promise.resolve(
+    writeSignedAndEncrypted(plaintext, {
+      signer,
+      recipients: recipients.map(({ recipient }) => recipient),
+      cipher,
+      now,
+    }),
+  );
 }
 
 /**

@@ -9,13 +9,21 @@ import {
   type Subkey,
 } from 'openpgp';
 import {
+  CryptoError,
   EnvelopeError,
   LockedKeyError,
   MalformedKeyError,
   UnusableKeyError,
-  type CryptoError,
   type KeyProblemKind,
 } from './errors';
+import {
+  acceptedSessionCiphers,
+  nativeRecipient,
+  nativeSigner,
+  type NativeRecipient,
+  type NativeSigner,
+  type SessionCipher,
+} from './native-writer';
 import { HUB_OPENPGP_CONFIG } from './openpgp-config';
 import { classifyPgpInput } from './pgp-input';
 
@@ -23,6 +31,13 @@ import { classifyPgpInput } from './pgp-input';
 export type PublicKeyUse = 'encrypt' | 'verify';
 /** What the hub's (or in tests a partner's) private key is needed for. */
 export type PrivateKeyUse = 'sign' | 'decrypt';
+
+/** What the native writer needs to encrypt to a recipient, derived once when its key is read. */
+export interface NativeEncryption {
+  readonly recipient: NativeRecipient;
+  /** The session ciphers the key's preferences allow, most preferred first; never empty. */
+  readonly sessionCiphers: readonly SessionCipher[];
+}
 
 /**
  * A public key parsed once and checked for the uses it was read for; pass it to every call.
@@ -42,11 +57,13 @@ export class PgpPublicKey {
      * per use is cheap, where re-verifying the key's signatures per message is not.
      */
     readonly usableUntil?: Date,
+    /** Present when the key was read for 'encrypt'. */
+    readonly nativeEncryption?: NativeEncryption,
   ) {}
 
   /** Whether the key, checked when it was read, has not expired by `date`. */
   usableAt(date: Date): boolean {
-    return this.usableUntil === undefined || date.getTime() < this.usableUntil.getTime();
+    return isUsableAt(this.usableUntil, date);
   }
 }
 
@@ -57,7 +74,50 @@ export class PgpPrivateKey {
     /** Upper-case hex, as GnuPG prints it. */
     readonly fingerprint: string,
     readonly uses: readonly PrivateKeyUse[],
+    /** When the key, or the subkey one of its uses selects, expires; undefined when never. */
+    readonly usableUntil?: Date,
+    /** Present when the key was read for 'sign'. */
+    readonly nativeSigner?: NativeSigner,
   ) {}
+
+  /** Whether the key, checked when it was read, has not expired by `date`. */
+  usableAt(date: Date): boolean {
+    return isUsableAt(this.usableUntil, date);
+  }
+}
+
+function isUsableAt(usableUntil: Date | undefined, date: Date): boolean {
+  return usableUntil === undefined || date.getTime() < usableUntil.getTime();
+}
+
+/**
+ * The native recipient of a key read for 'encrypt', refused with `UnusableKeyError` (kind
+ * 'expired') once the key has expired: the check per message that replaces re-validating it.
+ */
+export function nativeEncryptionAt(key: PgpPublicKey, date: Date): NativeEncryption {
+  requireUse(key, 'encrypt');
+  requireUsableAt(key, date);
+  if (key.nativeEncryption === undefined) throw notReadFor(key, 'encrypt');
+  return key.nativeEncryption;
+}
+
+/** The native signer of a key read for 'sign', refused once the key has expired. */
+export function nativeSignerAt(key: PgpPrivateKey, date: Date): NativeSigner {
+  requireUse(key, 'sign');
+  requireUsableAt(key, date);
+  if (key.nativeSigner === undefined) throw notReadFor(key, 'sign');
+  return key.nativeSigner;
+}
+
+function requireUsableAt(key: PgpPublicKey | PgpPrivateKey, date: Date): void {
+  if (key.usableUntil !== undefined && !key.usableAt(date)) {
+    throw new UnusableKeyError(
+      key.fingerprint,
+      `expired on ${key.usableUntil.toISOString()}`,
+      undefined,
+      'expired',
+    );
+  }
 }
 
 /**
@@ -94,23 +154,62 @@ export async function readPublicKey(
     Object.freeze([...uses]),
     Object.freeze(key.getUserIDs()),
     await usableUntil(key, uses, now),
+    uses.includes('encrypt')
+      ? await deriveNatively(fingerprint, () => readNativeEncryption(key, fingerprint, now))
+      : undefined,
   );
+}
+
+async function readNativeEncryption(
+  key: Key,
+  fingerprint: string,
+  date: Date,
+): Promise<NativeEncryption> {
+  const subkey = await key.getEncryptionKey(undefined, date, undefined, HUB_OPENPGP_CONFIG);
+  // The preferences openpgp.js reads for a v4 key: those on the primary user's self-signature.
+  const { selfCertification } = await key.getPrimaryUser(date, undefined, HUB_OPENPGP_CONFIG);
+  const sessionCiphers = acceptedSessionCiphers(selfCertification.preferredSymmetricAlgorithms);
+  if (sessionCiphers.length === 0) {
+    throw new UnusableKeyError(
+      fingerprint,
+      'prefers neither AES-256 nor AES-128 for encryption; the hub encrypts with one of those',
+    );
+  }
+  return { recipient: nativeRecipient(subkey, fingerprint), sessionCiphers };
+}
+
+/**
+ * Derives the native writer's key material; key material Node cannot import is a malformed key,
+ * never a reason to write the message some other way.
+ */
+async function deriveNatively<T>(fingerprint: string, derive: () => Promise<T> | T): Promise<T> {
+  try {
+    return await derive();
+  } catch (error) {
+    if (error instanceof CryptoError) throw error;
+    throw new MalformedKeyError(
+      `OpenPGP key ${fingerprint} has key material that cannot be imported`,
+      {
+        cause: error,
+      },
+    );
+  }
 }
 
 /** The earliest expiry among the primary key and the subkeys `uses` select at `date`. */
 async function usableUntil(
   key: Key,
-  uses: readonly PublicKeyUse[],
+  uses: readonly (PublicKeyUse | PrivateKeyUse)[],
   date: Date,
 ): Promise<Date | undefined> {
   const expiries: (Date | number | null)[] = [
     await key.getExpirationTime(undefined, HUB_OPENPGP_CONFIG),
   ];
   const selected = [
-    ...(uses.includes('encrypt')
+    ...(uses.includes('encrypt') || uses.includes('decrypt')
       ? [await key.getEncryptionKey(undefined, date, undefined, HUB_OPENPGP_CONFIG)]
       : []),
-    ...(uses.includes('verify')
+    ...(uses.includes('verify') || uses.includes('sign')
       ? [await key.getSigningKey(undefined, date, undefined, HUB_OPENPGP_CONFIG)]
       : []),
   ];
@@ -153,11 +252,26 @@ export async function readPrivateKey(
       throw new LockedKeyError(fingerprint, true, { cause: error });
     }
   }
-  const problem = await findProblem(key, uses, new Date());
+  const now = new Date();
+  const problem = await findProblem(key, uses, now);
   if (problem !== undefined) {
     throw new UnusableKeyError(fingerprint, problem.reason, undefined, problem.kind);
   }
-  return new PgpPrivateKey(key, fingerprint, Object.freeze([...uses]));
+  const unlocked = key;
+  return new PgpPrivateKey(
+    unlocked,
+    fingerprint,
+    Object.freeze([...uses]),
+    await usableUntil(unlocked, uses, now),
+    uses.includes('sign')
+      ? await deriveNatively(fingerprint, async () =>
+          nativeSigner(
+            await unlocked.getSigningKey(undefined, now, undefined, HUB_OPENPGP_CONFIG),
+            fingerprint,
+          ),
+        )
+      : undefined,
+  );
 }
 
 /** Throws when a key read for other uses is passed where `use` is needed. */
@@ -167,9 +281,7 @@ export function requireUse(
   key: PgpPublicKey | PgpPrivateKey,
   use: PublicKeyUse | PrivateKeyUse,
 ): void {
-  if (!(key.uses as readonly string[]).includes(use)) {
-    throw new UnusableKeyError(key.fingerprint, `was not read for use '${use}'`);
-  }
+  if (!(key.uses as readonly string[]).includes(use)) throw notReadFor(key, use);
 }
 
 /** Re-checks a key at `date`; a key valid when read can expire or be revoked while the hub runs. */
@@ -185,6 +297,10 @@ export async function findKeyProblem(
 export interface KeyProblem {
   readonly kind: KeyProblemKind;
   readonly reason: string;
+}
+
+function notReadFor(key: PgpPublicKey | PgpPrivateKey, use: string): UnusableKeyError {
+  return new UnusableKeyError(key.fingerprint, `was not read for use '${use}'`);
 }
 
 function unusable(reason: string | undefined): KeyProblem | undefined {
