@@ -75,8 +75,7 @@ export class DeliveryDispatcher {
 
   /** A decided message's deliveries dispatched, followed by its audit records. */
   async seal({ deliveries, audits }: DecidedRecords, time: Date): Promise<Sealed> {
-    // Concurrently: openpgp's key agreement runs on libuv's thread pool, so the recipients'
-    // encryptions use both cores instead of waiting on each other.
+    // Together, though signAndEncrypt is synchronous native crypto: only key look-ups overlap.
     const dispatched = await Promise.all(
       deliveries.map(async (delivery) => ({
         recipient: delivery.recipient,
