@@ -65,6 +65,10 @@ export class GnupgHome {
       child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
       child.stdio[3]?.on('data', (chunk: Buffer) => status.push(chunk));
       child.on('error', reject);
+      // gpg may stop reading a large input early (a tampered message); its exit code tells why.
+      child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE') reject(error);
+      });
       child.on('close', (exitCode) =>
         resolve({
           exitCode: exitCode ?? -1,

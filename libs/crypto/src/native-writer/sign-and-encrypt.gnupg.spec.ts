@@ -192,7 +192,11 @@ describe('signAndEncrypt read back by GnuPG 2.2', () => {
           );
         },
       ),
-      { numRuns: 12 },
+      {
+        numRuns: 12,
+        // A 512 KB message whose SEIPD version byte is wrong: gpg stops reading its input early.
+        examples: [[{ size: MAX_PAYLOAD_BYTES, seed: 3 }, 0, 1]],
+      },
     );
   }, 120_000);
 });
