@@ -181,21 +181,23 @@ describe('signAndEncrypt read back by GnuPG 2.2', () => {
 
           const result = await homeOf(reader).run(['--decrypt'], tampered);
 
-          // GnuPG streams the literal data out before it reaches the MDC (or a bad signature):
-          // a reader must go by the exit code and status, which always tell the failure.
+          // GnuPG streams the literal data out before it reaches the MDC (or a bad signature),
+          // and garbage inside can make it report almost anything: a reader must go by the exit
+          // code and DECRYPTION_OKAY, which always tell the failure.
           expect(result.exitCode).not.toBe(0);
-          expect(statusKeywords(result)).not.toEqual(expect.arrayContaining(['DECRYPTION_OKAY']));
-          expect(statusKeywords(result)).toEqual(
-            expect.arrayContaining([
-              expect.stringMatching(/^(DECRYPTION_FAILED|BADSIG|NODATA)$/) as unknown as string,
-            ]),
+          expect(statusKeywords(result)).not.toEqual(
+            expect.arrayContaining([expect.stringMatching(/^(DECRYPTION_OKAY|GOODMDC)$/)]),
           );
         },
       ),
       {
         numRuns: 12,
-        // A 512 KB message whose SEIPD version byte is wrong: gpg stops reading its input early.
-        examples: [[{ size: MAX_PAYLOAD_BYTES, seed: 3 }, 0, 1]],
+        // A 512 KB message whose SEIPD version byte is wrong (gpg stops reading its input early),
+        // and one whose garbage inner packets make gpg ask for a passphrase.
+        examples: [
+          [{ size: MAX_PAYLOAD_BYTES, seed: 3 }, 0, 1],
+          [{ size: 11475, seed: -19 }, 24, 4],
+        ],
       },
     );
   }, 120_000);
