@@ -154,7 +154,7 @@ describe('signAndEncrypt fails closed', () => {
         type: 'ecc',
         curve: 'curve25519Legacy',
         userIDs: [{ name: 'Short Lived Test', email: 'short@example.test' }],
-        keyExpirationTime: 2,
+        keyExpirationTime: 3,
         format: 'armored',
       });
 

@@ -67,7 +67,7 @@ async function gnupgKey(home: GnupgHome, userId: string, shape: GnupgKeyShape): 
   return { publicKeyArmored: made.publicKeyArmored, privateKeyArmored: made.privateKeyArmored };
 }
 
-async function describe(
+async function poolRecord(
   made: Made,
   described: Described,
   overrides: { encryptionKeyId?: string; signingKeyId?: string } = {},
@@ -99,25 +99,25 @@ async function main(): Promise<void> {
       ?.getKeyID()
       .toHex();
     const keys = [
-      await describe(await openpgpKey({ type: 'ecc' }, 'openpgp.js Curve25519'), {
+      await poolRecord(await openpgpKey({ type: 'ecc' }, 'openpgp.js Curve25519'), {
         label: 'openpgp.js curve25519Legacy',
         algorithm: 'curve25519',
         maker: 'openpgp.js',
         signer: true,
       }),
-      await describe(await openpgpKey({ type: 'rsa', rsaBits: 3072 }, 'openpgp.js RSA 3072'), {
+      await poolRecord(await openpgpKey({ type: 'rsa', rsaBits: 3072 }, 'openpgp.js RSA 3072'), {
         label: 'openpgp.js RSA 3072',
         algorithm: 'rsa',
         maker: 'openpgp.js',
         signer: true,
       }),
-      await describe(await openpgpKey({ type: 'rsa', rsaBits: 4096 }, 'openpgp.js RSA 4096'), {
+      await poolRecord(await openpgpKey({ type: 'rsa', rsaBits: 4096 }, 'openpgp.js RSA 4096'), {
         label: 'openpgp.js RSA 4096',
         algorithm: 'rsa',
         maker: 'openpgp.js',
         signer: false,
       }),
-      await describe(
+      await poolRecord(
         await gnupgKey(home, 'GnuPG Curve25519', {
           primary: { algorithm: 'ed25519', usage: 'cert,sign' },
           subkeys: [{ algorithm: 'cv25519', usage: 'encr' }],
@@ -129,14 +129,14 @@ async function main(): Promise<void> {
           signer: false,
         },
       ),
-      await describe(
+      await poolRecord(
         await gnupgKey(home, 'GnuPG RSA 3072', {
           primary: { algorithm: 'rsa3072', usage: 'cert,sign' },
           subkeys: [{ algorithm: 'rsa3072', usage: 'encr' }],
         }),
         { label: 'GnuPG RSA 3072', algorithm: 'rsa', maker: 'gnupg', signer: false },
       ),
-      await describe(
+      await poolRecord(
         twoSubkeys,
         {
           label: 'openpgp.js with two valid encryption subkeys and an expired newest one',
@@ -146,7 +146,7 @@ async function main(): Promise<void> {
         },
         { encryptionKeyId: twoSubkeys.middleSubkeyId },
       ),
-      await describe(
+      await poolRecord(
         signingSubkey,
         {
           label: 'GnuPG certify-only primary with an ed25519 signing subkey',
