@@ -16,6 +16,18 @@ export interface GpgResult {
   readonly status: readonly string[];
 }
 
+/** `gpg --quick-generate-key` algorithm and usage strings, e.g. `rsa3072` with `cert,sign`. */
+export interface GnupgKeyShape {
+  readonly primary: { readonly algorithm: string; readonly usage: string };
+  readonly subkeys: readonly { readonly algorithm: string; readonly usage: string }[];
+}
+
+export interface GnupgGeneratedKey {
+  readonly fingerprint: string;
+  readonly publicKeyArmored: string;
+  readonly privateKeyArmored: string;
+}
+
 export class GnupgHome {
   private constructor(readonly dir: string) {}
 
@@ -53,6 +65,10 @@ export class GnupgHome {
       child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
       child.stdio[3]?.on('data', (chunk: Buffer) => status.push(chunk));
       child.on('error', reject);
+      // gpg may stop reading a large input early (a tampered message); its exit code tells why.
+      child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE') reject(error);
+      });
       child.on('close', (exitCode) =>
         resolve({
           exitCode: exitCode ?? -1,
@@ -87,19 +103,51 @@ export class GnupgHome {
     userId: string,
     { signing = true }: { signing?: boolean } = {},
   ): Promise<{ fingerprint: string; publicKeyArmored: string }> {
+    const { fingerprint, publicKeyArmored } = await this.generateKeyOfShape(userId, {
+      primary: { algorithm: 'ed25519', usage: signing ? 'sign' : 'cert' },
+      subkeys: [{ algorithm: 'cv25519', usage: 'encr' }],
+    });
+    return { fingerprint, publicKeyArmored };
+  }
+
+  /**
+   * A key of any shape `gpg --quick-generate-key` / `--quick-add-key` can make, without expiry or
+   * passphrase, exported with its secret parts (unprotected) for readers other than this home.
+   */
+  async generateKeyOfShape(userId: string, shape: GnupgKeyShape): Promise<GnupgGeneratedKey> {
     const noPassphrase = ['--passphrase', ''];
+    const { primary, subkeys } = shape;
     await this.runOk([
       ...noPassphrase,
       '--quick-generate-key',
       userId,
-      'ed25519',
-      signing ? 'sign' : 'cert',
+      primary.algorithm,
+      primary.usage,
       'never',
     ]);
     const fingerprint = await this.primaryFingerprint(userId);
-    await this.runOk([...noPassphrase, '--quick-add-key', fingerprint, 'cv25519', 'encr', 'never']);
+    for (const subkey of subkeys) {
+      await this.runOk([
+        ...noPassphrase,
+        '--quick-add-key',
+        fingerprint,
+        subkey.algorithm,
+        subkey.usage,
+        'never',
+      ]);
+    }
     const exported = await this.runOk(['--export', '--armor', fingerprint]);
-    return { fingerprint, publicKeyArmored: exported.stdout.toString('utf8') };
+    const exportedSecret = await this.runOk([
+      ...noPassphrase,
+      '--export-secret-keys',
+      '--armor',
+      fingerprint,
+    ]);
+    return {
+      fingerprint,
+      publicKeyArmored: exported.stdout.toString('utf8'),
+      privateKeyArmored: exportedSecret.stdout.toString('utf8'),
+    };
   }
 
   private async primaryFingerprint(userId: string): Promise<string> {
