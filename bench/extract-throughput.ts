@@ -117,8 +117,8 @@ async function throughTheFile(
         throw new Error(`the extract was not processed cleanly: ${outcome.report}`);
       return performance.now();
     });
-    const arrivals = await recorder.distinct(rows, timeoutMs);
-    const handledAt = await handled;
+    // Awaited together: a file handled badly must fail the run, not crash it past its clean-up.
+    const [arrivals, handledAt] = await Promise.all([recorder.distinct(rows, timeoutMs), handled]);
     const seconds = (Math.max(...arrivals) - dropped) / 1000;
     return {
       seconds: round(seconds),
