@@ -11,7 +11,7 @@ import {
   hubDocumentTypeOf,
   submissionEvent,
 } from '@samenloop/contracts';
-import { ConnectorFolder } from '@samenloop/partner-side';
+import { ConnectorFolder, reportCounts } from '@samenloop/partner-side';
 import { loadColumnMap } from '../apps/connector/src/tabular/column-map';
 import { readTabularFile } from '../apps/connector/src/tabular/tabular-file';
 import { createConnectorCredentials } from '../test/support/connector-credentials';
@@ -111,12 +111,14 @@ async function throughTheFile(
     );
     const timeoutMs = 120_000 + rows * 200;
     const handled = file.outcome({ timeoutMs }).then((outcome) => {
-      if (outcome.outcome !== 'processed' || outcome.report !== undefined)
-        throw new Error(`the extract was not processed cleanly: ${outcome.report ?? outcome.file}`);
+      // Every handled file has a report beside it; a clean one submitted every row.
+      const { summary, problems } = reportCounts(outcome.report);
+      if (outcome.outcome !== 'processed' || problems.length > 0 || summary.submitted !== rows)
+        throw new Error(`the extract was not processed cleanly: ${outcome.report}`);
       return performance.now();
     });
-    const arrivals = await recorder.distinct(rows, timeoutMs);
-    const handledAt = await handled;
+    // Awaited together: a file handled badly must fail the run, not crash it past its clean-up.
+    const [arrivals, handledAt] = await Promise.all([recorder.distinct(rows, timeoutMs), handled]);
     const seconds = (Math.max(...arrivals) - dropped) / 1000;
     return {
       seconds: round(seconds),
