@@ -1,6 +1,10 @@
 export { GnupgHome, requireGnupg } from './gnupg-home';
 export type { GnupgGeneratedKey, GnupgKeyShape, GpgResult } from './gnupg-home';
-export { bodyLength, bodyOffset, envelopeFrame, topLevelPackets } from './writer/openpgp-packets';
+export {
+  envelopeFrame,
+  topLevelPackets,
+  withEncryptedDataByteFlipped,
+} from './writer/openpgp-packets';
 export type { EnvelopeFrame, PacketFrame } from './writer/openpgp-packets';
 export { decryptSessionKey, openWithOpenpgp } from './writer/openpgp-reader';
 export type { OpenedMessage, SignatureFields } from './writer/openpgp-reader';

@@ -9,12 +9,10 @@ import {
   type PgpPublicKey,
 } from '../index';
 import {
-  bodyLength,
-  bodyOffset,
   loadWriterKeyPool,
   payloadBytes,
   payloadSpec,
-  topLevelPackets,
+  withEncryptedDataByteFlipped,
   type WriterPoolKey,
 } from '../../testing';
 
@@ -95,11 +93,7 @@ describe('signAndEncrypt fails closed', () => {
             signingKey: hub.privateKey,
             encryptionKeys: [reader.publicKey],
           });
-          const encryptedData = topLevelPackets(message).at(-1);
-          if (encryptedData === undefined) throw new Error('the message has no packets');
-          const tampered = Uint8Array.from(message);
-          const offset = bodyOffset(encryptedData, position % bodyLength(encryptedData));
-          tampered[offset] = (tampered[offset] ?? 0) ^ mask;
+          const tampered = withEncryptedDataByteFlipped(message, position, mask);
 
           await expect(openpgpDecrypts(tampered, reader.reader.privateKey)).rejects.toThrow();
         },

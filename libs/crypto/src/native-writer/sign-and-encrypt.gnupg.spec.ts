@@ -1,8 +1,6 @@
 import fc from 'fast-check';
 import { signAndEncrypt } from '../index';
 import {
-  bodyLength,
-  bodyOffset,
   GnupgHome,
   listPackets,
   loadWriterKeyPool,
@@ -12,7 +10,7 @@ import {
   requireGnupg,
   statusKeywords,
   statusLine,
-  topLevelPackets,
+  withEncryptedDataByteFlipped,
   type WriterPoolKey,
 } from '../../testing';
 
@@ -173,11 +171,7 @@ describe('signAndEncrypt read back by GnuPG 2.2', () => {
             signingKey: (signers[0] as WriterPoolKey).privateKey,
             encryptionKeys: [reader.publicKey],
           });
-          const encryptedData = topLevelPackets(message).at(-1);
-          if (encryptedData === undefined) throw new Error('the message has no packets');
-          const tampered = Uint8Array.from(message);
-          const offset = bodyOffset(encryptedData, position % bodyLength(encryptedData));
-          tampered[offset] = (tampered[offset] ?? 0) ^ mask;
+          const tampered = withEncryptedDataByteFlipped(message, position, mask);
 
           const result = await homeOf(reader).run(['--decrypt'], tampered);
 

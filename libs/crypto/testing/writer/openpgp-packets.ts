@@ -26,8 +26,25 @@ export function topLevelPackets(message: Uint8Array): PacketFrame[] {
   return packets;
 }
 
+/**
+ * `message` with one byte of its last packet's body (the encrypted data) XORed with `mask`: the
+ * byte at `position`, taken modulo the body's length, so any drawn number names a body byte.
+ */
+export function withEncryptedDataByteFlipped(
+  message: Uint8Array,
+  position: number,
+  mask: number,
+): Uint8Array {
+  const encryptedData = topLevelPackets(message).at(-1);
+  if (encryptedData === undefined) throw new Error('the message has no packets');
+  const tampered = Uint8Array.from(message);
+  const offset = bodyOffset(encryptedData, position % bodyLength(encryptedData));
+  tampered[offset] = byteAt(tampered, offset) ^ mask;
+  return tampered;
+}
+
 /** The absolute offset of the `index`-th body byte of `packet`, across partial chunks. */
-export function bodyOffset(packet: PacketFrame, index: number): number {
+function bodyOffset(packet: PacketFrame, index: number): number {
   let remaining = index;
   for (const [start, end] of packet.bodyRanges) {
     if (remaining < end - start) return start + remaining;
@@ -36,7 +53,7 @@ export function bodyOffset(packet: PacketFrame, index: number): number {
   throw new Error(`body byte ${index} is beyond the packet's body`);
 }
 
-export function bodyLength(packet: PacketFrame): number {
+function bodyLength(packet: PacketFrame): number {
   return packet.bodyRanges.reduce((total, [start, end]) => total + end - start, 0);
 }
 
