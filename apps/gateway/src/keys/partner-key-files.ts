@@ -1,6 +1,7 @@
-import { keyFiles, readKeyFile, readPublicKey, UnusableKeyError } from '@samenloop/crypto';
+import { keyFiles, readPublicKey, UnusableKeyError } from '@samenloop/crypto';
 import type { Logger } from '@samenloop/observability';
 import { partnersNamedBy, type PartnerKeyPins, type PartnerRegistry } from '@samenloop/partners';
+import { fileTextNow } from './file-text-now';
 import { KEY_PROBLEM_OF_KIND, type KeyProblem, type PartnerKeyState } from './hub-keys';
 
 interface ReadKey {
@@ -26,7 +27,7 @@ export class PartnerKeyFiles {
   constructor(
     private readonly directory: string,
     /** The pins as they are now (read on each use, like the key files). */
-    private readonly pins: () => Promise<PartnerKeyPins>,
+    private readonly pins: () => PartnerKeyPins,
     private readonly registry: PartnerRegistry,
     private readonly logger: Logger,
   ) {}
@@ -34,7 +35,7 @@ export class PartnerKeyFiles {
   async state(partnerId: string, at: Date): Promise<PartnerKeyState> {
     const state = this.registry.get(partnerId)
       ? expiredBy(
-          this.vouchedFor(await this.current(partnerId), partnerId, await this.pins()),
+          this.vouchedFor(await this.current(partnerId), partnerId, this.pins()),
           partnerId,
           at,
         )
@@ -73,7 +74,7 @@ export class PartnerKeyFiles {
     const file = keyFiles.partnerPublic(this.directory, partnerId);
     let content: string | undefined;
     try {
-      content = await readKeyFile(file);
+      content = fileTextNow(file);
     } catch (error) {
       return unusable(
         partnerId,
