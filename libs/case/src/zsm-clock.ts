@@ -1,7 +1,9 @@
 import { DateTime } from 'luxon';
+import { HourlyOffsetZone } from './hourly-offset-zone';
 
 /** Dutch local time: the clock of the law, across daylight-saving changes. */
 export const DUTCH_TIME_ZONE = 'Europe/Amsterdam';
+const DUTCH_ZONE = new HourlyOffsetZone(DUTCH_TIME_ZONE);
 
 /** Sv art. 61: the hours from midnight to 09:00 do not count towards the term. */
 const UNCOUNTED_UNTIL_HOUR = 9;
@@ -17,7 +19,7 @@ export function holdingHours(pretrialDetentionAllowed: boolean): number {
  * the deadline is 16:00 the next day.
  */
 export function zsmDeadline(arrestedAt: Date, pretrialDetentionAllowed: boolean): Date {
-  let cursor = DateTime.fromJSDate(arrestedAt, { zone: DUTCH_TIME_ZONE });
+  let cursor = DateTime.fromJSDate(arrestedAt, { zone: DUTCH_ZONE });
   let remainingMs = holdingHours(pretrialDetentionAllowed) * 3_600_000;
   for (;;) {
     if (cursor.hour < UNCOUNTED_UNTIL_HOUR)
@@ -32,5 +34,5 @@ export function zsmDeadline(arrestedAt: Date, pretrialDetentionAllowed: boolean)
 
 /** A deadline as Dutch local time with its offset, e.g. `2026-11-24T16:00:00.000+01:00`. */
 export function inDutchTime(moment: Date): string {
-  return DateTime.fromJSDate(moment, { zone: DUTCH_TIME_ZONE }).toISO() ?? moment.toISOString();
+  return DateTime.fromJSDate(moment, { zone: DUTCH_ZONE }).toISO() ?? moment.toISOString();
 }

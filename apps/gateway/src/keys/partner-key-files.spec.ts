@@ -51,7 +51,7 @@ describe(PartnerKeyFiles.name, () => {
     pins = PartnerKeyPins.empty();
     logLines = [];
     const logger = pino(loggerOptions('test', 'info'), { write: (line) => logLines.push(line) });
-    keys = new PartnerKeyFiles(directory, () => Promise.resolve(pins), registry, logger);
+    keys = new PartnerKeyFiles(directory, () => pins, registry, logger);
   });
 
   afterEach(() => rmSync(directory, { recursive: true, force: true }));

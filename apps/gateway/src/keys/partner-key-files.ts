@@ -1,12 +1,23 @@
-import { keyFiles, readKeyFile, readPublicKey, UnusableKeyError } from '@samenloop/crypto';
+import { keyFiles, readPublicKey, UnusableKeyError } from '@samenloop/crypto';
 import type { Logger } from '@samenloop/observability';
 import { partnersNamedBy, type PartnerKeyPins, type PartnerRegistry } from '@samenloop/partners';
+import { fileTextNow } from './file-text-now';
 import { KEY_PROBLEM_OF_KIND, type KeyProblem, type PartnerKeyState } from './hub-keys';
 
-interface ReadKey {
+/** A key file as last read, with what its user ids say. */
+interface KeyReading {
+  readonly state: PartnerKeyState;
+  /**
+   * The other partners the key's user ids name, found once per content (a new `RegExp` per
+   * partner and user id, on every use of every key, was 1.3 % of the gateway's busy time): the
+   * registry is fixed while the gateway runs.
+   */
+  readonly namesOthers: readonly string[];
+}
+
+interface ReadKey extends KeyReading {
   /** The file's content when it was read (undefined: no file); another content is read again. */
   readonly content: string | undefined;
-  readonly state: PartnerKeyState;
 }
 
 /**
@@ -26,7 +37,7 @@ export class PartnerKeyFiles {
   constructor(
     private readonly directory: string,
     /** The pins as they are now (read on each use, like the key files). */
-    private readonly pins: () => Promise<PartnerKeyPins>,
+    private readonly pins: () => PartnerKeyPins,
     private readonly registry: PartnerRegistry,
     private readonly logger: Logger,
   ) {}
@@ -34,7 +45,7 @@ export class PartnerKeyFiles {
   async state(partnerId: string, at: Date): Promise<PartnerKeyState> {
     const state = this.registry.get(partnerId)
       ? expiredBy(
-          this.vouchedFor(await this.current(partnerId), partnerId, await this.pins()),
+          this.vouchedFor(await this.current(partnerId), partnerId, this.pins()),
           partnerId,
           at,
         )
@@ -45,12 +56,12 @@ export class PartnerKeyFiles {
 
   /** A usable key counts only when it is pinned for this partner and claims no other partner. */
   private vouchedFor(
-    state: PartnerKeyState,
+    { state, namesOthers }: KeyReading,
     partnerId: string,
     pins: PartnerKeyPins,
   ): PartnerKeyState {
     if (!state.usable) return state;
-    const { fingerprint, userIds } = state.key;
+    const { fingerprint } = state.key;
     if (!pins.pinned(partnerId).includes(fingerprint)) {
       const owner = pins.ownerOf(fingerprint);
       return notPinned(
@@ -60,37 +71,44 @@ export class PartnerKeyFiles {
           : `key ${fingerprint} in the keys folder is pinned for ${owner}, not for ${partnerId}`,
       );
     }
-    const named = partnersNamedBy(userIds, partnerId, this.registry);
-    if (named.length > 0)
+    if (namesOthers.length > 0)
       return notPinned(
         partnerId,
-        `key ${fingerprint} has a user id naming ${named.map((partner) => partner.id).join(', ')}, another partner`,
+        `key ${fingerprint} has a user id naming ${namesOthers.join(', ')}, another partner`,
       );
     return state;
   }
 
-  private async current(partnerId: string): Promise<PartnerKeyState> {
+  private async current(partnerId: string): Promise<KeyReading> {
     const file = keyFiles.partnerPublic(this.directory, partnerId);
     let content: string | undefined;
     try {
-      content = await readKeyFile(file);
+      content = fileTextNow(file);
     } catch (error) {
-      return unusable(
-        partnerId,
-        'sleutel-onbruikbaar',
-        `key file unreadable (${errorCode(error)})`,
-      );
+      return {
+        state: unusable(
+          partnerId,
+          'sleutel-onbruikbaar',
+          `key file unreadable (${errorCode(error)})`,
+        ),
+        namesOthers: [],
+      };
     }
     const known = this.read.get(partnerId);
     // Compared by content, not modification time: two writes within the file system's clock
     // granularity would otherwise look like one.
-    if (known && known.content === content) return this.notRevokedSince(known.state, partnerId);
+    if (known && known.content === content)
+      return { ...known, state: this.notRevokedSince(known.state, partnerId) };
     const state =
       content === undefined
         ? missing(partnerId, `no public key at ${file}`)
         : await this.parse(partnerId, content);
-    this.read.set(partnerId, { content, state });
-    return state;
+    const namesOthers = state.usable
+      ? partnersNamedBy(state.key.userIds, partnerId, this.registry).map((partner) => partner.id)
+      : [];
+    const read = { content, state, namesOthers };
+    this.read.set(partnerId, read);
+    return read;
   }
 
   private async parse(partnerId: string, armored: string): Promise<PartnerKeyState> {

@@ -6,6 +6,7 @@ import {
   readPinFileText,
   type PartnerRegistry,
 } from '@samenloop/partners';
+import { fileTextNow } from './file-text-now';
 
 /**
  * The partner key pins as the pin file holds them now. Read on every use and parsed again when
@@ -41,11 +42,11 @@ export class PartnerKeyPinsReader {
     });
   }
 
-  async current(): Promise<PartnerKeyPins> {
+  current(): PartnerKeyPins {
     const known = this.known;
     let text: string | undefined;
     try {
-      text = await readPinFileText(this.file);
+      text = fileTextNow(this.file);
     } catch (error) {
       return this.keep(known, `unreadable (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
