@@ -2,7 +2,8 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 
 // DER prefixes that turn a raw 32-byte Curve25519 value into a key Node can import (RFC 8410).
 const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
-const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+// Ed25519's SPKI prefix (302a300506032b6570032100) is as long as X25519's.
+const CURVE25519_SPKI_PREFIX_LENGTH = X25519_SPKI_PREFIX.length;
 export const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 /** The 33-byte OpenPGP point (0x40 ‖ native little-endian encoding) without its prefix. */
@@ -18,8 +19,9 @@ export function x25519PublicKey(point: Buffer): KeyObject {
   });
 }
 
-export function ed25519RawPublicKey(key: KeyObject): Buffer {
-  return key.export({ format: 'der', type: 'spki' }).subarray(ED25519_SPKI_PREFIX.length);
+/** The raw 32-byte public value of an X25519 or Ed25519 key, through DER (never JWK: see README). */
+export function curve25519RawPublicKey(key: KeyObject): Buffer {
+  return key.export({ format: 'der', type: 'spki' }).subarray(CURVE25519_SPKI_PREFIX_LENGTH);
 }
 
 /** An RSA public key from its OpenPGP MPIs (the reader has already checked its size). */

@@ -7,6 +7,7 @@ import {
   publicEncrypt,
 } from 'node:crypto';
 import { enums } from 'openpgp';
+import { curve25519RawPublicKey } from './key-material';
 import type { NativeRecipient, X25519Recipient } from './recipient';
 import { mpi, packet } from './packets';
 
@@ -14,8 +15,6 @@ const PKESK_TAG = enums.packet.publicKeyEncryptedSessionKey;
 const PKESK_VERSION = 3;
 const KDF_COUNTER = Buffer.from([0, 0, 0, 1]);
 const KEY_WRAP_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
-// The DER SPKI header of an X25519 public key; the raw point follows it.
-const X25519_SPKI_HEADER_LENGTH = 12;
 
 /** The session key as every PKESK carries it: algorithm ‖ key ‖ 16-bit sum of the key's bytes. */
 export function sessionKeyBlock(algorithm: number, key: Buffer): Buffer {
@@ -57,9 +56,7 @@ function x25519EncryptedKey(recipient: X25519Recipient, block: Buffer): Buffer {
   // generateKeyPairSync with DER export: on Node 20 a JWK export here deadlocks after some 10⁵
   // keys (see the README), and importing a random scalar as PKCS#8 costs three times as much.
   const ephemeral = generateKeyPairSync('x25519');
-  const ephemeralPoint = ephemeral.publicKey
-    .export({ format: 'der', type: 'spki' })
-    .subarray(X25519_SPKI_HEADER_LENGTH);
+  const ephemeralPoint = curve25519RawPublicKey(ephemeral.publicKey);
   const shared = diffieHellman({
     privateKey: ephemeral.privateKey,
     publicKey: recipient.publicKey,

@@ -11,8 +11,8 @@ import { UnusableKeyError } from '../errors';
 import {
   base64url,
   curve25519Point,
+  curve25519RawPublicKey,
   ED25519_PKCS8_PREFIX,
-  ed25519RawPublicKey,
   rsaPublicKey,
 } from './key-material';
 import { mpi } from './packets';
@@ -112,7 +112,8 @@ function ed25519PrivateKey(params: unknown, fingerprint: string): KeyObject {
     format: 'der',
     type: 'pkcs8',
   });
-  if (!ed25519RawPublicKey(createPublicKey(privateKey)).equals(point)) throw mismatch(fingerprint);
+  if (!curve25519RawPublicKey(createPublicKey(privateKey)).equals(point))
+    throw mismatch(fingerprint);
   return privateKey;
 }
 
