@@ -1,4 +1,4 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 
 // DER prefixes that turn a raw 32-byte Curve25519 value into a key Node can import (RFC 8410).
 const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
@@ -22,6 +22,23 @@ export function x25519PublicKey(point: Buffer): KeyObject {
 /** The raw 32-byte public value of an X25519 or Ed25519 key, through DER (never JWK: see README). */
 export function curve25519RawPublicKey(key: KeyObject): Buffer {
   return key.export({ format: 'der', type: 'spki' }).subarray(CURVE25519_SPKI_PREFIX_LENGTH);
+}
+
+/**
+ * A fresh X25519 key and its raw public value. The scalar is imported from JWK, which Node turns
+ * into a key directly (Node reads only `d` of a private OKP key); PKCS#8 or DER go through
+ * OpenSSL 3's decoders and encoders, which cost more than the curve arithmetic itself: 178 µs
+ * per key with `generateKeyPairSync` and a DER export, 111 µs this way. The public value is read
+ * by a JWK export of a key no key-generation job ever held: a job's finaliser is what deadlocked
+ * the JWK export on Node 20 (see the README); the benchmark's soak runs this 500,000 times.
+ */
+export function x25519EphemeralKey(): { readonly privateKey: KeyObject; readonly point: Buffer } {
+  const privateKey = createPrivateKey({
+    key: { kty: 'OKP', crv: 'X25519', x: '', d: randomBytes(32).toString('base64url') },
+    format: 'jwk',
+  });
+  const { x } = createPublicKey(privateKey).export({ format: 'jwk' });
+  return { privateKey, point: Buffer.from(x!, 'base64url') };
 }
 
 /** An RSA public key from its OpenPGP MPIs (the reader has already checked its size). */

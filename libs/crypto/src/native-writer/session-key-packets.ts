@@ -1,13 +1,6 @@
-import {
-  constants,
-  createCipheriv,
-  createHash,
-  diffieHellman,
-  generateKeyPairSync,
-  publicEncrypt,
-} from 'node:crypto';
+import { constants, createCipheriv, createHash, diffieHellman, publicEncrypt } from 'node:crypto';
 import { enums } from 'openpgp';
-import { curve25519RawPublicKey } from './key-material';
+import { x25519EphemeralKey } from './key-material';
 import type { NativeRecipient, X25519Recipient } from './recipient';
 import { mpi, packet } from './packets';
 
@@ -53,10 +46,7 @@ export function sessionKeyPacket(recipient: NativeRecipient, block: Buffer): Buf
  * param), the PKCS#5-padded block wrapped with AES key wrap.
  */
 function x25519EncryptedKey(recipient: X25519Recipient, block: Buffer): Buffer {
-  // generateKeyPairSync with DER export: on Node 20 a JWK export here deadlocks after some 10⁵
-  // keys (see the README), and importing a random scalar as PKCS#8 costs three times as much.
-  const ephemeral = generateKeyPairSync('x25519');
-  const ephemeralPoint = curve25519RawPublicKey(ephemeral.publicKey);
+  const ephemeral = x25519EphemeralKey();
   const shared = diffieHellman({
     privateKey: ephemeral.privateKey,
     publicKey: recipient.publicKey,
@@ -75,7 +65,7 @@ function x25519EncryptedKey(recipient: X25519Recipient, block: Buffer): Buffer {
     wrap.final(),
   ]);
   return Buffer.concat([
-    mpi(Buffer.concat([Buffer.from([0x40]), ephemeralPoint])),
+    mpi(Buffer.concat([Buffer.from([0x40]), ephemeral.point])),
     Buffer.from([wrapped.length]),
     wrapped,
   ]);

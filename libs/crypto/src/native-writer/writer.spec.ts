@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { decrypt, enums, generateKey, readMessage, type Message } from 'openpgp';
 import { signAndEncrypt } from '../envelope';
 import { UnusableKeyError } from '../errors';
@@ -6,6 +7,7 @@ import { HUB_OPENPGP_CONFIG } from '../openpgp-config';
 import { generatePartnerKey } from '../partner-key.generator';
 import { asBytes } from '../pgp-input';
 import type { OpenpgpVerification } from '../signature-check';
+import { curve25519RawPublicKey, x25519EphemeralKey } from './key-material';
 import { acceptedSessionCiphers, commonSessionCipher, SESSION_CIPHERS } from './symmetric-cipher';
 
 interface Party {
@@ -254,3 +256,13 @@ const ASYNC_TIMERS = [
   'setTimeout',
   'clearTimeout',
 ] as const;
+
+describe('the ephemeral X25519 key', () => {
+  it('gives the raw public value of its own private key, and a fresh key every time', () => {
+    const keys = Array.from({ length: 50 }, () => x25519EphemeralKey());
+
+    for (const { privateKey, point } of keys)
+      expect(point).toEqual(curve25519RawPublicKey(createPublicKey(privateKey)));
+    expect(new Set(keys.map(({ point }) => point.toString('hex'))).size).toBe(keys.length);
+  });
+});
