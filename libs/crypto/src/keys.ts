@@ -24,6 +24,8 @@ import {
   type NativeSigner,
   type SessionCipher,
 } from './native-writer';
+import { nativeDecrypter, type NativeDecrypter } from './native-reader/session-key';
+import { nativeVerifier, type NativeVerifier } from './native-reader/signature';
 import { HUB_OPENPGP_CONFIG } from './openpgp-config';
 import { classifyPgpInput } from './pgp-input';
 
@@ -59,6 +61,8 @@ export class PgpPublicKey {
     readonly usableUntil?: Date,
     /** Present when the key was read for 'encrypt'. */
     readonly nativeEncryption?: NativeEncryption,
+    /** Present when the key was read for 'verify' and signs with Ed25519 (legacy EdDSA). */
+    readonly nativeVerifier?: NativeVerifier,
   ) {}
 
   /** Whether the key, checked when it was read, has not expired by `date`. */
@@ -78,6 +82,8 @@ export class PgpPrivateKey {
     readonly usableUntil?: Date,
     /** Present when the key was read for 'sign'. */
     readonly nativeSigner?: NativeSigner,
+    /** Present when the key was read for 'decrypt' and decrypts with X25519 (legacy ECDH). */
+    readonly nativeDecrypter?: NativeDecrypter,
   ) {}
 
   /** Whether the key, checked when it was read, has not expired by `date`. */
@@ -157,7 +163,27 @@ export async function readPublicKey(
     uses.includes('encrypt')
       ? await deriveNatively(fingerprint, () => readNativeEncryption(key, fingerprint, now))
       : undefined,
+    uses.includes('verify')
+      ? await optionalNatively(async () =>
+          nativeVerifier(
+            await key.getSigningKey(undefined, now, undefined, HUB_OPENPGP_CONFIG),
+            key,
+          ),
+        )
+      : undefined,
   );
+}
+
+/**
+ * Derives the native reader's key material, which only ever adds a faster path: a key it cannot
+ * serve is read by openpgp.js as before.
+ */
+async function optionalNatively<T>(derive: () => Promise<T | undefined>): Promise<T | undefined> {
+  try {
+    return await derive();
+  } catch {
+    return undefined;
+  }
 }
 
 async function readNativeEncryption(
@@ -268,6 +294,13 @@ export async function readPrivateKey(
           nativeSigner(
             await unlocked.getSigningKey(undefined, now, undefined, HUB_OPENPGP_CONFIG),
             fingerprint,
+          ),
+        )
+      : undefined,
+    uses.includes('decrypt')
+      ? await optionalNatively(async () =>
+          nativeDecrypter(
+            await unlocked.getEncryptionKey(undefined, now, undefined, HUB_OPENPGP_CONFIG),
           ),
         )
       : undefined,

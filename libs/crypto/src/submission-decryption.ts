@@ -1,5 +1,6 @@
 import { enums, readMessage, type Message } from 'openpgp';
 import { requireUse, type PgpPrivateKey, type PgpPublicKey } from './keys';
+import { openOwnProfile } from './native-reader';
 import { HUB_OPENPGP_CONFIG } from './openpgp-config';
 import { classifyPgpInput, isEmptyPgpInput } from './pgp-input';
 import { checkSignatures, type SignatureCheck, type SignatureFailure } from './signature-check';
@@ -78,6 +79,36 @@ export interface DecryptSubmissionOptions {
  */
 export async function decryptSubmission(
   input: Uint8Array | string,
+  options: DecryptSubmissionOptions,
+): Promise<DecryptedSubmission> {
+  const { decryptionKey, verificationKeys, maxPlaintextBytes } = options;
+  requireUse(decryptionKey, 'decrypt');
+  for (const key of verificationKeys) requireUse(key, 'verify');
+  // What the hub's own writer made (partners' connectors) opens natively; all else, and anything
+  // that fails a check there, is read by openpgp.js, which decides and names the reason.
+  if (!isEmptyPgpInput(input)) {
+    const source = classifyPgpInput(input);
+    const opened =
+      'binary' in source
+        ? openOwnProfile(
+            Buffer.from(source.binary.buffer, source.binary.byteOffset, source.binary.byteLength),
+            {
+              decryptionKey,
+              verificationKeys,
+              maxPlaintextBytes,
+              maxPackets: MAX_SUBMISSION_PACKETS,
+              now: new Date(),
+            },
+          )
+        : undefined;
+    if (opened) return { ok: true, ...opened };
+  }
+  return decryptSubmissionWithOpenpgp(input, options);
+}
+
+/** `decryptSubmission` by openpgp.js alone: the reader of everything not in the writer's profile. */
+export async function decryptSubmissionWithOpenpgp(
+  input: Uint8Array | string,
   { decryptionKey, verificationKeys, maxPlaintextBytes }: DecryptSubmissionOptions,
 ): Promise<DecryptedSubmission> {
   requireUse(decryptionKey, 'decrypt');
@@ -89,9 +120,9 @@ export async function decryptSubmission(
     maxDecompressedMessageSize: maxPlaintextBytes + PACKET_FRAMING_BYTES,
   };
   if (isEmptyPgpInput(input)) return failed('not-openpgp');
+  const source = classifyPgpInput(input);
   let message: Message<Uint8Array | string>;
   try {
-    const source = classifyPgpInput(input);
     message =
       'armored' in source
         ? await readMessage({ armoredMessage: source.armored, config })
