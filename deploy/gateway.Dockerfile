@@ -2,6 +2,8 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /samenloop
 COPY package.json package-lock.json ./
+# npm ci's postinstall applies these patches to dependencies (patch-package).
+COPY deploy/npm-patches ./deploy/npm-patches
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx nest build gateway && npm prune --omit=dev
