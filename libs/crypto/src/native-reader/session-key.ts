@@ -1,6 +1,5 @@
 import {
   createDecipheriv,
-  createHash,
   createPrivateKey,
   createPublicKey,
   diffieHellman,
@@ -8,7 +7,12 @@ import {
 } from 'node:crypto';
 import { enums, type Key, type Subkey } from 'openpgp';
 import { SESSION_CIPHERS, type SessionCipher } from '../native-writer/symmetric-cipher';
-import { nativeRecipient, type X25519Recipient } from '../native-writer/recipient';
+import {
+  KEY_WRAP_IV,
+  keyEncryptionKey,
+  nativeRecipient,
+  type X25519Recipient,
+} from '../native-writer/recipient';
 
 /** What the reader needs of the hub's encryption subkey, derived once when the key is read. */
 export interface NativeDecrypter {
@@ -16,8 +20,6 @@ export interface NativeDecrypter {
   readonly privateKey: KeyObject;
 }
 
-const KDF_COUNTER = Buffer.from([0, 0, 0, 1]);
-const KEY_WRAP_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
 const POINT_BITS = 263; // 0x40 ‖ 32 bytes
 const PKESK_VERSION = 3;
 
@@ -77,12 +79,7 @@ export function sessionKeyOf(
         format: 'jwk',
       }),
     });
-    const kek = createHash(recipient.kdfHash)
-      .update(KDF_COUNTER)
-      .update(shared)
-      .update(recipient.kdfParam)
-      .digest()
-      .subarray(0, recipient.keyWrapKeyLength);
+    const kek = keyEncryptionKey(recipient, shared);
     const unwrap = createDecipheriv(recipient.keyWrapCipher, kek, KEY_WRAP_IV);
     return sessionKeyFromBlock(Buffer.concat([unwrap.update(wrapped), unwrap.final()]));
   } catch {

@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { enums, type Key, type Subkey } from 'openpgp';
 import { UnusableKeyError } from '../errors';
 import { curve25519Point, rsaPublicKey, x25519PublicKey } from './key-material';
@@ -108,4 +108,18 @@ function x25519Recipient(
     keyWrapCipher: keyWrap.name,
     keyWrapKeyLength: keyWrap.keyLength,
   };
+}
+
+const KDF_COUNTER = Buffer.from([0, 0, 0, 1]);
+/** RFC 3394's default initial value, which OpenPGP's AES key wrap uses. */
+export const KEY_WRAP_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
+
+/** RFC 6637 §7: the key that wraps the session key, KEK = hash(1 ‖ Z ‖ param), cut to the wrap's size. */
+export function keyEncryptionKey(recipient: X25519Recipient, shared: Buffer): Buffer {
+  return createHash(recipient.kdfHash)
+    .update(KDF_COUNTER)
+    .update(shared)
+    .update(recipient.kdfParam)
+    .digest()
+    .subarray(0, recipient.keyWrapKeyLength);
 }

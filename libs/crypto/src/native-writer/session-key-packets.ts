@@ -1,13 +1,16 @@
-import { constants, createCipheriv, createHash, diffieHellman, publicEncrypt } from 'node:crypto';
+import { constants, createCipheriv, diffieHellman, publicEncrypt } from 'node:crypto';
 import { enums } from 'openpgp';
 import { x25519EphemeralKey } from './key-material';
-import type { NativeRecipient, X25519Recipient } from './recipient';
+import {
+  KEY_WRAP_IV,
+  keyEncryptionKey,
+  type NativeRecipient,
+  type X25519Recipient,
+} from './recipient';
 import { mpi, packet } from './packets';
 
 const PKESK_TAG = enums.packet.publicKeyEncryptedSessionKey;
 const PKESK_VERSION = 3;
-const KDF_COUNTER = Buffer.from([0, 0, 0, 1]);
-const KEY_WRAP_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
 
 /** The session key as every PKESK carries it: algorithm ‖ key ‖ 16-bit sum of the key's bytes. */
 export function sessionKeyBlock(algorithm: number, key: Buffer): Buffer {
@@ -51,12 +54,7 @@ function x25519EncryptedKey(recipient: X25519Recipient, block: Buffer): Buffer {
     privateKey: ephemeral.privateKey,
     publicKey: recipient.publicKey,
   });
-  const kek = createHash(recipient.kdfHash)
-    .update(KDF_COUNTER)
-    .update(shared)
-    .update(recipient.kdfParam)
-    .digest()
-    .subarray(0, recipient.keyWrapKeyLength);
+  const kek = keyEncryptionKey(recipient, shared);
   const padding = 8 - (block.length % 8);
   const wrap = createCipheriv(recipient.keyWrapCipher, kek, KEY_WRAP_IV);
   // Key wrap takes its whole input in one update.
