@@ -1,7 +1,7 @@
 import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
 import { enums } from 'openpgp';
 import type { PgpPrivateKey, PgpPublicKey } from '../keys';
-import { framedPackets } from './framing';
+import { framedPackets, type FramedPacket } from './framing';
 import { sessionKeyOf } from './session-key';
 import { onePassSigner, verifies, writerSignature } from './signature';
 
@@ -60,11 +60,7 @@ export function openOwnProfile(
   const content = decryptedContent(encrypted.body, sessionKey.cipher.cfb, sessionKey.key);
   const inner = content && framedPackets(content, 3);
   if (!inner || inner.length !== 3) return undefined;
-  const [onePass, literal, signaturePacket] = inner as [
-    (typeof inner)[0],
-    (typeof inner)[0],
-    (typeof inner)[0],
-  ];
+  const [onePass, literal, signaturePacket] = inner as [FramedPacket, FramedPacket, FramedPacket];
   if (
     onePass.tag !== TAGS.onePass ||
     literal.tag !== TAGS.literal ||
