@@ -20,13 +20,34 @@ export interface KafkaSettings {
   readonly retry?: RetryOptions;
 }
 
-const LEVELS: Record<logLevel, 'error' | 'warn' | 'info' | 'debug'> = {
+type PinoLevel = 'error' | 'warn' | 'info' | 'debug';
+
+const LEVELS: Record<logLevel, PinoLevel> = {
   [logLevel.NOTHING]: 'debug',
   [logLevel.ERROR]: 'error',
   [logLevel.WARN]: 'warn',
   [logLevel.INFO]: 'info',
   [logLevel.DEBUG]: 'debug',
 };
+
+/**
+ * kafkajs logs at error every error response and every failed attempt (`retryCount`), also those
+ * it then retries: a transaction begun while the broker still writes the previous one's markers
+ * meets CONCURRENT_TRANSACTIONS, is retried 10 ms later and succeeds. Such lines are warnings; a
+ * failure that stays a failure reaches the caller, which logs it at error (the pipeline's restart
+ * line, a commit stall, a refused send).
+ */
+export function kafkajsLogLevel(
+  level: logLevel,
+  namespace: string,
+  log: LogEntry['log'],
+): PinoLevel {
+  const pinoLevel = LEVELS[level];
+  if (pinoLevel !== 'error') return pinoLevel;
+  const oneResponse = namespace === 'Connection' && log.message.startsWith('Response ');
+  const toBeRetried = typeof (log as { retryCount?: unknown }).retryCount === 'number';
+  return oneResponse || toBeRetried ? 'warn' : 'error';
+}
 
 export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
@@ -42,7 +63,7 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
         // kafkajs log entries describe connections and protocol state, not message content.
         // pino adds its own time and logger name, so kafkajs's copies are dropped.
         const { message, timestamp, logger, ...extra } = log;
-        kafkaLogger[LEVELS[level]]({ namespace, ...extra }, message);
+        kafkaLogger[kafkajsLogLevel(level, namespace, log)]({ namespace, ...extra }, message);
       },
   });
 }
