@@ -1,6 +1,12 @@
 import { generateKey, readKey, revokeKey } from 'openpgp';
 import { MalformedKeyError, UnusableKeyError } from './errors';
-import { groupedFingerprint, readPrivateKey, readPublicKey } from './keys';
+import {
+  groupedFingerprint,
+  nativeEncryptionAt,
+  nativeSignerAt,
+  readPrivateKey,
+  readPublicKey,
+} from './keys';
 import { generatePartnerKey, type GeneratedKeyPair } from './partner-key.generator';
 
 const HOUR_SECONDS = 3600;
@@ -131,6 +137,66 @@ describe(readPublicKey.name, () => {
     const key = await readPublicKey(publicKey);
 
     expect(key.usableUntil).toEqual(new Date(created.getTime() + HOUR_SECONDS * 1000));
+  });
+
+  describe('a newer subkey that expires before an older one', () => {
+    const HOUR_MS = HOUR_SECONDS * 1000;
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    const afterNewer = new Date(now + 2 * HOUR_MS);
+    const afterOlder = new Date(now + 4 * HOUR_MS);
+    // Created two hours ago: an older encryption and signing subkey valid until three hours from
+    // now, and a newer pair from an hour ago that expires in an hour, which openpgp.js prefers.
+    const twoGenerations = () =>
+      generateKey({
+        type: 'ecc',
+        curve: 'curve25519Legacy',
+        userIDs: [{ email: 'two-generations@example.test' }],
+        date: new Date(now - 2 * HOUR_MS),
+        subkeys: [
+          { keyExpirationTime: 5 * HOUR_SECONDS },
+          { sign: true, keyExpirationTime: 5 * HOUR_SECONDS },
+          { date: new Date(now - HOUR_MS), keyExpirationTime: 2 * HOUR_SECONDS },
+          { sign: true, date: new Date(now - HOUR_MS), keyExpirationTime: 2 * HOUR_SECONDS },
+        ],
+      });
+    const selectedByOpenpgp = async (armored: string, date: Date, use: 'encrypt' | 'sign') => {
+      const key = await readKey({ armoredKey: armored });
+      const subkey =
+        use === 'encrypt'
+          ? await key.getEncryptionKey(undefined, date)
+          : await key.getSigningKey(undefined, date);
+      return subkey.getKeyID().toHex();
+    };
+
+    it('encrypts to the subkey openpgp.js selects at each time, and expires with the last one', async () => {
+      const { publicKey } = await twoGenerations();
+      const key = await readPublicKey(publicKey);
+      const recipientAt = (date: Date) =>
+        nativeEncryptionAt(key, date).recipient.keyId.toString('hex');
+
+      const selectedNow = await selectedByOpenpgp(publicKey, new Date(now), 'encrypt');
+      const selectedLater = await selectedByOpenpgp(publicKey, afterNewer, 'encrypt');
+      expect(selectedLater).not.toBe(selectedNow);
+      expect(recipientAt(new Date(now))).toBe(selectedNow);
+      expect(recipientAt(afterNewer)).toBe(selectedLater);
+      expect(key.usableAt(afterNewer)).toBe(true);
+      expect(key.usableUntil).toEqual(new Date(now + 3 * HOUR_MS));
+      expect(key.usableAt(afterOlder)).toBe(false);
+      expect(() => nativeEncryptionAt(key, afterOlder)).toThrow(UnusableKeyError);
+    });
+
+    it('signs with the subkey openpgp.js selects at each time', async () => {
+      const { privateKey, publicKey } = await twoGenerations();
+      const key = await readPrivateKey(privateKey);
+      const signerAt = (date: Date) => nativeSignerAt(key, date).keyId.toString('hex');
+
+      expect(signerAt(new Date(now))).toBe(
+        await selectedByOpenpgp(publicKey, new Date(now), 'sign'),
+      );
+      expect(signerAt(afterNewer)).toBe(await selectedByOpenpgp(publicKey, afterNewer, 'sign'));
+      expect(signerAt(afterNewer)).not.toBe(signerAt(new Date(now)));
+      expect(() => nativeSignerAt(key, afterOlder)).toThrow(UnusableKeyError);
+    });
   });
 
   it('has no end of use for a key that never expires', async () => {

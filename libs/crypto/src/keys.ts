@@ -55,19 +55,31 @@ export class PgpPublicKey {
     /** The key's user ids (`Name <email>`), to tell which organisation a key claims to be. */
     readonly userIds: readonly string[],
     /**
-     * When the key, or the subkey it uses, expires; undefined when it never does. Checking this
-     * per use is cheap, where re-verifying the key's signatures per message is not.
+     * When the key, or a subkey it selected for its uses, expires; undefined when never. Checking
+     * this per use is cheap, where re-verifying the key's signatures per message is not.
      */
-    readonly usableUntil?: Date,
+    readonly selectedUntil?: Date,
     /** Present when the key was read for 'encrypt'. */
     readonly nativeEncryption?: NativeEncryption,
     /** Present when the key was read for 'verify' and signs with Ed25519 (legacy EdDSA). */
     readonly nativeVerifier?: NativeVerifier,
+    /** The key as openpgp.js selects its subkeys from `selectedUntil` on, if it is usable then. */
+    readonly next?: PgpPublicKey,
   ) {}
+
+  /** When the key can no longer be used at all; undefined when it never expires. */
+  get usableUntil(): Date | undefined {
+    return this.next ? this.next.usableUntil : this.selectedUntil;
+  }
 
   /** Whether the key, checked when it was read, has not expired by `date`. */
   usableAt(date: Date): boolean {
-    return isUsableAt(this.usableUntil, date);
+    return this.at(date) !== undefined;
+  }
+
+  /** The key with the subkeys openpgp.js selects at `date`; undefined once it has expired. */
+  at(date: Date): PgpPublicKey | undefined {
+    return isUsableAt(this.selectedUntil, date) ? this : this.next?.at(date);
   }
 }
 
@@ -78,17 +90,29 @@ export class PgpPrivateKey {
     /** Upper-case hex, as GnuPG prints it. */
     readonly fingerprint: string,
     readonly uses: readonly PrivateKeyUse[],
-    /** When the key, or the subkey one of its uses selects, expires; undefined when never. */
-    readonly usableUntil?: Date,
+    /** When the key, or a subkey it selected for its uses, expires; undefined when never. */
+    readonly selectedUntil?: Date,
     /** Present when the key was read for 'sign'. */
     readonly nativeSigner?: NativeSigner,
     /** Present when the key was read for 'decrypt' and decrypts with X25519 (legacy ECDH). */
     readonly nativeDecrypter?: NativeDecrypter,
+    /** The key as openpgp.js selects its subkeys from `selectedUntil` on, if it is usable then. */
+    readonly next?: PgpPrivateKey,
   ) {}
+
+  /** When the key can no longer be used at all; undefined when it never expires. */
+  get usableUntil(): Date | undefined {
+    return this.next ? this.next.usableUntil : this.selectedUntil;
+  }
 
   /** Whether the key, checked when it was read, has not expired by `date`. */
   usableAt(date: Date): boolean {
-    return isUsableAt(this.usableUntil, date);
+    return this.at(date) !== undefined;
+  }
+
+  /** The key with the subkeys openpgp.js selects at `date`; undefined once it has expired. */
+  at(date: Date): PgpPrivateKey | undefined {
+    return isUsableAt(this.selectedUntil, date) ? this : this.next?.at(date);
   }
 }
 
@@ -102,28 +126,26 @@ function isUsableAt(usableUntil: Date | undefined, date: Date): boolean {
  */
 export function nativeEncryptionAt(key: PgpPublicKey, date: Date): NativeEncryption {
   requireUse(key, 'encrypt');
-  requireUsableAt(key, date);
-  if (key.nativeEncryption === undefined) throw notReadFor(key, 'encrypt');
-  return key.nativeEncryption;
+  const { nativeEncryption } = key.at(date) ?? expired(key);
+  if (nativeEncryption === undefined) throw notReadFor(key, 'encrypt');
+  return nativeEncryption;
 }
 
 /** The native signer of a key read for 'sign', refused once the key has expired. */
 export function nativeSignerAt(key: PgpPrivateKey, date: Date): NativeSigner {
   requireUse(key, 'sign');
-  requireUsableAt(key, date);
-  if (key.nativeSigner === undefined) throw notReadFor(key, 'sign');
-  return key.nativeSigner;
+  const { nativeSigner } = key.at(date) ?? expired(key);
+  if (nativeSigner === undefined) throw notReadFor(key, 'sign');
+  return nativeSigner;
 }
 
-function requireUsableAt(key: PgpPublicKey | PgpPrivateKey, date: Date): void {
-  if (key.usableUntil !== undefined && !key.usableAt(date)) {
-    throw new UnusableKeyError(
-      key.fingerprint,
-      `expired on ${key.usableUntil.toISOString()}`,
-      undefined,
-      'expired',
-    );
-  }
+function expired(key: PgpPublicKey | PgpPrivateKey): never {
+  throw new UnusableKeyError(
+    key.fingerprint,
+    `expired on ${key.usableUntil?.toISOString()}`,
+    undefined,
+    'expired',
+  );
 }
 
 /**
@@ -154,23 +176,42 @@ export async function readPublicKey(
   if (problem !== undefined) {
     throw new UnusableKeyError(fingerprint, problem.reason, undefined, problem.kind);
   }
+  return publicKeyFrom(key, fingerprint, uses, now, 0);
+}
+
+/**
+ * The key with the subkeys openpgp.js selects for `uses` from `date` on. When one of them expires
+ * before the key does, openpgp.js selects another from then on (an older subkey may outlive a
+ * newer one): so does the chain of `next`.
+ */
+async function publicKeyFrom(
+  key: Key,
+  fingerprint: string,
+  uses: readonly PublicKeyUse[],
+  date: Date,
+  selections: number,
+): Promise<PgpPublicKey> {
+  const selectedUntil = await selectionEnds(key, uses, date);
   return new PgpPublicKey(
     key,
     fingerprint,
     Object.freeze([...uses]),
     Object.freeze(key.getUserIDs()),
-    await usableUntil(key, uses, now),
+    selectedUntil,
     uses.includes('encrypt')
-      ? await deriveNatively(fingerprint, () => readNativeEncryption(key, fingerprint, now))
+      ? await deriveNatively(fingerprint, () => readNativeEncryption(key, fingerprint, date))
       : undefined,
     uses.includes('verify')
       ? await optionalNatively(async () =>
           nativeVerifier(
-            await key.getSigningKey(undefined, now, undefined, HUB_OPENPGP_CONFIG),
+            await key.getSigningKey(undefined, date, undefined, HUB_OPENPGP_CONFIG),
             key,
           ),
         )
       : undefined,
+    await nextSelection(key, uses, selectedUntil, selections, (at) =>
+      publicKeyFrom(key, fingerprint, uses, at, selections + 1),
+    ),
   );
 }
 
@@ -222,8 +263,32 @@ async function deriveNatively<T>(fingerprint: string, derive: () => Promise<T> |
   }
 }
 
+/** Far more than any real key has subkeys: a bound on the chain, not a limit anyone meets. */
+const MAX_SELECTIONS = 16;
+
+/**
+ * The key from `ends` on, when it is usable then with other subkeys. A later subkey the hub cannot
+ * use (malformed, an unsupported algorithm) ends the key's use there: it fails closed.
+ */
+async function nextSelection<K>(
+  key: Key,
+  uses: readonly (PublicKeyUse | PrivateKeyUse)[],
+  ends: Date | undefined,
+  selections: number,
+  from: (date: Date) => Promise<K>,
+): Promise<K | undefined> {
+  if (ends === undefined || selections + 1 >= MAX_SELECTIONS) return undefined;
+  if ((await findProblem(key, uses, ends)) !== undefined) return undefined;
+  try {
+    return await from(ends);
+  } catch (error) {
+    if (error instanceof CryptoError) return undefined;
+    throw error;
+  }
+}
+
 /** The earliest expiry among the primary key and the subkeys `uses` select at `date`. */
-async function usableUntil(
+async function selectionEnds(
   key: Key,
   uses: readonly (PublicKeyUse | PrivateKeyUse)[],
   date: Date,
@@ -283,16 +348,27 @@ export async function readPrivateKey(
   if (problem !== undefined) {
     throw new UnusableKeyError(fingerprint, problem.reason, undefined, problem.kind);
   }
-  const unlocked = key;
+  return privateKeyFrom(key, fingerprint, uses, now, 0);
+}
+
+/** The private key with the subkeys openpgp.js selects from `date` on (see `publicKeyFrom`). */
+async function privateKeyFrom(
+  key: PrivateKey,
+  fingerprint: string,
+  uses: readonly PrivateKeyUse[],
+  date: Date,
+  selections: number,
+): Promise<PgpPrivateKey> {
+  const selectedUntil = await selectionEnds(key, uses, date);
   return new PgpPrivateKey(
-    unlocked,
+    key,
     fingerprint,
     Object.freeze([...uses]),
-    await usableUntil(unlocked, uses, now),
+    selectedUntil,
     uses.includes('sign')
       ? await deriveNatively(fingerprint, async () =>
           nativeSigner(
-            await unlocked.getSigningKey(undefined, now, undefined, HUB_OPENPGP_CONFIG),
+            await key.getSigningKey(undefined, date, undefined, HUB_OPENPGP_CONFIG),
             fingerprint,
           ),
         )
@@ -300,10 +376,13 @@ export async function readPrivateKey(
     uses.includes('decrypt')
       ? await optionalNatively(async () =>
           nativeDecrypter(
-            await unlocked.getEncryptionKey(undefined, now, undefined, HUB_OPENPGP_CONFIG),
+            await key.getEncryptionKey(undefined, date, undefined, HUB_OPENPGP_CONFIG),
           ),
         )
       : undefined,
+    await nextSelection(key, uses, selectedUntil, selections, (at) =>
+      privateKeyFrom(key, fingerprint, uses, at, selections + 1),
+    ),
   );
 }
 

@@ -46,8 +46,8 @@ export function openOwnProfile(
     readonly now: Date;
   },
 ): OpenedOwnProfile | undefined {
-  const decrypter = options.decryptionKey.nativeDecrypter;
-  if (decrypter === undefined || !options.decryptionKey.usableAt(options.now)) return undefined;
+  const decrypter = options.decryptionKey.at(options.now)?.nativeDecrypter;
+  if (decrypter === undefined) return undefined;
   const packets = framedPackets(message, options.maxPackets);
   const encrypted = packets?.at(-1);
   if (!packets || encrypted?.tag !== TAGS.encrypted) return undefined;
@@ -78,13 +78,16 @@ export function openOwnProfile(
   if (plaintext.length > options.maxPlaintextBytes) return undefined;
   const signature = writerSignature(signaturePacket.body);
   if (!signature || !onePassSigner(onePass.body)?.equals(signature.keyId)) return undefined;
-  const signer = options.verificationKeys.find(
-    (key) =>
-      key.nativeVerifier?.keyId.equals(signature.keyId) &&
-      key.nativeVerifier.fingerprint.equals(signature.fingerprint),
-  );
+  // Each key as it is now: the signing subkey openpgp.js selects now, and none once it expired.
+  const signer = options.verificationKeys
+    .map((key) => key.at(options.now))
+    .find(
+      (key) =>
+        key?.nativeVerifier?.keyId.equals(signature.keyId) &&
+        key.nativeVerifier.fingerprint.equals(signature.fingerprint),
+    );
   const verifier = signer?.nativeVerifier;
-  if (!signer || !verifier || !signer.usableAt(options.now)) return undefined;
+  if (!signer || !verifier) return undefined;
   const created = signature.created.getTime();
   if (created < verifier.validFrom.getTime() || created > options.now.getTime()) return undefined;
   if (!verifies(signature, verifier, plaintext)) return undefined;
