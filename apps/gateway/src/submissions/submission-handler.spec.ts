@@ -372,6 +372,33 @@ describe(SubmissionHandler.name, () => {
     ).toEqual([]);
   });
 
+  it('never releases a waiting delivery whose state record names another recipient than the hub sealed in it', async () => {
+    const topics = topicNames();
+    const waiting = new WaitingDeliveries(topics.waitingDeliveries);
+    const withoutVtKey = fixture.handlers(ledger, { withoutKeyFor: 'VT-ZOB', waiting });
+    await withoutVtKey.submissions.handle(await submission());
+    const [held] = waiting.pendingRecords;
+    ledger.commit();
+    waiting.committed();
+    // Someone who can write the state topic points the sealed delivery at another partner.
+    waiting.restore([
+      {
+        key: held!.key as string,
+        value: held!.value as Buffer,
+        headers: { ...held!.headers, 'samenloop.waiting.recipient': 'OM' },
+      },
+    ]);
+
+    const released = await fixture
+      .handlers(ledger, { waiting })
+      .clock.handle(fixture.tick(new Date()));
+
+    expect(released.filter((record) => record.topic !== AUDIT_TOPIC)).toEqual([]);
+    expect(onTopic(released, AUDIT_TOPIC)).toEqual([]);
+    expect(waiting.pendingRecords).toEqual([]);
+    expect(waiting.waitingFor('OM')).toHaveLength(1);
+  });
+
   it('releases what waits for a recipient before its next delivery, so its deliveries keep their order', async () => {
     const topics = topicNames();
     const waiting = new WaitingDeliveries(topics.waitingDeliveries);

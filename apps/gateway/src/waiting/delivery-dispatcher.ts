@@ -33,8 +33,18 @@ export interface PreparedDelivery {
   readonly traceparent?: string;
 }
 
-/** What the hub seals of a waiting delivery; the rest is kept beside it in the clear. */
-type SealedDelivery = Omit<PreparedDelivery, 'recipient' | 'deliveryId' | 'messageId'>;
+/**
+ * What the hub seals of a waiting delivery: all of it. Its ids are also kept beside it in the
+ * clear (the state record's key and headers), but only the sealed ones are signed by the hub.
+ */
+type SealedDelivery = PreparedDelivery;
+
+/** A waiting delivery sealed before it held its ids (or data subjects): those came from its headers. */
+type EarlierSealedDelivery = Omit<
+  SealedDelivery,
+  'recipient' | 'deliveryId' | 'messageId' | 'dataSubjects'
+> &
+  Partial<SealedDelivery>;
 
 /** What became of one delivery: sent (with any earlier ones released before it), or waiting. */
 export interface Dispatched {
@@ -143,6 +153,9 @@ export class DeliveryDispatcher {
     const sealed = await signAndEncrypt(
       new TextEncoder().encode(
         JSON.stringify({
+          recipient: delivery.recipient,
+          deliveryId: delivery.deliveryId,
+          messageId: delivery.messageId,
           topic: delivery.topic,
           key: delivery.key,
           document: delivery.document,
@@ -234,19 +247,24 @@ export class DeliveryDispatcher {
       });
       if (!opened.signatureValid)
         throw new Error(`not signed by the hub (${opened.signatureFailure})`);
-      const sealed = JSON.parse(new TextDecoder().decode(opened.plaintext)) as Omit<
-        SealedDelivery,
-        'dataSubjects'
-      > &
-        Partial<Pick<SealedDelivery, 'dataSubjects'>>;
-      return {
-        ...sealed,
-        // Sealed before the audit named data subjects: its decision record has none either.
-        dataSubjects: sealed.dataSubjects ?? [],
-        recipient: waiting.recipient,
-        deliveryId: waiting.deliveryId,
-        messageId: waiting.messageId,
+      const sealed = JSON.parse(
+        new TextDecoder().decode(opened.plaintext),
+      ) as EarlierSealedDelivery;
+      const ids = {
+        recipient: sealed.recipient ?? waiting.recipient,
+        deliveryId: sealed.deliveryId ?? waiting.deliveryId,
+        messageId: sealed.messageId ?? waiting.messageId,
       };
+      if (
+        ids.recipient !== waiting.recipient ||
+        ids.deliveryId !== waiting.deliveryId ||
+        ids.messageId !== waiting.messageId
+      ) {
+        this.alertAltered(waiting);
+        return undefined;
+      }
+      // Sealed before the audit named data subjects: its decision record has none either.
+      return { ...sealed, ...ids, dataSubjects: sealed.dataSubjects ?? [] };
     } catch (error) {
       // Kept waiting: a hub key restored from backup opens it again.
       this.options.logger.error(
@@ -261,6 +279,22 @@ export class DeliveryDispatcher {
       );
       return undefined;
     }
+  }
+  /**
+   * Another recipient, delivery or message in the state record than the hub sealed: someone other
+   * than the hub wrote it (say, to send a delivery elsewhere). It is never released; it stays on
+   * the topic, for the operator to find who writes there.
+   */
+  private alertAltered(waiting: WaitingDelivery): void {
+    this.options.logger.error(
+      {
+        alert: 'waiting-delivery-altered',
+        partner: waiting.recipient,
+        messageId: waiting.messageId,
+        deliveryId: waiting.deliveryId,
+      },
+      'a waiting delivery names other ids on the state topic than the hub sealed in it: it is never released',
+    );
   }
 
   private encrypted(delivery: PreparedDelivery, key: PgpPublicKey): Promise<OutboundRecord> {
