@@ -280,6 +280,7 @@ export class DeliveryDispatcher {
       return undefined;
     }
   }
+
   /**
    * Another recipient, delivery or message in the state record than the hub sealed: someone other
    * than the hub wrote it (say, to send a delivery elsewhere). It is never released; it stays on
