@@ -10,6 +10,10 @@ KAFKA_PORT="${KAFKA_PORT:-19092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-19093}"
 KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms512m -Xmx512m}"
+# Kafka's own JVM settings (its kafka-run-class.sh). Without the 20 ms pause target G1 aims at
+# 200 ms and grows the young generation to match: the broker then stopped for 15-124 ms every
+# few seconds under load, and every transaction in flight waited (docs/benchmarks.md).
+KAFKA_JVM_PERFORMANCE_OPTS="${KAFKA_JVM_PERFORMANCE_OPTS:--XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true}"
 
 broker_pid_alive() {
   [ -f "$KAFKA_PID_FILE" ] && kill -0 "$(cat "$KAFKA_PID_FILE")" 2>/dev/null

@@ -83,7 +83,7 @@ if ! $formatted; then
 fi
 
 # setsid: the broker must outlive the npm/jest process that started it.
-setsid nohup java $KAFKA_HEAP_OPTS -XX:+UseG1GC -Djava.awt.headless=true $log_config \
+setsid nohup java $KAFKA_HEAP_OPTS $KAFKA_JVM_PERFORMANCE_OPTS $log_config \
   -cp "$classpath" kafka.Kafka "$properties" > "$SECURE_LOG_DIR/console.log" 2>&1 < /dev/null &
 echo $! > "$SECURE_PID_FILE"
 

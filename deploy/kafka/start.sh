@@ -34,7 +34,7 @@ java -cp "$classpath" $log_config kafka.tools.StorageTool format \
   -t "$(cat "$cluster_id_file")" -c "$properties" --ignore-formatted >/dev/null
 
 # setsid: the broker must outlive the npm/jest process that started it.
-setsid nohup java $KAFKA_HEAP_OPTS -XX:+UseG1GC -Djava.awt.headless=true $log_config \
+setsid nohup java $KAFKA_HEAP_OPTS $KAFKA_JVM_PERFORMANCE_OPTS $log_config \
   -cp "$classpath" kafka.Kafka "$properties" > "$KAFKA_LOG_DIR/console.log" 2>&1 < /dev/null &
 echo $! > "$KAFKA_PID_FILE"
 
